@@ -1,0 +1,173 @@
+"""Staging in DuckDB: the loader owns schema ``staging``; dbt reads it as a source.
+
+A document is keyed by the hash of its bytes. Loading a document replaces everything it loaded
+before (delete then insert in one transaction), so re-running on the same input changes nothing
+and a failure leaves the previous state. A rejected document keeps one row in ``documents`` with
+its error: nothing given to the pipeline is ever silently dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import astuple, fields
+
+import duckdb
+
+from extractors.model import (
+    Extraction,
+    ExtractionIssue,
+    NarrativeFigure,
+    StagedCell,
+    StagedDocument,
+    StagedTable,
+)
+
+EXTRACTOR_VERSION = "1"
+
+DDL = """
+create schema if not exists staging;
+
+create table if not exists staging.documents (
+    document_id      varchar primary key,
+    sha256           varchar not null,
+    source_path      varchar,
+    source_url       varchar,
+    file_type        varchar,
+    document_type    varchar,
+    fiscal_year      integer,
+    province_name    varchar,
+    region_name      varchar,
+    department_name  varchar,
+    unit_code        varchar,
+    title            varchar,
+    page_count       integer,
+    status           varchar not null,
+    error_code       varchar,
+    error_message    varchar,
+    extractor_version varchar not null,
+    loaded_at        timestamp not null default current_timestamp
+);
+
+create table if not exists staging.tables (
+    document_id   varchar not null,
+    table_index   integer not null,
+    table_type    varchar,
+    title         varchar,
+    label         varchar,
+    unit_name     varchar,
+    page_first    integer,
+    page_last     integer,
+    project_code  varchar,
+    project_name  varchar,
+    is_empty      boolean not null,
+    note          varchar,
+    header_json   varchar,
+    primary key (document_id, table_index)
+);
+
+create table if not exists staging.cells (
+    document_id   varchar not null,
+    table_index   integer not null,
+    row_index     integer not null,
+    col_index     integer not null,
+    row_kind      varchar not null,
+    row_group     varchar,
+    row_code      varchar,
+    row_name      varchar,
+    column_label  varchar,
+    measure       varchar,
+    fiscal_year   integer,
+    is_prior_year boolean not null,
+    raw_text      varchar,
+    amount        decimal(24, 6),
+    page          integer,
+    x0 double, top double, x1 double, bottom double,
+    inferred      boolean not null,
+    confidence    double,
+    primary key (document_id, table_index, row_index, col_index)
+);
+
+create table if not exists staging.narrative_figures (
+    document_id   varchar not null,
+    figure_key    varchar not null,
+    fiscal_year   integer,
+    amount        decimal(24, 6) not null,
+    sentence      varchar,
+    page          integer,
+    subject_name  varchar
+);
+
+create table if not exists staging.extraction_issues (
+    document_id   varchar not null,
+    table_index   integer,
+    severity      varchar not null,
+    code          varchar not null,
+    message       varchar not null
+);
+"""
+
+_CHILD_TABLES = ("tables", "cells", "narrative_figures", "extraction_issues")
+
+
+def connect(warehouse: str) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(warehouse)
+    con.execute(DDL)
+    return con
+
+
+def _document_row(d: StagedDocument) -> tuple:
+    return (*astuple(d), EXTRACTOR_VERSION)
+
+
+def _table_row(t: StagedTable) -> tuple:
+    return (
+        t.document_id, t.table_index, t.table_type, t.title, t.label, t.unit_name, t.page_first,
+        t.page_last, t.project_code, t.project_name, t.is_empty, t.note,
+        json.dumps(t.header, ensure_ascii=False),
+    )
+
+
+def _cell_row(c: StagedCell) -> tuple:
+    x0, top, x1, bottom = c.bbox if c.bbox else (None, None, None, None)
+    return (
+        c.document_id, c.table_index, c.row_index, c.col_index, c.row_kind, c.row_group, c.row_code,
+        c.row_name, c.column_label, c.measure, c.fiscal_year, c.is_prior_year, c.raw_text, c.amount,
+        c.page, x0, top, x1, bottom, c.inferred, c.confidence,
+    )
+
+
+def _placeholders(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+def load_extraction(con: duckdb.DuckDBPyConnection, extraction: Extraction) -> None:
+    """Replace one document's staging rows with this extraction, atomically."""
+    doc_id = extraction.document.document_id
+    doc_cols = [f.name for f in fields(StagedDocument)] + ["extractor_version"]
+    con.execute("begin transaction")
+    try:
+        for table in _CHILD_TABLES:
+            con.execute(f"delete from staging.{table} where document_id = ?", [doc_id])
+        con.execute("delete from staging.documents where document_id = ?", [doc_id])
+        con.execute(
+            f"insert into staging.documents ({', '.join(doc_cols)}) values ({_placeholders(len(doc_cols))})",
+            _document_row(extraction.document),
+        )
+        _insert_many(con, "tables", [_table_row(t) for t in extraction.tables], 13)
+        _insert_many(con, "cells", [_cell_row(c) for c in extraction.cells], 21)
+        _insert_many(con, "narrative_figures", [astuple(n) for n in extraction.narrative], 7)
+        _insert_many(con, "extraction_issues", [astuple(i) for i in extraction.issues], 5)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def _insert_many(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tuple], width: int) -> None:
+    rows = list(rows)
+    if rows:
+        con.executemany(f"insert into staging.{table} values ({_placeholders(width)})", rows)
+
+
+__all__ = ["connect", "load_extraction", "DDL", "EXTRACTOR_VERSION", "ExtractionIssue", "NarrativeFigure"]
