@@ -105,6 +105,32 @@ create table if not exists staging.extraction_issues (
     code          varchar not null,
     message       varchar not null
 );
+
+create schema if not exists validation;
+
+-- Written by expectations.runner, one row per rule checked at one place; dbt conforms it into
+-- marts.fct_reconciliation_result. Created here so dbt can build before the first validation.
+create table if not exists validation.rule_results (
+    run_id          varchar not null,
+    document_id     varchar,
+    rule_id         varchar not null,
+    rule_kind       varchar not null,
+    severity        varchar not null,
+    passed          boolean not null,
+    table_type      varchar,
+    table_index     integer,
+    subject_code    varchar,
+    fiscal_year     integer,
+    expected_amount decimal(18, 2),
+    actual_amount   decimal(18, 2),
+    difference      decimal(18, 2),
+    tolerance       decimal(18, 2),
+    page            integer,
+    message         varchar,
+    hint            varchar,
+    suggested_value decimal(18, 2),
+    checked_at      timestamp not null default current_timestamp
+);
 """
 
 _CHILD_TABLES = ("tables", "cells", "narrative_figures", "extraction_issues")

@@ -1,0 +1,49 @@
+# budgetwh: `make` lists the targets. Every target sets up what it needs (venv, packages) by itself.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+WAREHOUSE ?= warehouse.duckdb
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) on PATH (set PYTHON=...)" >&2; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip check
+	touch $(STAMP)
+
+venv: $(STAMP) ## create .venv and install the project with its pinned stack
+
+demo: $(STAMP) ## the main job on the embedded default: bundled samples → warehouse.duckdb, with findings
+	$(VENV)/bin/budgetwh demo --warehouse $(WAREHOUSE)
+
+test: $(STAMP) system-packages ## the whole test suite (what CI runs)
+	$(PY) -m pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+bench: $(STAMP) ## benchmarks: extraction and end-to-end throughput, memory (prints figures and JSON lines)
+	$(PY) -m bench
+
+lint: $(STAMP) ## ruff over the Python packages and tests
+	$(VENV)/bin/ruff check extractors expectations dags tests bench
+
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei
+system-packages: ## Debian packages the tests use: headless Chromium (Data Docs), a CJK font (rasterising scans)
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing $$missing (apt)"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "not installed: $$missing; the tests that need them skip, saying so" >&2; fi; fi
+
+clean: ## remove build outputs and local warehouses (keeps .venv)
+	rm -rf build dbt_project/target dbt_project/logs .pytest_cache $(WAREHOUSE) $(WAREHOUSE).*
+
+.PHONY: help venv demo test bench lint system-packages clean

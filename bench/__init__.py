@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench`` compares PDF extraction (see ``bench/__main__.py``)."""

@@ -1,0 +1,110 @@
+"""# budget_disclosures_nightly
+
+Nightly (02:30 Asia/Shanghai) ingestion of department budget / final-account disclosures as
+write–audit–publish: **prepare** an AUDIT copy of the published warehouse → **collect** documents
+(crawl `BUDGETWH_SOURCES`, else the inbox: param `inbox`, Variable `budgetwh_inbox`, `$BUDGETWH_DATA_DIR/inbox`)
+→ **extract** (one mapped task per document, no database) → **load** → **dbt** (Cosmos, one task per
+model) → **validate** (rule catalogue + GE) → **finalize** (dbt models on the results) → **publish**
+(DuckDB file, Parquet, PostgreSQL `marts`, dbt docs; each swapped atomically, a failed run changes
+nothing) → **announce**. Findings about documents are data and are published unless
+`BUDGETWH_PUBLISH_REQUIRES_CLEAN`. Warehouse writers share the one-slot pool `budgetwh_warehouse`.
+Backfill: `airflow backfill create --dag-id budget_disclosures_nightly --from-date A --to-date B`.
+Without Airflow: `python -m extractors.pipeline …`, `python -m extractors.publish …` (docs/deploy.md).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Param, Variable, dag, task
+from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+from cosmos.constants import InvocationMode, LoadMode, TestBehavior, TestIndirectSelection
+
+from extractors import orchestration_config as oc
+
+CONFIG = oc.load()
+
+
+def alert_failure(context) -> None:
+    from extractors.publish import alert
+
+    ti = context["ti"]
+    alert(f"budgetwh: {ti.task_id} failed in {ti.run_id}: {context.get('exception')}", CONFIG.alert_webhook_url)
+
+
+@dag(schedule="30 2 * * *", start_date=pendulum.datetime(2026, 1, 1, tz=oc.DAG_TIMEZONE), catchup=False,
+     max_active_runs=1, dagrun_timeout=timedelta(hours=6), doc_md=__doc__,
+     tags=["budgetwh", "ingestion", "write-audit-publish"],
+     params={"inbox": Param(None, type=["null", "string"], description="folder of documents to ingest")},
+     default_args={"owner": "budgetwh", "retries": CONFIG.task_retries, "retry_delay": timedelta(minutes=1),
+                   "retry_exponential_backoff": True, "max_retry_delay": timedelta(minutes=30),
+                   "execution_timeout": timedelta(hours=1), "on_failure_callback": alert_failure})
+def budget_disclosures_nightly():
+    @task
+    def prepare(run_id=None) -> dict:
+        from extractors.publish import start_run
+        return start_run(CONFIG, run_id)
+
+    @task(pool=oc.WAREHOUSE_POOL)
+    def collect(run: dict, params=None) -> list[str]:
+        from extractors import pipeline
+        if CONFIG.sources_file and not params["inbox"]:
+            from extractors.crawl import crawl
+            return [str(p) for p in crawl(CONFIG.sources_file, run["audit"], CONFIG.archive_dir).files]
+        return [str(p) for p in pipeline.discover(
+            [params["inbox"] or Variable.get("budgetwh_inbox", default=str(CONFIG.inbox_dir))])]
+
+    @task(execution_timeout=timedelta(minutes=15))
+    def extract(path: str, run: dict) -> str:
+        from extractors.pipeline import extract_to_dir
+        return extract_to_dir(path, run["extracted"])
+
+    @task(pool=oc.WAREHOUSE_POOL)
+    def load(document_ids: list[str], run: dict) -> int:
+        from extractors.pipeline import load_dir
+        return load_dir(run["audit"], run["extracted"], document_ids)
+
+    dbt = DbtTaskGroup(
+        group_id="dbt",
+        project_config=ProjectConfig(CONFIG.dbt_project_dir, install_dbt_deps=False),
+        profile_config=ProfileConfig(profile_name="budgetwh", target_name="warehouse",
+                                     profiles_yml_filepath=CONFIG.dbt_profiles_dir / "profiles.yml"),
+        # One `dbt build` per model; tests spanning models (relationships) run as tasks of their own.
+        execution_config=ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER,
+                                         test_indirect_selection=TestIndirectSelection.CAUTIOUS),
+        # `dbt ls` in a subprocess: parsing the DAG never imports dbt.
+        render_config=RenderConfig(load_method=LoadMode.DBT_LS, invocation_mode=InvocationMode.SUBPROCESS,
+                                   dbt_executable_path=oc.DBT_EXECUTABLE, exclude=["tag:post_validation"],
+                                   test_behavior=TestBehavior.BUILD, should_detach_multiple_parents_tests=True),
+        operator_args={"pool": oc.WAREHOUSE_POOL, "install_deps": False,
+                       "env": {"BUDGETWH_WAREHOUSE": "{{ ti.xcom_pull(task_ids='prepare')['audit'] }}"}})
+
+    @task(pool=oc.WAREHOUSE_POOL)
+    def validate(run: dict) -> int:
+        from extractors.pipeline import validate
+        return validate(run["audit"], run["run_id"]).errors
+
+    @task(pool=oc.WAREHOUSE_POOL)
+    def finalize(run: dict) -> None:
+        from extractors.pipeline import finalize
+        finalize(run["audit"])
+
+    @task(pool=oc.WAREHOUSE_POOL)
+    def publish(run: dict, validation_errors: int) -> dict:
+        from extractors.publish import publish_run
+        return publish_run(CONFIG, run, validation_errors)
+
+    @task
+    def announce(publication: dict) -> None:
+        from extractors.publish import alert
+        alert(f"budgetwh: published {publication['run_id']} with {publication['validation_errors']} "
+              f"error-level finding(s); marts {publication['marts']}", CONFIG.alert_webhook_url)
+
+    run = prepare()
+    errors = validate(run)
+    load(extract.partial(run=run).expand(path=collect(run)), run) >> dbt >> errors >> finalize(run)
+    announce(publish(run, errors))
+
+
+budget_disclosures_nightly()

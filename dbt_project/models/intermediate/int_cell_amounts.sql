@@ -1,0 +1,44 @@
+with
+
+table_cells as (
+
+    select * from {{ ref('int_table_cells') }}
+
+),
+
+final as (
+
+    select
+        document_id,
+        department_id,
+        document_type,
+        document_fiscal_year,
+        fiscal_year,
+        is_prior_year,
+        table_index,
+        table_type,
+        table_title,
+        row_index,
+        col_index,
+        row_kind,
+        row_group,
+        row_code,
+        row_name,
+        measure,
+        column_label,
+        cast(amount as decimal(18, 2)) as amount,
+        raw_text,
+        page,
+        x0,
+        top,
+        x1,
+        bottom,
+        inferred,
+        unit_name
+
+    from table_cells
+    where amount is not null
+
+)
+
+select * from final

@@ -1,0 +1,36 @@
+with
+
+documents as (
+
+    select * from {{ ref('int_documents') }}
+
+),
+
+cell_amounts as (
+
+    select * from {{ ref('int_cell_amounts') }}
+
+),
+
+-- prior-year comparison columns bring years no document of its own covers yet
+fiscal_years as (
+
+    select fiscal_year from documents where fiscal_year is not null
+    union
+    select fiscal_year from cell_amounts where fiscal_year is not null
+
+),
+
+final as (
+
+    select
+        fiscal_years.fiscal_year,
+        count(documents.document_id) as document_count
+
+    from fiscal_years
+    left join documents on fiscal_years.fiscal_year = documents.fiscal_year
+    group by fiscal_years.fiscal_year
+
+)
+
+select * from final

@@ -1,0 +1,54 @@
+with
+
+cell_amounts as (
+
+    select * from {{ ref('int_cell_amounts') }}
+
+),
+
+economic_cells as (
+
+    select *
+    from cell_amounts
+    where table_type in {{ in_list(var('basic_expenditure_table_types')) }}
+        and row_kind = 'subject'
+        and measure in ('total', 'personnel', 'public_operation')
+
+),
+
+pivoted as (
+
+    select
+        document_id,
+        department_id,
+        fiscal_year,
+        row_code as subject_code,
+        table_type,
+        is_prior_year,
+        min(row_name) as subject_name,
+        {{ pivot_measures(['total', 'personnel', 'public_operation']) }}
+
+    from economic_cells
+    group by document_id, department_id, fiscal_year, row_code, table_type, is_prior_year
+
+),
+
+final as (
+
+    select
+        document_id,
+        department_id,
+        fiscal_year,
+        subject_code,
+        total_amount,
+        personnel_amount,
+        public_operation_amount,
+        table_type,
+        is_prior_year,
+        subject_name
+
+    from pivoted
+
+)
+
+select * from final

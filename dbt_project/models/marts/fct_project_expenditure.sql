@@ -1,0 +1,160 @@
+with
+
+table_cells as (
+
+    select * from {{ ref('int_table_cells') }}
+
+),
+
+-- 项目支出明细表: one row per project, its 合计 column
+listed_projects as (
+
+    select
+        document_id,
+        department_id,
+        fiscal_year,
+        table_index,
+        row_index,
+        row_code as project_code,
+        trim(row_name) as project_name,
+        {{ normalised_name('row_name') }} as normalised_name,
+        cast(amount as decimal(18, 2)) as amount
+
+    from table_cells
+    where table_type in {{ in_list(var('project_expenditure_table_types')) }}
+        and row_kind = 'project'
+        and measure = 'total'
+
+),
+
+-- 项目支出绩效目标表: one table per project, its amount in the project_amount field
+targeted_projects as (
+
+    select
+        document_id,
+        any_value(department_id) as department_id,
+        any_value(document_fiscal_year) as fiscal_year,
+        table_index,
+        any_value(table_project_code) as project_code,
+        any_value(trim(table_project_name)) as project_name,
+        any_value({{ normalised_name('table_project_name') }}) as normalised_name,
+        cast(max(amount) filter (where row_kind = 'field' and row_code = 'project_amount') as decimal(18, 2))
+            as amount
+
+    from table_cells
+    where table_type in ('project_performance_targets', 'final_project_performance_targets')
+        and (table_project_code is not null or table_project_name is not null)
+    group by document_id, table_index
+
+),
+
+-- A project listed in both is the same project when the codes agree, else when the names agree once
+-- normalised, else when one name contains the other (performance tables often prefix the district or
+-- centre: 潼南区政务中心日常运行经费 vs 日常运行经费) and the amounts agree. Each side matches at most once,
+-- strongest evidence first.
+candidate_matches as (
+
+    select
+        targeted.document_id,
+        targeted.table_index as target_table_index,
+        listed.table_index as listed_table_index,
+        listed.row_index as listed_row_index,
+        case
+            when targeted.project_code = listed.project_code then 1
+            when targeted.normalised_name = listed.normalised_name then 2
+            when (
+                contains(targeted.normalised_name, listed.normalised_name)
+                or contains(listed.normalised_name, targeted.normalised_name)
+            ) and targeted.amount = listed.amount then 3
+        end as match_strength
+
+    from targeted_projects as targeted
+    inner join listed_projects as listed on targeted.document_id = listed.document_id
+
+),
+
+matches as (
+
+    select *
+    from candidate_matches
+    where match_strength is not null
+    qualify row_number() over (
+        partition by document_id, target_table_index
+        order by match_strength, listed_table_index, listed_row_index
+    ) = 1
+    and row_number() over (
+        partition by document_id, listed_table_index, listed_row_index
+        order by match_strength, target_table_index
+    ) = 1
+
+),
+
+listed_with_targets as (
+
+    select
+        listed.document_id,
+        listed.department_id,
+        listed.fiscal_year,
+        coalesce(listed.project_code, targeted.project_code) as project_code,
+        listed.project_name,
+        listed.normalised_name,
+        listed.amount,
+        listed.table_index,
+        listed.row_index,
+        targeted.table_index as performance_table_index
+
+    from listed_projects as listed
+    left join matches
+        on listed.document_id = matches.document_id
+        and listed.table_index = matches.listed_table_index
+        and listed.row_index = matches.listed_row_index
+    left join targeted_projects as targeted
+        on matches.document_id = targeted.document_id
+        and matches.target_table_index = targeted.table_index
+
+),
+
+targets_only as (
+
+    select
+        targeted.document_id,
+        targeted.department_id,
+        targeted.fiscal_year,
+        targeted.project_code,
+        targeted.project_name,
+        targeted.normalised_name,
+        targeted.amount,
+        targeted.table_index,
+        cast(null as integer) as row_index,
+        targeted.table_index as performance_table_index
+
+    from targeted_projects as targeted
+    anti join matches
+        on targeted.document_id = matches.document_id
+        and targeted.table_index = matches.target_table_index
+
+),
+
+final as (
+
+    select
+        document_id,
+        department_id,
+        fiscal_year,
+        project_code,
+        project_name,
+        amount,
+        coalesce(project_code, 'name:' || normalised_name) as project_key,
+        table_index,
+        row_index,
+        performance_table_index
+
+    from (
+        select * from listed_with_targets
+        union all by name
+        select * from targets_only
+    )
+
+)
+
+select * from final

@@ -1,0 +1,80 @@
+{%- set measures = ['total', 'outbound_travel', 'vehicle_total', 'vehicle_purchase', 'vehicle_operation', 'reception'] -%}
+with
+
+cell_amounts as (
+
+    select * from {{ ref('int_cell_amounts') }}
+
+),
+
+three_public_cells as (
+
+    select *
+    from cell_amounts
+    where table_type in {{ in_list(var('three_public_expenses_table_types')) }}
+        and measure in {{ in_list(measures) }}
+
+),
+
+-- the table's 合计 row for each year; a table printed as a single unlabelled row (as 綦江 does) has
+-- no 合计 line, and then its first row is the total
+table_rows as (
+
+    select distinct document_id, table_index, fiscal_year, row_index, row_kind
+    from three_public_cells
+
+),
+
+total_rows as (
+
+    select document_id, table_index, fiscal_year, row_index
+    from table_rows
+    qualify row_number() over (
+        partition by document_id, table_index, fiscal_year
+        order by row_kind = 'total' desc, row_index
+    ) = 1
+
+),
+
+pivoted as (
+
+    select
+        three_public_cells.document_id,
+        three_public_cells.department_id,
+        three_public_cells.fiscal_year,
+        three_public_cells.is_prior_year,
+        three_public_cells.table_type,
+        three_public_cells.table_index,
+        {{ pivot_measures(measures) }}
+
+    from three_public_cells
+    inner join total_rows
+        on three_public_cells.document_id = total_rows.document_id
+        and three_public_cells.table_index = total_rows.table_index
+        and three_public_cells.fiscal_year = total_rows.fiscal_year
+        and three_public_cells.row_index = total_rows.row_index
+    group by all
+
+),
+
+final as (
+
+    select
+        document_id,
+        department_id,
+        fiscal_year,
+        is_prior_year,
+        total_amount,
+        outbound_travel_amount,
+        vehicle_total_amount,
+        vehicle_purchase_amount,
+        vehicle_operation_amount,
+        reception_amount,
+        table_type,
+        table_index
+
+    from pivoted
+
+)
+
+select * from final

@@ -1,0 +1,8 @@
+{#- A composite key: no two rows share the same values of `combination_of_columns`
+    (dbt_utils.unique_combination_of_columns, without the hub package). -#}
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+select {{ combination_of_columns | join(', ') }}, count(*) as row_count
+from {{ model }}
+group by {{ combination_of_columns | join(', ') }}
+having count(*) > 1
+{% endtest %}

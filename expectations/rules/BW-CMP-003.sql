@@ -1,0 +1,28 @@
+-- id: BW-CMP-003
+-- severity: error
+-- kind: completeness
+-- unit: count
+-- message: "{table_type} line {subject_code} ({detail}): parent lines found {actual}, expected {expected}"
+-- description: A section or item code starts with a code present as its parent line in the same table.
+with lines as (
+    select document_id, table_type, table_index, row_code, any_value(row_name) as row_name,
+        min(page) as page, any_value(document_fiscal_year) as fiscal_year
+    from cell_grid
+    where row_kind = 'subject'
+        and (list_contains(function_table_types(), table_type) or list_contains(economic_table_types(), table_type))
+        and regexp_full_match(row_code, '[0-9]{5}|[0-9]{7}')
+    group by all
+),
+
+codes as (
+    select distinct document_id, table_index, row_code from cell_grid where row_kind = 'subject'
+)
+
+select
+    l.document_id, l.table_type, l.table_index, l.row_code as subject_code, l.fiscal_year, 1 as expected_amount,
+    (c.row_code is not null)::integer as actual_amount, 0 as parts_count, l.page,
+    coalesce(l.row_name, '') || '; parent ' || left(l.row_code, length(l.row_code) - 2) as detail
+from lines as l
+left join codes as c
+    on l.document_id = c.document_id and l.table_index = c.table_index
+    and c.row_code = left(l.row_code, length(l.row_code) - 2)

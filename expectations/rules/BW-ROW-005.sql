@@ -1,0 +1,7 @@
+-- id: BW-ROW-005
+-- severity: error
+-- kind: row_sum
+-- message: "three public expenses {fiscal_year} ({subject_code}): vehicle subtotal {actual} vs purchase + operation {expected} (difference {difference})"
+-- description: 公务用车购置及运行费 小计 equals 购置费 + 运行费, for every year shown.
+select * from across_columns(
+    ['three_public_expenses', 'final_three_public_expenses'], 'vehicle_total', ['vehicle_purchase', 'vehicle_operation'])

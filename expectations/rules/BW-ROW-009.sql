@@ -1,0 +1,8 @@
+-- id: BW-ROW-009
+-- severity: error
+-- kind: row_sum
+-- message: "{table_type} {fiscal_year} line {subject_code}: total {actual} vs the income sources {expected} (difference {difference})"
+-- description: In 部门收入总表 every line's 总计 equals the sum of its income-source columns.
+select * from across_columns(
+    ['department_income', 'final_income'], 'total',
+    income_source_keys())

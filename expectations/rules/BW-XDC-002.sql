@@ -1,0 +1,36 @@
+-- id: BW-XDC-002
+-- severity: warning
+-- kind: cross_document
+-- unit: count
+-- message: "{detail}: {subject_code} has {table_type} documents the year before and after {fiscal_year}, expected {expected} for {fiscal_year}, found {actual}"
+-- description: >
+--   A region's department list is complete every year: a department with a document in year N−1 and
+--   in year N+1 but none in year N is missing one.
+with published as (
+    select region_name, department_name, document_type, fiscal_year, count(*) as documents,
+        min(document_id) as document_id
+    from staging.documents
+    where status = 'loaded' and department_name is not null and fiscal_year is not null
+    group by all
+),
+
+surrounded as (
+    select before.region_name, before.department_name, before.document_type, before.fiscal_year + 1 as fiscal_year
+    from published as before
+    inner join published as after
+        on before.region_name is not distinct from after.region_name
+        and before.department_name = after.department_name
+        and before.document_type = after.document_type
+        and after.fiscal_year = before.fiscal_year + 2
+)
+
+select
+    p.document_id, s.document_type as table_type, null as table_index, s.department_name as subject_code,
+    s.fiscal_year, 1 as expected_amount, coalesce(p.documents, 0) as actual_amount, 0 as parts_count,
+    null as page, coalesce(s.region_name, 'region unknown') as detail
+from surrounded as s
+left join published as p
+    on s.region_name is not distinct from p.region_name
+    and s.department_name = p.department_name
+    and s.document_type = p.document_type
+    and s.fiscal_year = p.fiscal_year

@@ -1,0 +1,8 @@
+-- id: BW-XTB-002
+-- severity: error
+-- kind: cross_table
+-- message: "{fiscal_year}: basic expenditure total is {expected} in the general budget expenditure table and {actual} in the basic expenditure table (difference {difference})"
+-- description: The 基本支出 total of table 2 equals the 合计 of table 3 (一般公共预算财政拨款基本支出预算表).
+select * from compare_totals(
+    'general_budget_basic_expenditure', ['total'], 'total', 'general_budget_expenditure', ['total'], 'basic',
+    'basic_total')

@@ -1,0 +1,8 @@
+-- id: BW-XTB-003
+-- severity: error
+-- kind: cross_table
+-- message: "{fiscal_year}: general budget expenditure is {actual} in 财政拨款收支总表 and {expected} in the general budget expenditure table (difference {difference})"
+-- description: The general-budget column of table 1's current-year expenditure equals the 合计 of table 2.
+select * from compare_totals(
+    'fiscal_appropriation_summary', ['expenditure_current_year', 'expenditure_total'], 'general_budget',
+    'general_budget_expenditure', ['total'], 'total', 'general_budget_total')

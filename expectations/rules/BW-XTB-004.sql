@@ -1,0 +1,6 @@
+-- id: BW-XTB-004
+-- severity: error
+-- kind: cross_table
+-- message: "class {subject_code} {detail} {fiscal_year}: 部门收支总表 shows {actual}, 部门支出总表 {expected} (difference {difference})"
+-- description: Each function class of 部门收支总表 equals the class line of 部门支出总表.
+select * from compare_classes('department_summary', 'expenditure_class', 'total', 'department_expenditure', 'total')

@@ -1,0 +1,351 @@
+"""Run the rule catalogue on a warehouse; Great Expectations judges, reports and alerts.
+
+DuckDB computes every rule (``rules/*.sql`` over the dbt models and staging); this module adds the
+difference, the rounding tolerance 0.005·(k+1)·unit_scale of a sum of k rounded parts (XBRL
+Calculations 1.1 interval rule) and a hint, then hands the compact frame (one row per place) to GX's
+pandas datasource: one suite per severity, one expectation per rule (``excess_thousandths`` ≤ 0:
+how far the difference goes beyond the tolerance), one checkpoint per document whose actions rebuild
+the Data Docs site and send the configured alerts. The places GX marks unexpected are the failures;
+every place is written to ``validation.rule_results`` under the run id.
+
+``python -m expectations.runner WAREHOUSE`` validates without the rest of the pipeline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no usage reporting from a warehouse job
+
+import duckdb  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from expectations.alerts import PAYLOAD_FIELDS, alert_actions  # noqa: E402
+from expectations.catalogue import RESULT_COLUMNS, VIEWS_SQL, Rule, load_rules  # noqa: E402
+from expectations.hints import CENT, Part, infer_hint  # noqa: E402
+from extractors.load import connect  # noqa: E402
+
+REFERENCE_DIR = Path(__file__).with_name("reference")
+HALF_CENT = Decimal("0.005")
+SEVERITY_IN_GX = {"error": "critical", "warning": "warning"}
+DATASOURCE = "budgetwh_rule_results"
+REQUIRED_RELATIONS = ("intermediate.int_cell_amounts", "staging.documents", "staging.tables",
+                      "staging.narrative_figures")
+
+
+class ValidationError(RuntimeError):
+    """The catalogue cannot run on this warehouse (models missing, a rule's query broken)."""
+
+
+@dataclass
+class ValidationSummary:
+    run_id: str
+    rules: int
+    checked: int
+    failed: int
+    errors: int  # failed places of error-level rules
+    warnings: int  # failed places of warning-level rules
+    data_docs: Path | None
+    results: pd.DataFrame = field(repr=False)
+
+    def __str__(self) -> str:
+        return (f"validation {self.run_id}: {self.rules} rules, {self.checked} places checked, "
+                f"{self.errors} error(s), {self.warnings} warning(s)")
+
+
+def gx_root_for(warehouse: Path) -> Path:
+    """The GX file context of a warehouse lives beside it, never in the repository."""
+    return Path(f"{warehouse}.gx")
+
+
+def data_docs_index(warehouse: Path) -> Path:
+    return gx_root_for(warehouse) / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
+def validate(warehouse: Path, run_id: str | None = None) -> ValidationSummary:
+    """Check every rule at every place, let GX judge and report, store all places under ``run_id``."""
+    warehouse = Path(warehouse)
+    run_id = run_id or uuid.uuid4().hex[:12]
+    rules = load_rules()
+    con = connect(str(warehouse))
+    try:
+        _prepare(con)
+        frame = _evaluate(con, rules)
+        failed_rows = _judge(frame, rules, gx_root_for(warehouse), run_id)
+        frame["passed"] = ~frame["row_id"].isin(failed_rows)
+        _store(con, frame, run_id)
+    finally:
+        con.close()
+    failed = frame[~frame["passed"]]
+    return ValidationSummary(
+        run_id=run_id, rules=len(rules), checked=len(frame), failed=len(failed),
+        errors=int((failed["severity"] == "error").sum()),
+        warnings=int((failed["severity"] == "warning").sum()),
+        data_docs=data_docs_index(warehouse) if data_docs_index(warehouse).exists() else None, results=frame)
+
+
+# --- compute: DuckDB ------------------------------------------------------------------------------
+
+
+def _prepare(con: duckdb.DuckDBPyConnection) -> None:
+    present = {f"{s}.{t}" for s, t in con.execute(
+        "select table_schema, table_name from information_schema.tables").fetchall()}
+    missing = [r for r in REQUIRED_RELATIONS if r not in present]
+    if missing:
+        raise ValidationError(f"warehouse lacks {', '.join(missing)}: build the dbt models before validating")
+    for csv in sorted(REFERENCE_DIR.glob("*.csv")):
+        con.execute(f"create or replace temp table ref_{csv.stem} as "
+                    "select * from read_csv(?, header = true, all_varchar = true)", [str(csv)])
+    con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+
+
+def _unit_scales(con: duckdb.DuckDBPyConnection) -> dict[str, Decimal]:
+    return {u: Decimal(s) for u, s in con.execute("select unit_name, unit_scale from ref_units").fetchall()}
+
+
+def _evaluate(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...]) -> pd.DataFrame:
+    scales = _unit_scales(con)
+    records = []
+    for rule in rules:
+        try:
+            cursor = con.execute(rule.sql)
+        except duckdb.Error as e:
+            raise ValidationError(f"{rule.rule_id} ({rule.path.name}) failed: {e}") from e
+        columns = [d[0] for d in cursor.description]
+        missing = [c for c in RESULT_COLUMNS if c not in columns]
+        if missing:
+            raise ValidationError(f"{rule.rule_id} returns no {', '.join(missing)}")
+        for values in cursor.fetchall():
+            records.append(_place(rule, dict(zip(columns, values, strict=True)), scales))
+    frame = pd.DataFrame.from_records(records, columns=list(_PLACE_COLUMNS))
+    frame["row_id"] = range(len(frame))
+    return frame
+
+
+_PLACE_COLUMNS = ("rule_id", "rule_kind", "severity", "document_id", "table_type", "table_index",
+                  "subject_code", "fiscal_year", "page", "expected_amount", "actual_amount", "difference",
+                  "tolerance", "excess", "message", "hint", "suggested_value", "place")
+
+
+def _decimal(value) -> Decimal:
+    return Decimal(0) if value is None else Decimal(value)
+
+
+def _parts(values) -> list[Part] | None:
+    if values is None:
+        return None
+    return [Part(str(v["label"]), None if v["amount"] is None else Decimal(v["amount"])) for v in values]
+
+
+def _place(rule: Rule, row: dict, scales: dict[str, Decimal]) -> dict:
+    expected, actual = _decimal(row["expected_amount"]), _decimal(row["actual_amount"])
+    difference = actual - expected
+    k = int(row["parts_count"] or 0)
+    tolerance = HALF_CENT * (k + 1) * scales.get(row.get("unit_name") or "", Decimal(1))
+    shortfall = -difference if rule.comparison == "at_least" else abs(difference)
+    excess = shortfall - tolerance
+    hint = None
+    if excess > 0 and row.get("parts") is not None:
+        total_label = f"the published {row.get('total_label') or row['subject_code'] or 'total'}"
+        hint = infer_hint(expected, actual, tolerance, _parts(row["parts"]), _parts(row.get("context")),
+                          total_label=total_label)
+    fmt = _fmt_count if rule.unit == "count" else _fmt
+    values = {
+        "expected": fmt(expected), "actual": fmt(actual), "difference": fmt(difference),
+        "tolerance": _fmt(tolerance), "subject_code": row["subject_code"], "fiscal_year": row["fiscal_year"],
+        "table_type": row["table_type"], "detail": row.get("detail"), "parts_count": k,
+    }
+    return {
+        "rule_id": rule.rule_id, "rule_kind": rule.kind, "severity": rule.severity,
+        "document_id": row["document_id"], "table_type": row["table_type"], "table_index": row["table_index"],
+        "subject_code": row["subject_code"], "fiscal_year": row["fiscal_year"], "page": row["page"],
+        "expected_amount": expected, "actual_amount": actual, "difference": difference,
+        "tolerance": tolerance, "excess": excess, "message": rule.render_message(**values),
+        "hint": hint.text if hint else None, "suggested_value": hint.suggested_value if hint else None,
+        "place": _place_name(row),
+    }
+
+
+def _fmt(x: Decimal) -> str:
+    return f"{x.quantize(CENT):,}" if abs(x) >= CENT or x == 0 else f"{x.normalize()}"
+
+
+def _fmt_count(x: Decimal) -> str:
+    return f"{x.normalize():f}"
+
+
+def _place_name(row: dict) -> str:
+    table = f"table {row['table_index']}" if row["table_index"] is not None else None
+    bits = [row["table_type"] or "document", table,
+            row["subject_code"], str(row["fiscal_year"]) if row["fiscal_year"] else None,
+            row.get("detail"), f"page {row['page']}" if row["page"] else None]
+    return ", ".join(str(b) for b in bits if b)
+
+
+# --- judge and report: Great Expectations ----------------------------------------------------------
+
+
+def _judge(frame: pd.DataFrame, rules: tuple[Rule, ...], gx_root: Path, run_id: str) -> set[int]:
+    """Run one checkpoint per document over the frame; the row ids GX reports unexpected."""
+    import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    _clear_previous_results(gx_root)
+    context = gx.get_context(mode="file", project_root_dir=str(gx_root))
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context.variables.save()
+    suites = _suites(context, rules)
+    datasource = context.data_sources.add_or_update_pandas(DATASOURCE)
+    actions = [gx.checkpoint.UpdateDataDocsAction(name="update_data_docs"),
+               *alert_actions(context.config_provider.get_values())]
+    index_columns = ["row_id", "rule_id", *PAYLOAD_FIELDS]
+    gx_frame = _gx_frame(frame)
+    failed: set[int] = set()
+    for document_id, rows in gx_frame.groupby("document", dropna=False, sort=True):
+        asset_name = f"document_{document_id}" if document_id else "no_document"
+        asset = _asset(datasource, asset_name)
+        batch = _batch_definition(asset)
+        definitions = [context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=f"{asset_name}__{suite.name}", data=batch, suite=suite))
+            for suite in suites]
+        checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
+            name=f"budgetwh__{asset_name}", validation_definitions=definitions, actions=actions,
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_columns}))
+        result = checkpoint.run(batch_parameters={"dataframe": rows.reset_index(drop=True)},
+                                run_id=RunIdentifier(run_name=run_id))
+        for validation in result.run_results.values():
+            for expectation in validation.results:
+                for unexpected in expectation.result.get("unexpected_index_list") or []:
+                    failed.add(int(unexpected["row_id"]))
+    return failed
+
+
+def _clear_previous_results(gx_root: Path) -> None:
+    """Each run's site shows that run: earlier results live on in validation.rule_results, and GX
+    rebuilds its index from every stored result, which would grow slower with every nightly run."""
+    uncommitted = gx_root / "gx" / "uncommitted"
+    for folder in (uncommitted / "validations", uncommitted / "data_docs"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _gx_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame GX sees: payload names (what a webhook receives) and amounts as exact decimal text.
+
+    GX serialises every Decimal it reports through a stack inspection (~20 ms each), so the judged
+    column is the excess in integer thousandths of 万元: exact, since amounts have two decimals and
+    tolerances are multiples of 0.005.
+    """
+    amounts = ("expected_amount", "actual_amount", "difference", "tolerance", "suggested_value")
+    text = {c: frame[c].map(_text) for c in amounts}
+    out = pd.DataFrame({
+        "row_id": frame["row_id"], "rule_id": frame["rule_id"],
+        "excess_thousandths": frame["excess"].map(lambda x: int(x * 1000)),
+        "rule": frame["rule_id"], "severity": frame["severity"], "document": frame["document_id"],
+        "table": frame["table_type"], "table_index": frame["table_index"].astype("Int64"),
+        "code": frame["subject_code"], "year": frame["fiscal_year"].astype("Int64"),
+        "page": frame["page"].astype("Int64"), "place": frame["place"],
+        "expected": text["expected_amount"], "actual": text["actual_amount"],
+        "difference": text["difference"], "tolerance": text["tolerance"], "hint": frame["hint"],
+        "suggested_value": text["suggested_value"], "message": frame["message"],
+    })
+    return out.astype(object).where(out.notna(), None)
+
+
+def _suites(context, rules: tuple[Rule, ...]) -> list:
+    import great_expectations as gx
+    from great_expectations.expectations.row_conditions import Column
+
+    suites = []
+    for severity in ("error", "warning"):
+        suite = gx.ExpectationSuite(name=f"budgetwh_{severity}_rules", meta={
+            "notes": f"The {severity}-level reconciliation rules of budgetwh, one expectation per rule."})
+        for rule in (r for r in rules if r.severity == severity):
+            suite.add_expectation(gx.expectations.ExpectColumnValuesToBeBetween(
+                column="excess_thousandths", max_value=0, row_condition=Column("rule_id") == rule.rule_id,
+                severity=SEVERITY_IN_GX[severity], description=f"{rule.rule_id}: {rule.description}",
+                meta={"rule_id": rule.rule_id, "rule_kind": rule.kind, "severity": severity,
+                      "comparison": rule.comparison}))
+        if suite.expectations:
+            suites.append(context.suites.add_or_update(suite))
+    return suites
+
+
+def _asset(datasource, name: str):
+    existing = {a.name: a for a in datasource.assets}
+    return existing[name] if name in existing else datasource.add_dataframe_asset(name)
+
+
+def _batch_definition(asset):
+    return asset.batch_definitions[0] if asset.batch_definitions else \
+        asset.add_batch_definition_whole_dataframe("rule_results")
+
+
+# --- store -----------------------------------------------------------------------------------------
+
+
+def _store(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, run_id: str) -> None:
+    """Replace the run's rows in validation.rule_results (amounts go through text to stay exact)."""
+    table = pd.DataFrame({
+        "document_id": frame["document_id"], "rule_id": frame["rule_id"], "rule_kind": frame["rule_kind"],
+        "severity": frame["severity"], "passed": frame["passed"].astype(bool),
+        "table_type": frame["table_type"], "table_index": frame["table_index"].astype("Int64"),
+        "subject_code": frame["subject_code"], "fiscal_year": frame["fiscal_year"].astype("Int64"),
+        "expected_amount": frame["expected_amount"].map(_text),
+        "actual_amount": frame["actual_amount"].map(_text),
+        "difference": frame["difference"].map(_text), "tolerance": frame["tolerance"].map(_text),
+        "page": frame["page"].astype("Int64"), "message": frame["message"], "hint": frame["hint"],
+        "suggested_value": frame["suggested_value"].map(_text),
+    }).astype({c: object for c in ("document_id", "table_type", "subject_code", "message", "hint")})
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from validation.rule_results where run_id = ?", [run_id])
+        con.register("places", table)
+        con.execute("""
+            insert into validation.rule_results (run_id, document_id, rule_id, rule_kind, severity, passed,
+                table_type, table_index, subject_code, fiscal_year, expected_amount, actual_amount,
+                difference, tolerance, page, message, hint, suggested_value)
+            select ?, document_id, rule_id, rule_kind, severity, passed, table_type, table_index,
+                subject_code, fiscal_year, expected_amount::decimal(18, 2), actual_amount::decimal(18, 2),
+                difference::decimal(18, 2), tolerance::decimal(18, 2), page, message, hint,
+                suggested_value::decimal(18, 2)
+            from places""", [run_id])
+        con.unregister("places")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def _text(value) -> str | None:
+    return None if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m expectations.runner", description=__doc__.split("\n")[0])
+    parser.add_argument("warehouse", type=Path)
+    parser.add_argument("--run-id")
+    args = parser.parse_args(argv)
+    if not args.warehouse.exists():
+        print(f"warehouse not found: {args.warehouse}", file=sys.stderr)
+        return 1
+    try:
+        summary = validate(args.warehouse, args.run_id)
+    except ValidationError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    print(summary)
+    if summary.data_docs:
+        print(f"data docs: {summary.data_docs}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

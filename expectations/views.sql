@@ -1,0 +1,366 @@
+-- Views every rule reads, created as temp views on the connection before the catalogue runs.
+
+-- cell_grid: every (row, column) place of every table, with the amount where a cell was published.
+-- Blank cells count as parts of a sum (a blank part is zero and is what the missing-cell hint looks
+-- for), so the grid is completed from the rows and columns seen, whether or not blanks were staged.
+-- Two-sided summary tables carry income and expenditure rows in one printed line: rows only meet the
+-- columns of their own side (row_group).
+create or replace temp view cell_grid as
+with cells as (
+    select * from intermediate.int_cell_amounts
+),
+
+grid_rows as (
+    select
+        document_id, department_id, document_type, document_fiscal_year, table_index, table_type,
+        table_title, row_index, row_kind, row_group, row_code, row_name,
+        min(page) as row_page, any_value(unit_name) as unit_name
+    from cells
+    group by all
+),
+
+grid_columns as (
+    select distinct document_id, table_index, row_group, column_label, measure, fiscal_year, is_prior_year
+    from cells
+),
+
+final as (
+    select
+        r.document_id, r.department_id, r.document_type, r.document_fiscal_year, r.table_index,
+        r.table_type, r.table_title, r.row_index, r.row_kind, r.row_group, r.row_code, r.row_name,
+        c.column_label, c.measure, c.fiscal_year, c.is_prior_year,
+        x.amount, coalesce(x.page, r.row_page) as page, r.unit_name
+    from grid_rows as r
+    inner join grid_columns as c
+        on r.document_id = c.document_id
+        and r.table_index = c.table_index
+        and r.row_group is not distinct from c.row_group
+    left join cells as x
+        on r.document_id = x.document_id
+        and r.table_index = x.table_index
+        and r.row_index = x.row_index
+        and r.row_kind = x.row_kind
+        and r.row_code is not distinct from x.row_code
+        and c.column_label is not distinct from x.column_label
+        and c.measure is not distinct from x.measure
+        and c.fiscal_year is not distinct from x.fiscal_year
+)
+
+select * from final;
+
+-- Table families, named once for the rules that apply to a whole family.
+create or replace temp macro function_table_types() as [
+    'general_budget_expenditure', 'department_expenditure', 'department_income',
+    'government_fund_expenditure', 'state_capital_expenditure', 'final_general_budget_expenditure',
+    'final_expenditure', 'final_income'
+];
+
+create or replace temp macro summary_table_types() as [
+    'fiscal_appropriation_summary', 'department_summary', 'final_fiscal_appropriation_summary',
+    'final_income_expenditure_summary'
+];
+
+-- CONTRACT income_source keys: the measures of income-by-source columns.
+create or replace temp macro income_source_keys() as [
+    'general_budget', 'government_fund', 'state_capital', 'fiscal_special_account', 'business_income',
+    'superior_subsidy', 'subordinate_remittance', 'business_operation', 'other', 'prior_year_carryover'
+];
+
+create or replace temp macro economic_table_types() as [
+    'general_budget_basic_expenditure', 'final_general_budget_basic_expenditure'
+];
+
+-- The three shapes of within-table sums, as table macros so each rule file names its tables and
+-- levels instead of repeating the query. Each returns the catalogue's result columns, one row per
+-- total checked, with its parts (label, amount) for the hints.
+
+-- A parent code's cell = Σ its children's cells in the same column (类 = Σ 款, 款 = Σ 项, ...).
+create or replace temp macro subject_rollup(table_types, parent_length, child_length) as table
+with subjects as (
+    select * from cell_grid
+    where row_kind = 'subject' and list_contains(table_types, table_type)
+)
+
+select
+    p.document_id, p.table_type, p.table_index, p.row_code as subject_code, p.fiscal_year,
+    coalesce(sum(c.amount), 0) as expected_amount, coalesce(p.amount, 0) as actual_amount,
+    count(*) as parts_count, p.page, p.unit_name, p.column_label as detail,
+    list({'label': c.row_code || ' ' || coalesce(c.row_name, ''), 'amount': c.amount}
+         order by c.row_index) as parts
+from subjects as p
+inner join subjects as c
+    on p.document_id = c.document_id
+    and p.table_index = c.table_index
+    and p.column_label is not distinct from c.column_label
+    and p.measure is not distinct from c.measure
+    and p.fiscal_year is not distinct from c.fiscal_year
+    and starts_with(c.row_code, p.row_code)
+where length(p.row_code) = parent_length and length(c.row_code) = child_length
+group by p.document_id, p.table_type, p.table_index, p.row_code, p.fiscal_year, p.amount, p.page,
+    p.unit_name, p.column_label, p.measure;
+
+-- A total line's cell = Σ the cells of the part lines in the same column and side of the table.
+-- part_code_length null: every line of the part kinds; excluded_codes: lines of those kinds that are
+-- not parts (a carry-over line among the income sources).
+create or replace temp macro total_rollup(table_types, total_codes, part_kinds, part_code_length,
+                                          excluded_codes) as table
+with lines as (
+    select * from cell_grid where list_contains(table_types, table_type)
+),
+
+totals as (
+    select * from lines where row_kind = 'total' and list_contains(total_codes, row_code)
+),
+
+parts as (
+    select * from lines
+    where list_contains(part_kinds, row_kind)
+        and (part_code_length is null or length(row_code) = part_code_length)
+        and not list_contains(excluded_codes, coalesce(row_code, ''))
+)
+
+select
+    t.document_id, t.table_type, t.table_index, t.row_code as subject_code, t.fiscal_year,
+    coalesce(sum(p.amount), 0) as expected_amount, coalesce(t.amount, 0) as actual_amount,
+    count(*) as parts_count, t.page, t.unit_name, t.column_label as detail, t.row_name as total_label,
+    list({'label': coalesce(p.row_code || ' ', '') || coalesce(p.row_name, ''), 'amount': p.amount}
+         order by p.row_index) as parts
+from totals as t
+inner join parts as p
+    on t.document_id = p.document_id
+    and t.table_index = p.table_index
+    and t.row_group is not distinct from p.row_group
+    and t.column_label is not distinct from p.column_label
+    and t.measure is not distinct from p.measure
+    and t.fiscal_year is not distinct from p.fiscal_year
+group by t.document_id, t.table_type, t.table_index, t.row_code, t.fiscal_year, t.amount, t.page,
+    t.unit_name, t.column_label, t.measure, t.row_index, t.row_name;
+
+-- Within one line and year: the total_measure cell = Σ the part_measures cells (总计 = 基本 + 项目).
+-- The line's other cells come along as context, for the wrong-column hint.
+create or replace temp macro across_columns(table_types, total_measure, part_measures) as table
+with lines as (
+    select * from cell_grid
+    where list_contains(table_types, table_type) and row_kind <> 'indicator' and row_kind <> 'field'
+),
+
+totals as (
+    select * from lines where measure = total_measure
+),
+
+parts as (
+    select * from lines where list_contains(part_measures, measure)
+),
+
+context as (
+    select
+        document_id, table_index, row_index, row_kind, row_code, fiscal_year,
+        list({'label': column_label, 'amount': amount} order by column_label) as context
+    from lines
+    where measure <> total_measure and not list_contains(part_measures, measure)
+    group by all
+),
+
+checked as (
+    select
+        t.document_id, t.table_type, t.table_index, t.row_index, t.row_kind, t.row_code,
+        coalesce(t.row_code, t.row_name) as subject_code, t.fiscal_year,
+        coalesce(sum(p.amount), 0) as expected_amount, coalesce(t.amount, 0) as actual_amount,
+        count(*) as parts_count, t.page, t.unit_name, t.row_name as detail, t.column_label as total_label,
+        list({'label': p.column_label, 'amount': p.amount} order by p.column_label) as parts
+    from totals as t
+    inner join parts as p
+        on t.document_id = p.document_id
+        and t.table_index = p.table_index
+        and t.row_index = p.row_index
+        and t.row_kind = p.row_kind
+        and t.row_code is not distinct from p.row_code
+        and t.fiscal_year is not distinct from p.fiscal_year
+    group by t.document_id, t.table_type, t.table_index, t.row_code, t.row_name, t.fiscal_year, t.amount,
+        t.page, t.unit_name, t.row_index, t.row_kind, t.column_label
+)
+
+select
+    c.document_id, c.table_type, c.table_index, c.subject_code, c.fiscal_year, c.expected_amount,
+    c.actual_amount, c.parts_count, c.page, c.unit_name, c.detail, c.total_label, c.parts, x.context
+from checked as c
+left join context as x
+    on c.document_id = x.document_id
+    and c.table_index = x.table_index
+    and c.row_index = x.row_index
+    and c.row_kind = x.row_kind
+    and c.row_code is not distinct from x.row_code
+    and c.fiscal_year is not distinct from x.fiscal_year;
+
+-- One figure of a document's tables: a line's cell in one column, summed over the table's lines of
+-- that kind and code (a code printed twice on continuation pages counts once per published line).
+create or replace temp macro figures(table_types, row_kinds, measures) as table
+select
+    document_id, table_type, table_index, row_kind, row_code, any_value(row_name) as row_name, measure,
+    fiscal_year, is_prior_year, sum(amount) as amount, min(page) as page, any_value(unit_name) as unit_name
+from cell_grid
+where list_contains(table_types, table_type) and list_contains(row_kinds, row_kind)
+    and list_contains(measures, measure)
+group by all;
+
+-- The 三公 figures of a document: its table's total line, or its first line where none is marked
+-- as total (a one-line table, or a department line under a missing 合计).
+create or replace temp view three_public_figures as
+with lines as (
+    select * from cell_grid where table_type in ('three_public_expenses', 'final_three_public_expenses')
+),
+
+first_line as (
+    select document_id, table_index,
+        coalesce(min(row_index) filter (where row_kind = 'total'), min(row_index)) as row_index
+    from lines
+    group by all
+)
+
+select l.document_id, l.table_type, l.table_index, l.measure, l.fiscal_year, l.is_prior_year, l.amount,
+    l.page, l.unit_name
+from lines as l
+inner join first_line using (document_id, table_index, row_index);
+
+-- Every figure the narrative can quote, located as (table_type, row_kind, row_code, measure): the
+-- 三公 line as ('line', 'first') since its lines are named differently table to table.
+create or replace temp view document_figures as
+select document_id, table_type, table_index, row_kind, row_code, measure, fiscal_year, is_prior_year, amount,
+    page, unit_name
+from cell_grid
+where table_type not in ('three_public_expenses', 'final_three_public_expenses')
+union all
+select document_id, table_type, table_index, 'line', 'first', measure, fiscal_year, is_prior_year, amount,
+    page, unit_name
+from three_public_figures;
+
+-- A narrative figure against the table figure it quotes (ref_narrative_sources says where, in order
+-- of preference: the first source table the document has). A change (增加/减少) is compared with
+-- the current year minus the prior-year column of the same line, when the table prints one.
+create or replace temp macro narrative_check(figure_keys) as table
+with quoted as (
+    select n.*, d.fiscal_year as document_year
+    from staging.narrative_figures as n
+    inner join staging.documents as d using (document_id)
+    where list_contains(figure_keys, n.figure_key)
+),
+
+sources as (
+    select q.document_id, q.figure_key, q.amount as quoted_amount, q.page as quoted_page, q.document_year,
+        s.table_type, s.row_kind, s.row_code, s.measure, s.is_change = 'true' as is_change,
+        s.priority::integer as priority
+    from quoted as q
+    inner join ref_narrative_sources as s using (figure_key)
+),
+
+located as (
+    select s.*,
+        sum(f.amount) filter (where not f.is_prior_year) as current_amount,
+        sum(f.amount) filter (where f.is_prior_year and f.fiscal_year = s.document_year - 1) as prior_amount,
+        count(*) filter (where f.is_prior_year and f.fiscal_year = s.document_year - 1) as prior_cells,
+        min(f.table_index) as table_index, any_value(f.unit_name) as unit_name
+    from sources as s
+    inner join document_figures as f
+        on s.document_id = f.document_id and s.table_type = f.table_type and s.row_kind = f.row_kind
+        and s.row_code = f.row_code and s.measure = f.measure
+    group by all
+),
+
+chosen as (
+    select * from located
+    where not is_change or prior_cells > 0
+    qualify row_number() over (partition by document_id, figure_key, quoted_amount order by priority) = 1
+)
+
+select
+    document_id, table_type, table_index, figure_key as subject_code, document_year as fiscal_year,
+    if(is_change, coalesce(current_amount, 0) - coalesce(prior_amount, 0), coalesce(current_amount, 0))
+        as expected_amount,
+    quoted_amount as actual_amount, if(is_change, 2, 1) as parts_count, quoted_page as page, unit_name,
+    table_type || ' ' || row_code || ' / ' || measure as detail
+from chosen;
+
+-- The function-class figures of one table against another's, class by class, for documents that
+-- have both tables; a class shown in one table only is compared with zero.
+create or replace temp macro compare_classes(actual_type, actual_kind, actual_measure,
+                                             expected_type, expected_measure) as table
+with published as (
+    select * from figures([actual_type], [actual_kind], [actual_measure])
+    where not is_prior_year and (actual_kind <> 'subject' or length(row_code) = 3)
+),
+
+reference as (
+    select * from figures([expected_type], ['subject'], [expected_measure])
+    where length(row_code) = 3 and not is_prior_year
+),
+
+both_tables as (
+    select document_id from published intersect select document_id from reference
+)
+
+select
+    coalesce(p.document_id, r.document_id) as document_id, actual_type as table_type, p.table_index,
+    coalesce(p.row_code, r.row_code) as subject_code, coalesce(p.fiscal_year, r.fiscal_year) as fiscal_year,
+    coalesce(r.amount, 0) as expected_amount, coalesce(p.amount, 0) as actual_amount, 1 as parts_count,
+    coalesce(p.page, r.page) as page, coalesce(p.unit_name, r.unit_name) as unit_name,
+    coalesce(p.row_name, r.row_name) as detail
+from published as p
+full outer join reference as r
+    on p.document_id = r.document_id and p.row_code = r.row_code and p.fiscal_year = r.fiscal_year
+where coalesce(p.document_id, r.document_id) in (select document_id from both_tables)
+    and (coalesce(p.amount, 0) <> 0 or coalesce(r.amount, 0) <> 0);
+
+-- One total of a table against one total of another, for documents that publish both tables (an
+-- empty table counts as published, its total as zero). actual_codes/expected_codes: the total lines
+-- to use, the first one present winning (本年支出 before 支出总计).
+create or replace temp macro compare_totals(actual_type, actual_codes, actual_measure,
+                                            expected_type, expected_codes, expected_measure, place) as table
+with published as (
+    select * from figures([actual_type], ['total'], [actual_measure])
+    where list_contains(actual_codes, row_code) and not is_prior_year
+    qualify row_number() over (
+        partition by document_id, fiscal_year order by list_position(actual_codes, row_code)) = 1
+),
+
+reference as (
+    select * from figures([expected_type], ['total'], [expected_measure])
+    where list_contains(expected_codes, row_code) and not is_prior_year
+    qualify row_number() over (
+        partition by document_id, fiscal_year order by list_position(expected_codes, row_code)) = 1
+),
+
+both_tables as (
+    select d.document_id, d.fiscal_year,
+        min(t.table_index) filter (where t.table_type = actual_type) as table_index,
+        min(t.page_first) filter (where t.table_type = actual_type) as page
+    from staging.documents as d
+    inner join staging.tables as t using (document_id)
+    group by d.document_id, d.fiscal_year
+    having count(*) filter (where t.table_type = actual_type) > 0
+        and count(*) filter (where t.table_type = expected_type) > 0
+)
+
+select
+    b.document_id, actual_type as table_type, b.table_index, place as subject_code, b.fiscal_year,
+    coalesce(r.amount, 0) as expected_amount, coalesce(p.amount, 0) as actual_amount, 1 as parts_count,
+    coalesce(p.page, b.page) as page, coalesce(p.unit_name, r.unit_name) as unit_name
+from both_tables as b
+left join published as p on b.document_id = p.document_id and b.fiscal_year = p.fiscal_year
+left join reference as r on b.document_id = r.document_id and b.fiscal_year = r.fiscal_year;
+
+-- A 三公 part against the economic line of the basic expenditure table it includes.
+create or replace temp macro three_public_covers(part_measure, economic_code) as table
+with three_public as (
+    select * from three_public_figures where measure = part_measure and not is_prior_year
+),
+
+economic as (
+    select * from figures(['general_budget_basic_expenditure'], ['subject'], ['total'])
+    where row_code = economic_code and not is_prior_year
+)
+
+select
+    t.document_id, t.table_type, t.table_index, economic_code as subject_code, t.fiscal_year,
+    e.amount as expected_amount, coalesce(t.amount, 0) as actual_amount, 1 as parts_count, t.page, t.unit_name
+from three_public as t
+inner join economic as e on t.document_id = e.document_id and t.fiscal_year = e.fiscal_year;

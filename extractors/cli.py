@@ -1,0 +1,158 @@
+"""``budgetwh``: the command line of the warehouse (CONTRACT.md, "Commands").
+
+    budgetwh run    --input PATH... --warehouse FILE [--strict]   local documents → validated marts
+    budgetwh crawl  --sources FILE  --warehouse FILE [--strict]   configured portals → validated marts
+    budgetwh report DOCUMENT --warehouse FILE                     one document's findings
+    budgetwh demo   [--warehouse FILE]                            the embedded default, end to end
+
+Exit 0 when the pipeline ran, whatever the data findings; 1 with a one-line reason on stderr when it
+could not run; 2 under ``--strict`` when an error-level rule failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_FINDINGS = 2
+
+
+def _progress(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _print_summary(warehouse: Path, summary) -> None:
+    """What a user wants to see after a run: what loaded, what was rejected, what does not add up."""
+    import duckdb
+
+    print(f"run {summary.run_id}: {summary.documents} document(s), {summary.tables} table(s), "
+          f"{summary.cells} amount cell(s) staged")
+    for path, code, message in summary.rejected:
+        print(f"  rejected {path}: {code}: {message}")
+    print("marts: " + ", ".join(f"{name} {count}" for name, count in summary.facts.items()))
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        totals = con.execute(
+            "select severity, count(*) filter (where passed), count(*) filter (where not passed) "
+            "from marts.fct_reconciliation_result where run_id = ? group by severity order by severity",
+            [summary.run_id]).fetchall()
+        for severity, passed, failed in totals:
+            print(f"rules ({severity}): {passed} passed, {failed} failed")
+        failures = con.execute(
+            """select d.department_name, d.fiscal_year, r.rule_id, r.severity, r.table_type, r.subject_code,
+                      r.fiscal_year, r.expected_amount, r.actual_amount, r.difference, r.message, r.hint
+               from marts.fct_reconciliation_result r
+               left join marts.dim_document d using (document_id)
+               left join marts.dim_department dep on dep.department_id = d.department_id
+               where r.run_id = ? and not r.passed
+               order by r.severity, d.department_name, r.rule_id, r.table_type, r.subject_code""",
+            [summary.run_id]).fetchall() if totals else []
+    except duckdb.Error:
+        failures = []
+    finally:
+        con.close()
+    for dept, _doc_year, rule, severity, table, code, year, expected, actual, diff, message, hint in failures:
+        print(f"  {severity:7} {rule} {dept or '?'} {year or ''} {table or ''} {code or ''}: "
+              f"expected {expected}, actual {actual}, difference {diff} — {message}")
+        if hint:
+            print(f"          hint: {hint}")
+
+
+def _finish(warehouse: Path, summary, strict: bool) -> int:
+    _print_summary(warehouse, summary)
+    errors = getattr(summary.validation, "errors", 0)
+    if strict and errors:
+        print(f"--strict: {errors} error-level rule failure(s)", file=sys.stderr)
+        return EXIT_FINDINGS
+    return 0
+
+
+def cmd_run(args) -> int:
+    from extractors.pipeline import run
+
+    summary = run(args.input, args.warehouse, workers=args.workers, progress=_progress)
+    return _finish(args.warehouse, summary, args.strict)
+
+
+def cmd_crawl(args) -> int:
+    from extractors.crawl import crawl
+    from extractors.pipeline import run
+
+    archive = args.archive or args.warehouse.parent / "archive"
+    crawled = crawl(args.sources, args.warehouse, archive)
+    print(crawled, file=sys.stderr)
+    if not crawled.files:
+        print("crawl: nothing new or changed; marts unchanged")
+        return 0
+    summary = run(crawled.files, args.warehouse, workers=args.workers, progress=_progress)
+    return _finish(args.warehouse, summary, args.strict)
+
+
+def cmd_report(args) -> int:
+    from expectations.report import report
+
+    print(report(args.warehouse, args.document))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    """Generate the bundled sample documents and run the whole pipeline on them."""
+    from extractors.generator.__main__ import write_samples
+    from extractors.pipeline import run
+
+    with tempfile.TemporaryDirectory(prefix="budgetwh-samples-") as tmp:
+        samples = write_samples(Path(tmp))
+        _progress(f"generated {len(samples)} sample document(s) in {tmp}")
+        summary = run([Path(tmp)], args.warehouse, workers=args.workers, progress=_progress)
+    print(f"warehouse: {args.warehouse}")
+    return _finish(args.warehouse, summary, args.strict)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="budgetwh", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser, warehouse_required: bool = True) -> None:
+        p.add_argument("--warehouse", type=Path, required=warehouse_required,
+                       default=None if warehouse_required else Path("warehouse.duckdb"))
+        p.add_argument("--strict", action="store_true", help="exit 2 on any failed error-level rule")
+        p.add_argument("--workers", type=int, default=None, help="extraction processes (default: cores)")
+
+    p = sub.add_parser("run", help="ingest local documents (PDF, XLS/XLSX, HTML, text form)")
+    p.add_argument("--input", type=Path, nargs="+", required=True)
+    common(p)
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("crawl", help="crawl the configured portals, then ingest what is new")
+    p.add_argument("--sources", type=Path, required=True)
+    p.add_argument("--archive", type=Path, default=None, help="raw archive (default: beside the warehouse)")
+    common(p)
+    p.set_defaults(func=cmd_crawl)
+    p = sub.add_parser("report", help="one document's findings with page and cell references")
+    p.add_argument("document", help="document_id (or a unique prefix)")
+    p.add_argument("--warehouse", type=Path, required=True)
+    p.set_defaults(func=cmd_report)
+    p = sub.add_parser("demo", help="the embedded default: bundled samples → warehouse.duckdb")
+    common(p, warehouse_required=False)
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("budgetwh: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the contract: one line on stderr saying why it could not run
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"budgetwh: {args.command} could not run: {type(exc).__name__}: {reason}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

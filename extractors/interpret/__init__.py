@@ -1,0 +1,193 @@
+"""The format-neutral interpreter: ``interpret(SourceDocument) -> Extraction``.
+
+Every reader (text, PDF, XLSX, HTML) produces the same ``SourceDocument`` of lines and cells; this
+package turns it into staging rows (docs/staging.md):
+
+1. ``segment``: lines -> tables (by titles, whatever the numbering), page continuations joined, plus
+   the narrative;
+2. ``classify``: each table's CONTRACT ``table_type`` from its title or header, never its position;
+3. ``performance`` / ``grid``: form-like performance-target tables, and grid tables whose header rows
+   give each column a ``measure`` and year and whose rows become staged cells;
+4. ``metadata`` and ``narrative``: document facts and quoted figures from the content;
+5. projects listed without codes (项目支出明细表) get the code of the performance form naming them.
+
+Nothing is dropped silently: an unrecognised table is staged with ``table_type`` None and an
+``ExtractionIssue``; an unmapped column is staged with ``measure`` None and an issue.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from extractors.interpret.classify import family_of, table_type_for
+from extractors.interpret.grid import GridReader
+from extractors.interpret.mappings import load, norm, pattern
+from extractors.interpret.metadata import document_title, read_facts
+from extractors.interpret.narrative import read_figures
+from extractors.interpret.numbers import unit_factor
+from extractors.interpret.performance import PerformanceReader, PerformanceResult
+from extractors.interpret.segment import Block, segment
+from extractors.model import (
+    DocumentError,
+    Extraction,
+    ExtractionIssue,
+    SourceDocument,
+    StagedCell,
+    StagedDocument,
+    StagedTable,
+)
+
+__all__ = ["interpret"]
+
+_FINAL = "决算"
+# Formats whose rows carry no column positions, so printed blanks can be lost (see grid).
+_POSITIONLESS_FORMATS = frozenset({"txt"})
+
+
+def _header_text(block: Block) -> str:
+    return " ".join(c.text for row in block.parts[0][:4] for c in row.cells)
+
+
+def _is_final_document(text_lines: list[str], blocks: list[Block]) -> bool:
+    found = document_title(text_lines)
+    if found:
+        return _FINAL in norm(found[0])
+    titled = [b for b in blocks if b.title]
+    return bool(titled) and sum(_FINAL in norm(b.title) for b in titled) * 2 > len(titled)
+
+
+def interpret(doc: SourceDocument) -> Extraction:
+    segmented = segment(doc.lines)
+    blocks = segmented.blocks
+    text_lines = [line.cells[0].text if line.cells else "" for line in segmented.text_lines]
+    is_final = _is_final_document(text_lines, blocks)
+    types = [table_type_for(b.title, _header_text(b), is_final) for b in blocks]
+    document_id = doc.document_id
+
+    forms: dict[int, PerformanceResult] = {}
+    for index, (block, table_type) in enumerate(zip(blocks, types, strict=True)):
+        if family_of(table_type) == "performance":
+            forms[index] = PerformanceReader(block, index, document_id, unit_factor(block.unit_name)).read()
+
+    facts = read_facts(
+        text_lines,
+        titles=[b.title for b in blocks if b.title],
+        header_texts=[_header_text(b) for b in blocks],
+        contexts=[c for b in blocks for c in b.context],
+        form_fields=[f.fields for f in forms.values()],
+    )
+    figures = read_figures(segmented.narrative, document_id, facts.fiscal_year)
+    if not blocks and not figures:
+        raise DocumentError("no_tables", f"{doc.path.name}: no budget table and no narrative figure found")
+
+    extraction = Extraction(
+        document=StagedDocument(
+            document_id=document_id,
+            sha256=doc.sha256,
+            source_path=str(doc.path),
+            source_url=doc.source_url,
+            file_type=doc.file_type,
+            document_type=facts.document_type,
+            fiscal_year=facts.fiscal_year,
+            province_name=facts.province_name,
+            region_name=facts.region_name,
+            department_name=facts.department_name,
+            unit_code=facts.unit_code,
+            title=facts.title,
+            page_count=doc.page_count,
+        ),
+        narrative=figures,
+    )
+
+    projects: list[tuple[int, int, str, Decimal | None]] = []
+    for index, (block, table_type) in enumerate(zip(blocks, types, strict=True)):
+        table = StagedTable(
+            document_id=document_id,
+            table_index=index,
+            table_type=table_type,
+            title=block.title,
+            label=block.label,
+            unit_name=block.unit_name,
+            page_first=min(block.pages, default=None),
+            page_last=max(block.pages, default=None),
+            note="\n".join(block.notes) or None,
+        )
+        if table_type is None:
+            extraction.issues.append(
+                ExtractionIssue(
+                    document_id,
+                    index,
+                    "warning",
+                    "unrecognised_table",
+                    f"table {block.label or index} '{block.title or _header_text(block)[:60]}' "
+                    "has no known type",
+                )
+            )
+        if index in forms:
+            form = forms[index]
+            table.header, cells, issues = form.header, form.cells, form.issues
+            if table_type and table_type.endswith("project_performance_targets"):
+                table.project_code, table.project_name = form.project_code, form.project_name
+        else:
+            grid = GridReader(
+                block,
+                index,
+                document_id,
+                table_type,
+                family_of(table_type),
+                facts.fiscal_year,
+                unit_factor(block.unit_name),
+                rows_may_collapse=doc.file_type in _POSITIONLESS_FORMATS,
+            ).read()
+            table.header, cells, issues = grid.header, grid.cells, grid.issues
+            projects += [(index, row, name, amount) for row, name, amount in grid.projects]
+        for cell in cells:
+            if cell.fiscal_year is None:
+                cell.fiscal_year = facts.fiscal_year
+        table.is_empty = index not in forms and not any(c.amount is not None for c in cells)
+        if not table.is_empty and any(
+            pattern(load("layout")["empty_note"]).search(norm(n)) for n in block.notes
+        ):
+            issues.append(
+                ExtractionIssue(
+                    document_id,
+                    index,
+                    "warning",
+                    "empty_note_with_data",
+                    "the table says it has no data but shows amounts",
+                )
+            )
+        extraction.tables.append(table)
+        extraction.cells.extend(cells)
+        extraction.issues.extend(issues)
+
+    _link_projects(extraction.cells, projects, forms, types)
+    return extraction
+
+
+def _link_projects(
+    cells: list[StagedCell],
+    projects: list[tuple[int, int, str, Decimal | None]],
+    forms: dict[int, PerformanceResult],
+    types: list[str | None],
+) -> None:
+    """Give 项目支出明细表 rows (names only) the code of the project form naming the same project."""
+    coded = [
+        (f.project_code, norm(f.project_name or ""), f.project_amount)
+        for i, f in forms.items()
+        if f.project_code and (types[i] or "").endswith("project_performance_targets")
+    ]
+    codes: dict[tuple[int, int], str] = {}
+    for table_index, row_index, name, amount in projects:
+        n = norm(name)
+        if not n:
+            continue
+        matches = [c for c in coded if c[1] and (n in c[1] or c[1] in n)]
+        if len(matches) > 1:
+            matches = [c for c in matches if amount is not None and c[2] == amount]
+        if len(matches) == 1:
+            codes[(table_index, row_index)] = matches[0][0]
+    for cell in cells:
+        code = codes.get((cell.table_index, cell.row_index))
+        if code and cell.row_kind == "project":
+            cell.row_code = code

@@ -1,0 +1,461 @@
+"""Grid tables: header rows to column meanings, body rows to staged cells.
+
+Header: rows before the first body row (a row with a number, a classification code, or a total label
+standing alone). Merged header cells are printed once and left blank elsewhere; a blank is filled from
+its left neighbour only when both columns sit under the same parent (a horizontally merged group),
+otherwise it is the lower part of a vertically merged cell and stays blank. Each column's meaning
+(``measure``), its year and whether it is a prior-year comparison come from the header CONTENT.
+
+Two-sided summary tables (收入 | 支出 side by side) are read as two tables sharing rows: each side
+has its own name column and amounts, and cells carry ``row_group`` income / expenditure.
+
+Rows whose blank cells were collapsed (fewer cells than columns in a text rendition; the seeds'
+continuation pages do this) keep their labels; their first amount is the total and a single
+remaining amount goes to the breakdown column where the parent row's remainder equals it, else to
+the column its fully published siblings use, else to the parent's only non-empty breakdown column.
+Such cells are ``inferred``. Readers that place cells by position (PDF, XLSX, HTML) at most
+drop trailing blanks, so their short rows are read by position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from extractors.interpret.mappings import (
+    first_match,
+    function_class_code,
+    load,
+    norm,
+    pattern,
+    strip_enumerator,
+)
+from extractors.interpret.numbers import is_blank, is_number, parse_number
+from extractors.interpret.segment import Block
+from extractors.model import Cell, ExtractionIssue, Line, StagedCell
+
+_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*[-—－\s]\s*(\S.*)$")
+_CODE_PARTS = frozenset({"类", "款", "项"})
+_SUBTOTAL = frozenset({"小计", "合计"})
+_ROW_OF_NUMBERS = frozenset({"栏次"})
+_YEAR = re.compile(r"(\d{4})年")
+_SUBJECT_FAMILIES = frozenset({"expenditure", "basic_expenditure", "income"})
+_BREAKDOWN_FAMILIES = frozenset({"expenditure", "basic_expenditure"})
+
+
+@dataclass
+class Column:
+    index: int
+    path: list[str]
+    role: str  # code | ordinal | name | value
+    side: str | None = None  # income | expenditure in two-sided tables
+    measure: str | None = None
+    fiscal_year: int | None = None
+    is_prior_year: bool = False
+    known_unmeasured: bool = False
+
+    @property
+    def label(self) -> str:
+        return " / ".join(self.path)
+
+    @property
+    def leaf(self) -> str:
+        return self.levels[-1] if self.levels else ""
+
+    @property
+    def levels(self) -> list[str]:
+        """Header labels top-down, without the column numbers (栏次 1, 2, 3 …) some templates print."""
+        return [n for n in (norm(p) for p in self.path) if n and not n.isdigit()]
+
+
+@dataclass
+class GridResult:
+    header: list[list[str]]
+    cells: list[StagedCell] = field(default_factory=list)
+    issues: list[ExtractionIssue] = field(default_factory=list)
+    projects: list[tuple[int, str, Decimal | None]] = field(default_factory=list)  # (row_index, name, amount)
+
+
+def is_body_row(line: Line) -> bool:
+    values = [norm(c.text) for c in line.cells]
+    filled = [v for v in values if v]
+    if not filled or filled[0] == "栏次":
+        return False
+    if any(is_number(v) for v in filled) or _CODE.match(filled[0]):
+        return True
+    first = strip_enumerator(filled[0])
+    return _total_key(first) is not None and len(filled) == 1
+
+
+def _total_key(name: str) -> str | None:
+    return first_match(load("measures")["totals"], name)
+
+
+def _texts(line: Line, width: int) -> list[str]:
+    texts = [c.text.strip() for c in line.cells]
+    return texts + [""] * (width - len(texts))
+
+
+def _side(top_label: str) -> str | None:
+    """Which side of a two-sided summary a top header group is (收入 / 本年收入 / 财政拨款收入 …)."""
+    if "收入" in top_label and "支出" not in top_label:
+        return "income"
+    if "支出" in top_label and "收入" not in top_label:
+        return "expenditure"
+    return None
+
+
+def _not_a_column_label(text: str) -> bool:
+    n = norm(text)
+    layout = load("layout")
+    return n in _ROW_OF_NUMBERS or bool(
+        pattern(layout["unit"]).match(n) or pattern(layout["prepared_by"]).match(n)
+    )
+
+
+def _header_paths(rows: list[list[str]], width: int) -> list[list[str]]:
+    # "栏次" labels the row of column numbers (1, 2, 3 …), not the column it is printed in.
+    # Unit and preparer notes printed in header corners ("单位：元", "编制单位：…") label no column.
+    filled = [["" if _not_a_column_label(text) else text for text in r] for r in rows]
+    for r, row in enumerate(filled):
+        for j in range(1, width):
+            if row[j] or not row[j - 1]:
+                continue
+            if r == 0 or [filled[k][j] for k in range(r)] == [filled[k][j - 1] for k in range(r)]:
+                row[j] = row[j - 1]
+    paths = []
+    for j in range(width):
+        path: list[str] = []
+        for row in filled:
+            label = re.sub(r"\s+", " ", row[j]).strip()
+            if label and (not path or norm(path[-1]) != norm(label)):
+                path.append(label)
+        paths.append(path)
+    return paths
+
+
+def _measure(family: str | None, column: Column) -> tuple[str | None, bool]:
+    if family is None:
+        return None, False
+    config = load("measures")
+    rules_key = f"{family}_{column.side}" if family == "summary" and column.side else family
+    rules = list(config["measures"].get(rules_key, []))
+    if family in ("income", "expenditure"):
+        # Columns by fund source (部门收入总表; Shenzhen's 基本支出总表 splits spending by source too).
+        rules += config["income_sources"]
+    joined = "/".join(column.levels)
+    # The most specific label first (leaf), then its groups upwards (合计 / 预算数), then the path.
+    for text in [*reversed(column.levels), joined]:
+        key = first_match(rules, text)
+        if key:
+            return key, False
+    unmeasured = config["unmeasured"].get(family)
+    return None, bool(unmeasured and pattern(unmeasured).search(joined))
+
+
+def build_columns(
+    header: list[list[str]], width: int, family: str | None, doc_year: int | None
+) -> list[Column]:
+    label_patterns = load("measures")["label_columns"]
+    columns = []
+    for j, path in enumerate(_header_paths(header, width)):
+        column = Column(index=j, path=path, role="value")
+        leaf = column.leaf
+        if leaf and pattern(label_patterns["ordinal"]).search(leaf):
+            column.role = "ordinal"
+        elif leaf and (
+            pattern(label_patterns["code"]).search(leaf)
+            or (leaf in _CODE_PARTS and any(pattern(label_patterns["code"]).search(n) for n in column.levels))
+        ):
+            column.role = "code"
+        elif leaf and pattern(label_patterns["name"]).search(leaf):
+            column.role = "name"
+        column.side = _side(column.levels[0]) if column.levels and family == "summary" else None
+        years = [int(y) for p in path for y in _YEAR.findall(norm(p))]
+        column.fiscal_year = years[-1] if years else doc_year
+        column.is_prior_year = bool(years and doc_year and years[-1] < doc_year)
+        if column.role == "value":
+            column.measure, column.known_unmeasured = _measure(family, column)
+        columns.append(column)
+    if not {"income", "expenditure"} <= {c.side for c in columns}:
+        for column in columns:
+            column.side = None
+        return columns
+    # A two-sided table: every column belongs to the side whose group it sits under.
+    side = None
+    for column in columns:
+        side = column.side or side
+        column.side = side
+        if column.role == "value" and column.measure is None:
+            column.measure, column.known_unmeasured = _measure(family, column)
+    return columns
+
+
+def _row_label(texts: list[str], columns: list[Column]) -> tuple[str | None, str | None]:
+    """(code, name) of a row: code columns joined (类/款/项 printed apart), name as published.
+
+    A name column may carry its code ("2010801-行政运行"); with several name columns the first coded
+    one names the row, else the most specific one unless it only says 小计.
+    """
+    code = "".join(texts[c.index] for c in columns if c.role == "code" and texts[c.index]) or None
+    names = [texts[c.index] for c in columns if c.role == "name" and texts[c.index]]
+    if code and not code.isdigit():
+        # A label printed in the code column (合计 spanning both label columns).
+        names, code = names or [code], None
+    coded = [m for m in (_LEADING_CODE.match(n) for n in names) if m]
+    if coded and not code:
+        return coded[0].group(1), coded[0].group(2)
+    if not names:
+        return code, None
+    name = names[-1] if norm(names[-1]) not in _SUBTOTAL or len(names) == 1 else names[0]
+    return code, name
+
+
+def _matches_header(line: Line, header: list[list[str]]) -> bool:
+    """A row printed again at a page break: each of its cells equals, or is cut from, the header's."""
+    texts = [norm(c.text) for c in line.cells]
+    for row in header:
+        expected = [norm(t) for t in row]
+        if (
+            len(texts) <= len(expected) + 1
+            and all(not t or (i < len(expected) and expected[i].startswith(t)) for i, t in enumerate(texts))
+            and any(texts)
+        ):
+            return True
+    return False
+
+
+def split_header(block: Block) -> tuple[list[Line], list[Line]]:
+    """(header rows, body rows) of a block, dropping the headers repeated on continuation pages."""
+    first = block.parts[0]
+    start = next((i for i, row in enumerate(first) if is_body_row(row)), len(first))
+    header = first[:start]
+    header_texts = [[c.text for c in row.cells] for row in header]
+    body = list(first[start:])
+    for part in block.parts[1:]:
+        skip = next((i for i, row in enumerate(part) if is_body_row(row)), len(part))
+        body.extend(part[skip:])
+    body = [row for row in body if not (not is_body_row(row) and _matches_header(row, header_texts))]
+    return header, body
+
+
+@dataclass
+class _RowState:
+    """What earlier rows told us: carry-over context and amounts by row key, for collapsed rows."""
+
+    carryover: bool = False
+    amounts: dict[str, dict[int, Decimal]] = field(default_factory=dict)
+    complete_rows: set[str] = field(default_factory=set)  # rows published with every cell
+
+
+class GridReader:
+    def __init__(
+        self,
+        block: Block,
+        table_index: int,
+        document_id: str,
+        table_type: str | None,
+        family: str | None,
+        doc_year: int | None,
+        factor: Decimal,
+        rows_may_collapse: bool,
+    ):
+        self.block = block
+        self.table_index = table_index
+        self.document_id = document_id
+        self.table_type = table_type
+        self.family = family
+        self.doc_year = doc_year
+        self.factor = factor
+        self.rows_may_collapse = rows_may_collapse
+        self.state = _RowState()
+        self.result = GridResult(header=[])
+
+    def read(self) -> GridResult:
+        header_rows, body = split_header(self.block)
+        width = max([len(r.cells) for r in header_rows + body] or [0])
+        header = [_texts(r, width) for r in header_rows]
+        self.result.header = header
+        self.columns = build_columns(header, width, self.family, self.doc_year)
+        for column in self.columns:
+            if (
+                column.role == "value"
+                and column.measure is None
+                and not column.known_unmeasured
+                and self.family
+            ):
+                self._issue(
+                    "warning", "unmapped_column", f"column {column.index} '{column.label}' has no measure"
+                )
+        for row_index, line in enumerate(body):
+            self._read_row(row_index, line)
+        return self.result
+
+    def _issue(self, severity: str, code: str, message: str) -> None:
+        self.result.issues.append(
+            ExtractionIssue(self.document_id, self.table_index, severity, code, message)
+        )
+
+    def _sides(self) -> list[str | None]:
+        sides = []
+        for column in self.columns:
+            if column.side not in sides:
+                sides.append(column.side)
+        return sides
+
+    def _read_row(self, row_index: int, line: Line) -> None:
+        width = len(self.columns)
+        collapsed = self.rows_may_collapse and len(line.cells) < width and self.family in _BREAKDOWN_FAMILIES
+        texts = _texts(line, width)
+        for side in self._sides():
+            columns = [c for c in self.columns if c.side == side]
+            code, name = _row_label(texts, columns)
+            values = [c for c in columns if c.role == "value"]
+            if not code and not name and all(is_blank(texts[c.index]) for c in values):
+                continue
+            kind, key = self._classify(code, name, side)
+            if collapsed:
+                placed = self._place_collapsed(line, key, values)
+            else:
+                placed = [
+                    (c, line.cells[c.index] if c.index < len(line.cells) else Cell(""), False) for c in values
+                ]
+                if key is not None:
+                    self.state.complete_rows.add(key)
+            for column, cell, inferred in placed:
+                self._stage(row_index, line, column, cell, inferred, kind, key, name or code, side)
+            if kind == "project":
+                total = next((c for c in values if c.measure == "total"), None)
+                amount = parse_number(texts[total.index]) if total else None
+                self.result.projects.append((row_index, name or "", amount))
+
+    def _classify(self, code: str | None, name: str | None, side: str | None) -> tuple[str, str | None]:
+        config = load("measures")
+        label = strip_enumerator(norm(name)) if name else ""
+        if code and _CODE.match(code) and self.family in _SUBJECT_FAMILIES:
+            return "subject", code
+        total = _total_key(label) if label else None
+        if total is None and not code and not label and self.family == "three_public":
+            total = "total"
+        if total:
+            if total == "total" and side:
+                total = config["side_totals"][side]
+            if total == "prior_year_carryover":
+                self.state.carryover = True
+            elif total.startswith("income"):
+                self.state.carryover = False
+            return "total", total
+        if side == "income" or (self.family == "income" and not code and label):
+            source = first_match(config["income_sources"], label)
+            if source:
+                return "income_source", "prior_year_carryover" if self.state.carryover else source
+        if label and (side == "expenditure" or self.family in _SUBJECT_FAMILIES):
+            class_code = function_class_code(label)
+            if class_code:
+                return "expenditure_class", class_code
+        if self.family == "projects":
+            return "project", None
+        if self.table_type == "procurement" and label:
+            category = first_match(config["procurement_categories"], label)
+            if category:
+                return "other", category
+        return "other", code
+
+    def _stage(
+        self,
+        row_index: int,
+        line: Line,
+        column: Column,
+        cell: Cell,
+        inferred: bool,
+        kind: str,
+        key: str | None,
+        row_name: str | None,
+        side: str | None,
+    ) -> None:
+        number = parse_number(cell.text)
+        amount = number * self.factor if number is not None else None
+        if amount is not None and key is not None:
+            self.state.amounts.setdefault(key, {})[column.index] = amount
+        self.result.cells.append(
+            StagedCell(
+                document_id=self.document_id,
+                table_index=self.table_index,
+                row_index=row_index,
+                col_index=column.index,
+                row_kind=kind,
+                row_group=side,
+                row_code=key,
+                row_name=row_name,
+                column_label=column.label,
+                measure=column.measure,
+                fiscal_year=column.fiscal_year,
+                is_prior_year=column.is_prior_year,
+                raw_text=cell.text.strip(),
+                amount=amount,
+                page=cell.page if cell.page is not None else line.page,
+                bbox=cell.bbox,
+                inferred=inferred,
+                confidence=cell.confidence,
+            )
+        )
+
+    def _place_collapsed(
+        self, line: Line, key: str | None, values: list[Column]
+    ) -> list[tuple[Column, Cell, bool]]:
+        labels = len([c for c in self.columns if c.role != "value"])
+        published = [c for c in line.cells[labels:] if not is_blank(c.text)]
+        if len(published) == len(values):
+            return [(col, cell, True) for col, cell in zip(values, published, strict=True)]
+        if not published:
+            return []
+        placed = [(values[0], published[0], True)]
+        rest = published[1:]
+        if len(rest) == len(values) - 1:
+            return placed + [(col, cell, True) for col, cell in zip(values[1:], rest, strict=True)]
+        if len(rest) == 1:
+            column = self._infer_column(key, parse_number(rest[0].text), values[1:])
+            if column is not None:
+                return placed + [(column, rest[0], True)]
+        self._issue(
+            "warning",
+            "collapsed_row_unplaced",
+            f"row {key or line.text!r}: cannot tell the columns of {[c.text for c in rest]}",
+        )
+        return placed
+
+    def _infer_column(self, key: str | None, value: Decimal | None, breakdown: list[Column]) -> Column | None:
+        if key is None or value is None or not _CODE.match(key):
+            return None
+        value = value * self.factor
+        parent = key[:-2] if len(key) > 3 else ""
+        siblings = [
+            k
+            for k in self.state.amounts
+            if k != key and k.isdigit() and len(k) == len(key) and k.startswith(parent)
+        ]
+        parent_amounts = self.state.amounts.get(parent or "total", {})
+        tolerance = Decimal("0.005") * (len(siblings) + 2)
+        best: tuple[Decimal, Column] | None = None
+        for column in breakdown:
+            remainder = parent_amounts.get(column.index, Decimal(0)) - sum(
+                (self.state.amounts[k].get(column.index, Decimal(0)) for k in siblings), Decimal(0)
+            )
+            difference = abs(remainder - value)
+            if difference <= tolerance and (best is None or difference < best[0]):
+                best = (difference, column)
+        if best is not None:
+            return best[1]
+        used = {
+            idx
+            for k in siblings
+            if k in self.state.complete_rows
+            for idx, amount in self.state.amounts[k].items()
+            if amount and idx in {c.index for c in breakdown}
+        }
+        if len(used) == 1:
+            return next(c for c in breakdown if c.index in used)
+        parent_used = [c for c in breakdown if parent_amounts.get(c.index)]
+        return parent_used[0] if len(parent_used) == 1 else None

@@ -1,0 +1,207 @@
+"""Splits a document's lines into tables, whatever their numbering, and rejoins page continuations.
+
+A table starts at a title line (a line naming a table, see ``layout.yml``), optionally preceded by a
+label line (表二, 附件 2, 表 12-3, 预算01表 …) and by a line holding the department's name when the
+title wraps. Lines after the title: the unit line (单位：万元), the preparer line (编制单位：…), notes
+(本表无数据 …) and the rows. Running text outside tables is the narrative.
+
+A page break inside a table shows up in two ways, both rejoined here:
+- the title is printed again (no new label in between): the rows after it continue the same table,
+  except in per-project forms, where a repeated title followed by a new 项目名称 row is the next form;
+- only the header rows are printed again: the grid reader drops rows repeating the header.
+Each stretch of rows after a repeated title is kept as its own ``part`` so the grid reader knows to
+skip the repeated header at its start.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors.interpret.mappings import load, norm, pattern
+from extractors.interpret.numbers import unit_of
+from extractors.model import Line
+
+_SENTENCE_PUNCTUATION = re.compile(r"[。，,；;：:！？]")
+_TITLE_PREFIX_MAX = 40
+
+
+@dataclass
+class Block:
+    """One table as printed: its title lines and its rows, continuation pages joined."""
+
+    title: str
+    label: str | None
+    unit_name: str | None = None
+    parts: list[list[Line]] = field(default_factory=lambda: [[]])
+    notes: list[str] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)  # 编制单位 lines
+    title_pages: list[int | None] = field(default_factory=list)
+    in_contents: bool = False
+
+    @property
+    def rows(self) -> list[Line]:
+        return [row for part in self.parts for row in part]
+
+    @property
+    def pages(self) -> list[int]:
+        found = [c.page for row in self.rows for c in row.cells if c.page is not None]
+        found += [p for p in self.title_pages if p is not None]
+        return sorted(set(found))
+
+
+@dataclass
+class Segmented:
+    blocks: list[Block]
+    narrative: list[Line]  # running text outside tables, in order
+    text_lines: list[Line]  # every running-text line (titles included), for document metadata
+
+
+def _layout() -> dict:
+    return load("layout")
+
+
+def split_label(text: str) -> tuple[str | None, str]:
+    """(label, rest) when ``text`` starts with a table label, else (None, text)."""
+    n = norm(text)
+    for regex in _layout()["table_label"]:
+        m = pattern(regex).match(n)
+        if m:
+            label = _published_prefix(text, m.end())
+            return label, text[len(label) :].strip()
+    return None, text
+
+
+def _published_prefix(text: str, normalized_length: int) -> str:
+    """The prefix of ``text`` whose normalised form has ``normalized_length`` characters."""
+    consumed = 0
+    for i, ch in enumerate(text):
+        if consumed >= normalized_length:
+            return text[:i].strip()
+        consumed += len(norm(ch))
+    return text.strip()
+
+
+def _title_text(text: str) -> str:
+    """A title without continuation mark and trailing qualifier, normalised."""
+    n = pattern(_layout()["continuation_mark"]).sub("", norm(text))
+    return pattern(_layout()["title_qualifier"]).sub("", n)
+
+
+def is_title(text: str) -> bool:
+    n = _title_text(text)
+    return bool(n) and len(n) <= 80 and "。" not in n and bool(pattern(_layout()["title"]).search(n))
+
+
+def title_core(title: str) -> str:
+    """What a title says about the table, without department name, year and continuation mark."""
+    return re.sub(r"^.*?\d{4}年度?", "", _title_text(title))
+
+
+def is_form_start(line: Line) -> bool:
+    first = next((norm(c.text) for c in line.cells if c.text.strip()), "")
+    return bool(pattern(load("performance")["form_start"]).search(first))
+
+
+def _may_prefix_title(text: str) -> bool:
+    n = norm(text)
+    return len(n) <= _TITLE_PREFIX_MAX and not _SENTENCE_PUNCTUATION.search(n)
+
+
+def _as_text(line: Line) -> str | None:
+    """A line's text when it is running text, or a row holding only a title, label or unit."""
+    if not line.is_row:
+        return line.cells[0].text if line.cells else ""
+    filled = [c.text for c in line.cells if c.text.strip()]
+    if len(filled) == 1:
+        only = filled[0]
+        if unit_of(only) or split_label(only)[0] or is_title(only):
+            return only
+    return None
+
+
+def segment(lines: list[Line]) -> Segmented:
+    blocks: list[Block] = []
+    narrative: list[Line] = []
+    text_lines: list[Line] = []
+    current: Block | None = None
+    # A repeated title opens a candidate; its first row decides: new form, or continuation of `current`.
+    candidate: Block | None = None
+    pending_label: str | None = None
+    previous_text: Line | None = None
+    follows_title = False
+
+    for line in lines:
+        text = _as_text(line)
+        was_title, follows_title = follows_title, False
+        if text is None:
+            if not any(c.text.strip() for c in line.cells):
+                continue
+            if candidate is not None:
+                if is_form_start(line) or current is None:
+                    blocks.append(candidate)
+                    current = candidate
+                else:
+                    current.parts.append([])
+                candidate = None
+            if current is None or (current.in_contents and current.unit_name is None):
+                current = Block(title="", label=pending_label)
+                pending_label = None
+                blocks.append(current)
+            current.parts[-1].append(line)
+            # Some layouts print the unit inside the header grid ("单位：元" in a corner cell).
+            current.unit_name = current.unit_name or next(
+                filter(None, (unit_of(c.text) for c in line.cells)), None
+            )
+            previous_text = None
+            continue
+
+        text_lines.append(line)
+        page = line.cells[0].page if line.cells else line.page
+        target = candidate or current
+        label, rest = split_label(text)
+        if label:
+            pending_label, previous_text, candidate = label, None, None
+            if not rest:
+                continue
+            text = rest
+        unit = unit_of(text)
+        if unit:
+            if target is not None:
+                target.unit_name = unit
+            continue
+        if is_title(text):
+            title = text.strip()
+            if previous_text is not None:
+                title = f"{previous_text.cells[0].text.strip()} {title}"
+                narrative.remove(previous_text)
+            block = Block(title=title, label=pending_label, title_pages=[page])
+            # A table of contents: titles printed one after the other, nothing in between. Rows
+            # after its last entry belong to whatever follows, unless a unit line showed the entry
+            # was a section heading's real table after all.
+            block.in_contents = was_title
+            same_label = current is not None and pending_label in (None, current.label)
+            if same_label and title_core(title) == title_core(current.title):
+                candidate = block
+            else:
+                blocks.append(block)
+                current, candidate = block, None
+            pending_label, previous_text, follows_title = None, None, True
+            continue
+        n = norm(text)
+        if target is not None and pattern(_layout()["prepared_by"]).match(n):
+            target.context.append(text.strip())
+            continue
+        if target is not None and (
+            pattern(_layout()["note"]).search(n) or pattern(_layout()["empty_note"]).search(n)
+        ):
+            target.notes.append(text.strip())
+            continue
+        narrative.append(line)
+        previous_text = line if _may_prefix_title(text) else None
+
+    if candidate is not None:
+        blocks.append(candidate)
+    # A title followed by no row and no note is a table-of-contents entry or a section heading.
+    tables = [b for b in blocks if b.rows or b.notes]
+    return Segmented(blocks=tables, narrative=narrative, text_lines=text_lines)

@@ -1,0 +1,100 @@
+"""Where the orchestrated pipeline keeps its files and whom it talks to: one place, read from the environment.
+
+The DAG, ``extractors.publish`` and the compose file all resolve paths and connections here, so a
+deployment changes environment variables (see ``.env.example``), never code. Importing this module is
+cheap (standard library only): DAG files import it at parse time.
+
+Layout under ``BUDGETWH_DATA_DIR`` (one volume in compose):
+
+    inbox/              documents dropped by hand; the DAG reads them when no crawl sources are set
+    archive/            what the crawler fetched, kept as published
+    runs/<run>/audit.duckdb      the run's AUDIT copy of the warehouse: built and validated, not yet public
+    runs/<run>/extracted/        per-document staging Parquet written by the mapped extract tasks
+    published/warehouse.duckdb   the last validated warehouse, read-only, replaced atomically
+    published/parquet/           one Parquet file per mart (a symlink flipped atomically to a complete dir)
+    published/docs/             dbt docs of the published warehouse
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_HOME = Path(os.environ.get("BUDGETWH_HOME", Path(__file__).resolve().parents[1]))
+
+# Airflow pool that serialises every task writing the run's DuckDB file: DuckDB allows one writing
+# process per file, and Cosmos renders independent dbt models as tasks that could otherwise overlap.
+WAREHOUSE_POOL = "budgetwh_warehouse"
+
+DAG_TIMEZONE = "Asia/Shanghai"
+
+# The dbt of the interpreter running Airflow: Cosmos renders the project with ``dbt ls`` in a subprocess.
+DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name}={value!r}: expected true/false")
+
+
+@dataclass(frozen=True)
+class OrchestrationConfig:
+    data_dir: Path
+    dbt_project_dir: Path
+    dbt_profiles_dir: Path
+    sources_file: Path | None  # crawl these portals; None: read the inbox folder instead
+    postgres_uri: str | None  # publish marts here for BI tools; None: DuckDB and Parquet only
+    postgres_reader: str | None  # role granted read access to each published marts schema
+    publish_requires_clean: bool  # refuse to publish when error-level rules failed
+    alert_webhook_url: str | None
+    task_retries: int  # per task, with exponential backoff; tests set 0 to fail fast
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self.data_dir / "inbox"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def publish_dir(self) -> Path:
+        return self.data_dir / "published"
+
+    @property
+    def published_warehouse(self) -> Path:
+        return self.publish_dir / "warehouse.duckdb"
+
+    def run_dir(self, run_id: str) -> Path:
+        """A directory name safe on every filesystem for an Airflow run id (which carries ':' and '+')."""
+        return self.data_dir / "runs" / re.sub(r"[^A-Za-z0-9_.-]", "_", run_id)
+
+    def audit_warehouse(self, run_id: str) -> Path:
+        return self.run_dir(run_id) / "audit.duckdb"
+
+    def extract_dir(self, run_id: str) -> Path:
+        return self.run_dir(run_id) / "extracted"
+
+
+def load() -> OrchestrationConfig:
+    sources = os.environ.get("BUDGETWH_SOURCES")
+    return OrchestrationConfig(
+        data_dir=Path(os.environ.get("BUDGETWH_DATA_DIR", PROJECT_HOME / "var")),
+        dbt_project_dir=Path(os.environ.get("BUDGETWH_DBT_PROJECT_DIR", PROJECT_HOME / "dbt_project")),
+        dbt_profiles_dir=Path(os.environ.get("DBT_PROFILES_DIR", PROJECT_HOME / "dbt_project")),
+        sources_file=Path(sources) if sources else None,
+        postgres_uri=os.environ.get("BUDGETWH_PUBLISH_POSTGRES_URI") or None,
+        postgres_reader=os.environ.get("BUDGETWH_PUBLISH_POSTGRES_READER") or None,
+        publish_requires_clean=_flag("BUDGETWH_PUBLISH_REQUIRES_CLEAN", False),
+        alert_webhook_url=os.environ.get("BUDGETWH_ALERT_WEBHOOK_URL") or None,
+        task_retries=int(os.environ.get("BUDGETWH_TASK_RETRIES", "2")),
+    )

@@ -1,0 +1,237 @@
+"""The pipeline's steps, each runnable on its own, shared by the CLI and the Airflow DAG.
+
+    discover → extract (per document, parallel, no database) → load (one writer)
+             → transform (dbt, before validation) → validate (rule catalogue + GE)
+             → finalize (dbt models that depend on the results)
+
+Extraction of one document writes its staging rows as Parquet files into a folder of its own, so many
+processes (or Airflow mapped tasks) extract at once while only the loader writes to DuckDB.
+
+``python -m extractors.pipeline STEP ...`` runs one step without Airflow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractors.load import connect, load_extraction
+
+STAGING_TABLES = ("documents", "tables", "cells", "narrative_figures", "extraction_issues")
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    documents: int = 0
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)  # (path, code, message)
+    tables: int = 0
+    cells: int = 0
+    facts: dict[str, int] = field(default_factory=dict)
+    validation: object | None = None  # expectations.runner.ValidationSummary
+
+
+def discover(inputs: Sequence[Path]) -> list[Path]:
+    """The supported files under the given files and folders, sorted; a missing path is an error."""
+    from extractors.extract import iter_input_files
+
+    missing = [str(p) for p in inputs if not Path(p).exists()]
+    if missing:
+        raise FileNotFoundError(f"input not found: {', '.join(missing)}")
+    return iter_input_files([Path(p) for p in inputs])
+
+
+def extract_to_dir(path: Path, out_dir: Path, source_url: str | None = None,
+                   metadata: dict | None = None) -> str:
+    """Extract one document into ``out_dir/<document_id>/*.parquet``.
+
+    Bad documents are recorded (status ``rejected`` with the reason), never raised.
+    """
+    import duckdb
+
+    from extractors.extract import extract_file
+    from extractors.load import DDL
+
+    extraction = extract_file(Path(path), source_url=source_url, metadata=metadata)
+    doc_id = extraction.document.document_id
+    final = Path(out_dir) / doc_id
+    partial = Path(out_dir) / f".{doc_id}.{os.getpid()}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    con = duckdb.connect(":memory:")
+    con.execute(DDL)
+    load_extraction(con, extraction)
+    for table in STAGING_TABLES:
+        con.execute(f"copy staging.{table} to '{partial / (table + '.parquet')}' (format parquet)")
+    con.close()
+    shutil.rmtree(final, ignore_errors=True)
+    os.replace(partial, final)  # a folder is complete or absent, never half-written
+    return doc_id
+
+
+def extract_all(paths: Sequence[Path], out_dir: Path, workers: int | None = None,
+                progress: Callable[[int, int, Path], None] | None = None) -> list[str]:
+    """Extract many documents in parallel processes; returns their document ids in input order."""
+    workers = workers or min(len(paths), os.cpu_count() or 1) or 1
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if workers == 1:
+        ids = []
+        for i, p in enumerate(paths, 1):
+            ids.append(extract_to_dir(p, out_dir))
+            if progress:
+                progress(i, len(paths), p)
+        return ids
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(extract_to_dir, p, out_dir) for p in paths]
+        ids = []
+        for i, (p, fut) in enumerate(zip(paths, futures, strict=True), 1):
+            ids.append(fut.result())
+            if progress:
+                progress(i, len(paths), p)
+        return ids
+
+
+def load_dir(warehouse: Path, out_dir: Path, document_ids: Iterable[str] | None = None) -> int:
+    """Load extracted documents into the warehouse's staging schema; each document replaces its old rows."""
+    folders = sorted(p for p in Path(out_dir).iterdir() if p.is_dir() and not p.name.startswith("."))
+    if document_ids is not None:
+        wanted = set(document_ids)
+        folders = [p for p in folders if p.name in wanted]
+    con = connect(str(warehouse))
+    try:
+        for folder in folders:
+            con.execute("begin transaction")
+            try:
+                first_loaded = con.execute("select loaded_at from staging.documents where document_id = ?",
+                                           [folder.name]).fetchone()
+                for table in STAGING_TABLES:
+                    con.execute(f"delete from staging.{table} where document_id = ?", [folder.name])
+                for table in STAGING_TABLES:
+                    con.execute(f"insert into staging.{table} select * from read_parquet(?)",
+                                [str(folder / f"{table}.parquet")])
+                if first_loaded:  # re-loading the same bytes is not a new version: keep when it first came
+                    con.execute("update staging.documents set loaded_at = ? where document_id = ?",
+                                [first_loaded[0], folder.name])
+                con.execute("commit")
+            except Exception:
+                con.execute("rollback")
+                raise
+    finally:
+        con.close()
+    return len(folders)
+
+
+def transform(warehouse: Path):
+    """dbt: everything that does not depend on validation results."""
+    from extractors.transform import build
+
+    return build(Path(warehouse), exclude="tag:post_validation")
+
+
+def validate(warehouse: Path, run_id: str):
+    from expectations.runner import validate as run_rules
+
+    return run_rules(Path(warehouse), run_id=run_id)
+
+
+def finalize(warehouse: Path):
+    """dbt: the models built from validation results (fct_reconciliation_result, dim_document)."""
+    from extractors.transform import build
+
+    return build(Path(warehouse), select="tag:post_validation")
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def run(inputs: Sequence[Path], warehouse: Path, work_dir: Path | None = None, workers: int | None = None,
+        progress: Callable[[str], None] | None = None) -> RunSummary:
+    """The whole pipeline in-process: what ``budgetwh run`` and the tests use."""
+    say = progress or (lambda _msg: None)
+    warehouse = Path(warehouse)
+    run_id = new_run_id()
+    summary = RunSummary(run_id=run_id)
+    paths = discover(inputs)
+    if not paths:
+        raise FileNotFoundError(f"no supported documents under {', '.join(map(str, inputs))}")
+    work_dir = Path(work_dir) if work_dir else warehouse.parent / f".{warehouse.name}.work" / run_id
+    workers = workers or min(len(paths), os.cpu_count() or 1)
+    say(f"extracting {len(paths)} document(s) with {workers} worker(s)")
+    ids = extract_all(paths, work_dir / "extracted", workers,
+                      progress=lambda i, n, p: say(f"  [{i}/{n}] {p.name}"))
+    say("loading staging")
+    load_dir(warehouse, work_dir / "extracted", ids)
+    shutil.rmtree(work_dir, ignore_errors=True)
+    say("building marts (dbt)")
+    transform(warehouse)
+    say("validating (rule catalogue + Great Expectations)")
+    summary.validation = validate(warehouse, run_id)
+    say("building result marts (dbt)")
+    finalize(warehouse)
+    _count(warehouse, ids, summary)
+    return summary
+
+
+def _count(warehouse: Path, ids: list[str], summary: RunSummary) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        marks = ", ".join("?" * len(ids))
+        summary.documents = len(ids)
+        summary.rejected = con.execute(
+            f"select source_path, error_code, error_message from staging.documents "
+            f"where status = 'rejected' and document_id in ({marks}) order by source_path", ids).fetchall()
+        summary.tables = con.execute(
+            f"select count(*) from staging.tables where document_id in ({marks})", ids).fetchone()[0]
+        summary.cells = con.execute(
+            f"select count(*) from staging.cells where amount is not null and document_id in ({marks})",
+            ids).fetchone()[0]
+        for (name,) in con.execute("select table_name from information_schema.tables "
+                                   "where table_schema = 'marts' order by table_name").fetchall():
+            summary.facts[name] = con.execute(f"select count(*) from marts.{name}").fetchone()[0]
+    finally:
+        con.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m extractors.pipeline", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="step", required=True)
+    p = sub.add_parser("extract", help="extract documents into a folder of Parquet staging rows")
+    p.add_argument("--input", nargs="+", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--workers", type=int)
+    p = sub.add_parser("load", help="load an extraction folder into the warehouse")
+    p.add_argument("--dir", type=Path, required=True)
+    p.add_argument("--warehouse", type=Path, required=True)
+    for step in ("transform", "finalize"):
+        sub.add_parser(step, help=f"dbt {step}").add_argument("--warehouse", type=Path, required=True)
+    p = sub.add_parser("validate", help="run the rule catalogue")
+    p.add_argument("--warehouse", type=Path, required=True)
+    p.add_argument("--run-id", default=None)
+    args = parser.parse_args(argv)
+    if args.step == "extract":
+        ids = extract_all(discover(args.input), args.out, args.workers)
+        print(f"extracted {len(ids)} document(s) into {args.out}")
+    elif args.step == "load":
+        print(f"loaded {load_dir(args.warehouse, args.dir)} document(s)")
+    elif args.step == "transform":
+        transform(args.warehouse)
+    elif args.step == "finalize":
+        finalize(args.warehouse)
+    else:
+        print(validate(args.warehouse, args.run_id or new_run_id()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""Reader for text PDFs: the document's lines in reading order, table rows split into cells.
+
+Pages are parsed with PDFium (``pdf_geometry``) and laid out with pdfplumber's table finder plus a
+whitespace-column reader for unruled tables (``pdf_layout``). Every cell carries its page and bbox
+(points, origin top-left), so each staged amount traces back to where it is printed.
+
+Bad files are rejected with a ``DocumentError`` whose code says what is wrong: ``corrupt_pdf``
+(unparseable or truncated), ``encrypted_pdf`` (needs a password), ``empty_document`` (no pages),
+``scanned_no_text`` (no page has a text layer; OCR is a later stage). Pages without a text layer in
+an otherwise text PDF are left out and listed in ``metadata['pages_without_text']``.
+
+``read_many`` reads documents in parallel processes; ``join_documents`` merges a disclosure published
+as two files (Beijing's 附件1 narrative + 附件2 tables) into one document.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
+from dataclasses import replace
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from extractors.model import Cell, DocumentError, Line, SourceDocument, sha256_of
+from extractors.readers.pdf_geometry import page_geometry, page_has_text
+from extractors.readers.pdf_layout import page_lines
+
+# A complete PDF ends with %%EOF (possibly followed by a little whitespace or junk); PDFium quietly
+# rebuilds a truncated file from what is left, which would stage a document with pages missing.
+EOF_MARKER = b"%%EOF"
+EOF_SEARCH_BYTES = 2048
+
+_OPEN_ERRORS = {
+    pdfium_c.FPDF_ERR_PASSWORD: ("encrypted_pdf", "is encrypted and needs a password to open"),
+    pdfium_c.FPDF_ERR_SECURITY: ("encrypted_pdf", "uses an unsupported security handler"),
+    pdfium_c.FPDF_ERR_FORMAT: ("corrupt_pdf", "is not a valid PDF (unreadable structure)"),
+    pdfium_c.FPDF_ERR_FILE: ("corrupt_pdf", "could not be read"),
+}
+def read(path: Path) -> SourceDocument:
+    path = Path(path)
+    pdf = _open(path)
+    try:
+        page_count = len(pdf)
+        if page_count == 0:
+            raise DocumentError("empty_document", f"{path.name}: the PDF has no pages")
+        lines: list[Line] = []
+        without_text: list[int] = []
+        for index in range(page_count):
+            page = _page(pdf, index, path)
+            try:
+                if not page_has_text(page):
+                    without_text.append(index + 1)
+                    continue
+                lines.extend(page_lines(page_geometry(page, index + 1)))
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    if len(without_text) == page_count:
+        raise DocumentError(
+            "scanned_no_text",
+            f"{path.name}: none of its {page_count} pages has a text layer (a scan); it needs OCR",
+        )
+    metadata = {"pages_without_text": ",".join(map(str, without_text))} if without_text else {}
+    return SourceDocument(path=path, sha256=sha256_of(path), file_type="pdf", lines=lines,
+                          page_count=page_count, metadata=metadata)
+
+
+def _open(path: Path) -> pdfium.PdfDocument:
+    with open(path, "rb") as f:
+        head = f.read(1024)
+        f.seek(0, os.SEEK_END)
+        size = f.tell()
+        f.seek(max(0, size - EOF_SEARCH_BYTES))
+        tail = f.read()
+    if size == 0:
+        raise DocumentError("empty_document", f"{path.name}: the file is empty (0 bytes)")
+    if b"%PDF-" not in head:
+        raise DocumentError("corrupt_pdf", f"{path.name}: no %PDF- header; not a PDF file")
+    if EOF_MARKER not in tail:
+        raise DocumentError(
+            "corrupt_pdf", f"{path.name}: ends without %%EOF after {size} bytes; the file is truncated"
+        )
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        # PDFium leaves its last error code unset (stale from an earlier file) for a PDF without pages.
+        if _pdfminer_page_count(path) == 0:
+            raise DocumentError("empty_document", f"{path.name}: the PDF has no pages") from exc
+        code, what = _OPEN_ERRORS.get(exc.err_code, ("corrupt_pdf", f"could not be opened ({exc})"))
+        raise DocumentError(code, f"{path.name} {what}") from exc
+
+
+def _pdfminer_page_count(path: Path) -> int | None:
+    """A second opinion on a file PDFium refuses: PDFium fails to load a well-formed PDF with no pages,
+    pdfminer reads it and counts zero. ``None`` when pdfminer cannot read it either."""
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(path) as pdf:
+            return len(pdf.pages)
+    except Exception:  # any failure of the second parser just means: no second opinion
+        return None
+
+
+def _page(pdf: pdfium.PdfDocument, index: int, path: Path) -> pdfium.PdfPage:
+    try:
+        return pdf[index]
+    except pdfium.PdfiumError as exc:
+        raise DocumentError("corrupt_pdf", f"{path.name}: page {index + 1} cannot be loaded ({exc})") from exc
+
+
+def _read_or_error(path: Path) -> SourceDocument | tuple[str, str]:
+    # DocumentError does not survive pickling (its __init__ takes two arguments), so a worker returns
+    # its code and message and the parent rebuilds it.
+    try:
+        return read(path)
+    except DocumentError as exc:
+        return exc.code, exc.message
+
+
+def read_many(paths: Sequence[Path], workers: int | None = None) -> Iterator[SourceDocument | DocumentError]:
+    """Read documents in ``workers`` processes; yields, in input order, a document or its error."""
+    workers = workers or min(len(paths), os.cpu_count() or 1) or 1
+    with ProcessPoolExecutor(max_workers=workers) if workers > 1 else nullcontext() as pool:
+        results = pool.map(_read_or_error, paths) if pool else map(_read_or_error, paths)
+        for result in results:
+            yield result if isinstance(result, SourceDocument) else DocumentError(*result)
+
+
+def join_documents(parts: Sequence[SourceDocument]) -> SourceDocument:
+    """One disclosure published as several files (narrative, then tables) read as one document.
+
+    Lines follow in the order given; page numbers continue across parts (part 2's page 1 becomes page
+    ``pages of part 1 + 1``) so provenance stays unambiguous, and ``metadata['parts']`` lists each part's
+    file, hash and first page. The joined document is keyed by the first part's hash: re-running on the
+    same files gives the same document.
+    """
+    if not parts:
+        raise ValueError("join_documents needs at least one document")
+    offset = 0
+    lines: list[Line] = []
+    described = []
+    for part in parts:
+        described.append(f"{part.path.name}|{part.sha256}|{offset + 1}")
+        for line in part.lines:
+            cells = [_shift(c, offset) for c in line.cells]
+            lines.append(Line(cells, None if line.page is None else line.page + offset, line.is_row))
+        offset += part.page_count or 0
+    first = parts[0]
+    return SourceDocument(path=first.path, sha256=first.sha256, file_type=first.file_type, lines=lines,
+                          page_count=offset, source_url=first.source_url,
+                          metadata={**first.metadata, "parts": ";".join(described)})
+
+
+def _shift(cell: Cell, offset: int) -> Cell:
+    return cell if cell.page is None else replace(cell, page=cell.page + offset)

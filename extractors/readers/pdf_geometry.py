@@ -1,0 +1,164 @@
+"""Page geometry from PDFium: characters and ruling edges, in pdfplumber's coordinates and shapes.
+
+pdfplumber's own parse (pdfminer, pure Python) costs ~30 ms a page, nearly all of a naive
+``extract_tables()``; PDFium reads the same page in ~1 ms. So pages are parsed with PDFium and the
+results are handed to pdfplumber's algorithms (word building, edge merging, table finding) as the
+dicts those algorithms expect: characters with ``text, x0, x1, top, bottom, upright, size``, and edges
+with ``orientation, x0, x1, top, bottom``. Coordinates are PDF points with the origin at the top left
+of the media box, as pdfplumber has them, so a bbox means the same thing whichever library made it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from extractors.model import BBox
+
+# A path segment whose ends differ by less than this across its direction is a ruling (points).
+RULING_SLOPE_TOLERANCE = 0.5
+# Shorter segments are glyph or hatching details, not table rulings (points).
+RULING_MIN_LENGTH = 2.0
+
+
+@dataclass
+class PageGeometry:
+    """What the layout needs of one page; quacks enough like ``pdfplumber.Page`` for ``TableFinder``."""
+
+    page_number: int  # 1-based
+    width: float
+    height: float
+    chars: list[dict] = field(default_factory=list)
+    edges: list[dict] = field(default_factory=list)
+
+    @property
+    def bbox(self) -> BBox:
+        return (0.0, 0.0, self.width, self.height)
+
+    def extract_words(self, **settings) -> list[dict]:
+        from pdfplumber.utils.text import WordExtractor
+
+        return WordExtractor(**settings).extract_words(self.chars)
+
+
+def page_geometry(page: pdfium.PdfPage, page_number: int, with_edges: bool = True) -> PageGeometry:
+    left, bottom, right, top = page.get_mediabox()
+    geometry = PageGeometry(page_number, right - left, top - bottom)
+    textpage = page.get_textpage()
+    try:
+        geometry.chars = _chars(textpage, left, top)
+    finally:
+        textpage.close()
+    if with_edges:
+        geometry.edges = _edges(page, left, top)
+    return geometry
+
+
+def page_has_text(page: pdfium.PdfPage) -> bool:
+    textpage = page.get_textpage()
+    try:
+        return any(not ch.isspace() for ch in textpage.get_text_range())
+    finally:
+        textpage.close()
+
+
+def _chars(textpage: pdfium.PdfTextPage, left: float, top: float) -> list[dict]:
+    raw = textpage.raw
+    box = pdfium_c.FS_RECTF()
+    chars = []
+    for i in range(pdfium_c.FPDFText_CountChars(raw)):
+        # PDFium inserts spaces and line breaks of its own; only what the page draws is kept.
+        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+            continue
+        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        if code in (0, 0xFFFE, 0xFFFF) or code < 0x20:
+            continue
+        text = chr(code)
+        if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, box):
+            continue
+        x0, x1 = box.left - left, box.right - left
+        char_top, char_bottom = top - box.top, top - box.bottom
+        chars.append({
+            "text": text,
+            "x0": x0,
+            "x1": x1,
+            "top": char_top,
+            "bottom": char_bottom,
+            "doctop": char_top,
+            "width": x1 - x0,
+            "height": char_bottom - char_top,
+            "upright": True,
+            "size": pdfium_c.FPDFText_GetFontSize(raw, i),
+        })
+    return chars
+
+
+def _edges(page: pdfium.PdfPage, left: float, top: float) -> list[dict]:
+    edges: list[dict] = []
+    identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    raw_page = page.raw
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
+        _collect_edges(pdfium_c.FPDFPage_GetObject(raw_page, i), identity, left, top, edges)
+    return edges
+
+
+def _compose(inner: tuple, outer: tuple) -> tuple:
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _matrix(obj) -> tuple:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _collect_edges(obj, parent: tuple, left: float, top: float, edges: list[dict]) -> None:
+    kind = pdfium_c.FPDFPageObj_GetType(obj)
+    if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+        matrix = _compose(_matrix(obj), parent)
+        for i in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
+            _collect_edges(pdfium_c.FPDFFormObj_GetObject(obj, i), matrix, left, top, edges)
+        return
+    if kind != pdfium_c.FPDF_PAGEOBJ_PATH or not _is_drawn(obj):
+        return
+    a, b, c, d, e, f = _compose(_matrix(obj), parent)
+    start = previous = None
+    x = ctypes.c_float()
+    y = ctypes.c_float()
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        point = (a * x.value + c * y.value + e - left, top - (b * x.value + d * y.value + f))
+        if pdfium_c.FPDFPathSegment_GetType(segment) == pdfium_c.FPDF_SEGMENT_MOVETO:
+            start = point
+        elif previous is not None:
+            _add_edge(previous, point, edges)
+        if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
+            _add_edge(point, start, edges)
+        previous = point
+
+
+def _is_drawn(obj) -> bool:
+    fill_mode = ctypes.c_int()
+    stroke = ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
+        return True
+    return bool(stroke.value) or fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE
+
+
+def _add_edge(p: tuple[float, float], q: tuple[float, float], edges: list[dict]) -> None:
+    (x0, y0), (x1, y1) = p, q
+    if abs(y0 - y1) <= RULING_SLOPE_TOLERANCE and abs(x1 - x0) >= RULING_MIN_LENGTH:
+        lo, hi = sorted((x0, x1))
+        edges.append({"orientation": "h", "x0": lo, "x1": hi, "top": y0, "bottom": y0,
+                      "width": hi - lo, "height": 0.0, "object_type": "line"})
+    elif abs(x0 - x1) <= RULING_SLOPE_TOLERANCE and abs(y1 - y0) >= RULING_MIN_LENGTH:
+        lo, hi = sorted((y0, y1))
+        edges.append({"orientation": "v", "x0": x0, "x1": x0, "top": lo, "bottom": hi,
+                      "width": 0.0, "height": hi - lo, "object_type": "line"})

@@ -1,0 +1,491 @@
+"""From one page's geometry to lines in reading order: running text, and table rows split into cells.
+
+Two kinds of table are found:
+
+* ruled: pdfplumber's ``TableFinder`` with the lines strategy over the page's rulings
+  (``RULED_TABLE_SETTINGS``). Merged cells leave ``None`` in the grid, emitted as blank cells so columns
+  stay aligned; a cell's text lines are joined (wrapped text is one cell).
+* unruled: a run of text lines split into segments by wide gaps, at least one of which holds a number.
+  Column bounds come from the rows that carry figures (right-aligned numbers and left-aligned names
+  both overlap within their column); header rows above them are placed by overlap, so a header spanning
+  several columns lands in the first one and leaves the rest blank, as a merged cell does
+  (``UNRULED_TABLE_SETTINGS``).
+
+Everything else is running text, one ``Line(is_row=False)`` per printed line; a line made only of
+``label：value`` parts (``单位名称：…   单位：万元``) is split into one line per part, since the
+interpreter reads units and publishers from lines of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from statistics import median
+
+from pdfplumber.table import TableFinder
+
+from extractors.model import BBox, Cell, Line
+from extractors.readers.pdf_geometry import PageGeometry
+
+# pdfplumber's lines strategy over drawn rulings; tolerances in points. Excel and Word exports draw
+# each cell border as its own segment a fraction of a point off its neighbours: snapping and joining
+# within 3 pt rebuilds the grid.
+RULED_TABLE_SETTINGS = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "edge_min_length": 3,
+    "intersection_tolerance": 3,
+}
+
+# A grid this small is a frame or a box around a note, not a table.
+RULED_TABLE_MIN_ROWS = 2
+RULED_TABLE_MIN_COLUMNS = 2
+# Excel prints titles, 单位 lines and notes inside the table's frame, in a cell merged across the
+# table: a row whose only text fills at least this share of the table's width, or is a
+# ``label：value`` (金额单位：万元), is running text.
+RULED_FRAME_TEXT_SHARE = 0.5
+
+# Characters closer than ``x_tolerance`` (points) belong to one word; words on one printed line whose
+# vertical centres differ by less than ``line_tolerance`` of the median character height share a line;
+# a horizontal gap wider than ``column_gap`` of that height separates two cells of an unruled row.
+TEXT_SETTINGS = {
+    "x_tolerance": 1.5,
+    "line_tolerance": 0.45,
+    "column_gap": 0.8,
+}
+
+UNRULED_TABLE_SETTINGS = {
+    # An unruled table needs this many lines with figures aligned in one column.
+    "min_rows": 2,
+    "min_figures_alone": 3,
+    # A row's cell may drift this far (points) outside its column's bounds and still belong to it.
+    "column_slack": 2.0,
+    # A single-cell line inside a table (a wrapped name) sits within this many line heights of its rows.
+    "max_line_gap": 1.5,
+}
+
+_FIGURE = re.compile(r"^[-−]?[\d,]+(\.\d+)?%?$")
+_LABEL_VALUE = re.compile(r"^[^：:]{1,12}[：:]")
+# 类 | 款 | 项 as printed when a subject code is split over three columns: 201||, 201|08|, 201|08|01.
+_SPLIT_CODE = re.compile(r"^\d{3}\|(\d{2})?\|$|^\d{3}\|\d{2}\|\d{2}$")
+SPLIT_CODE_LABELS = ("类", "款", "项")
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+# Marks a word break inside a segment; never part of geometry (bboxes skip it).
+_SPACE = {"text": " "}
+
+
+@dataclass
+class TextLine:
+    """Characters printed on one line, left to right, and the cells they form."""
+
+    chars_with_spaces: list[dict]
+    top: float
+    bottom: float
+    chars: list[dict] = field(default_factory=list)  # printed characters, spaces left out
+    segments: list[list[dict]] = field(default_factory=list)  # each may hold _SPACE word breaks
+
+    @property
+    def text(self) -> str:
+        return " ".join(_segment_text(s) for s in self.segments)
+
+
+def page_lines(page: PageGeometry) -> list[Line]:
+    """The page's lines in reading order (top to bottom), tables' rows included."""
+    chars = page.chars
+    printed = [c for c in chars if not c["text"].isspace()]
+    if not printed:
+        return []
+    unit = median(c["bottom"] - c["top"] for c in printed)
+    blocks: list[tuple[float, Line]] = []
+    free = chars
+    for grid in _ruled_tables(page):
+        inside, free = _split_chars(free, _grid_bbox(grid))
+        rows, unplaced = _grid_rows(grid, inside, page.page_number, unit)
+        blocks.extend(rows)
+        free = free + unplaced
+    text_lines = _text_lines(free, unit)
+    blocks.extend(_text_blocks(text_lines, page.page_number, unit))
+    blocks.sort(key=lambda block: block[0])
+    return [line for _, line in blocks]
+
+
+# --- ruled tables ---
+
+
+def _ruled_tables(page: PageGeometry) -> list[list]:
+    if not page.edges:
+        return []
+    grids = []
+    for table in TableFinder(page, RULED_TABLE_SETTINGS).tables:
+        rows = [list(row.cells) for row in table.rows]
+        if len(rows) >= RULED_TABLE_MIN_ROWS and len(rows[0]) >= RULED_TABLE_MIN_COLUMNS:
+            grids.append(rows)
+    return grids
+
+
+def _grid_bbox(grid: list[list]) -> BBox:
+    cells = [c for row in grid for c in row if c is not None]
+    return (min(c[0] for c in cells), min(c[1] for c in cells),
+            max(c[2] for c in cells), max(c[3] for c in cells))
+
+
+def _anchor_words(chars: list[dict], unit: float) -> None:
+    """Give each character of a word (characters printed without a gap) the word's horizontal centre.
+
+    Excel lets text run past its cell's border (``…公用经费支出`` with ``出`` drawn over the next cell);
+    placing whole words by their centre keeps them in the cell they were typed in.
+    """
+    for line in _text_lines(chars, unit):
+        word = [line.chars[0]]
+        for c in [*line.chars[1:], None]:
+            if c is not None and c["x0"] - word[-1]["x1"] <= TEXT_SETTINGS["x_tolerance"]:
+                word.append(c)
+                continue
+            middle = (word[0]["x0"] + word[-1]["x1"]) / 2
+            for w in word:
+                w["anchor_x"] = middle
+            word = [c]
+
+
+def _chars_by_cell(grid: list[list], chars: list[dict]) -> tuple[dict[tuple[int, int], list[dict]], list[dict]]:
+    """Characters of each grid cell (row, column), by their (word-anchored) centre.
+
+    The grid's rulings cut the table into elementary rectangles; each belongs to one cell (merged
+    cells cover several), so a character is placed by two bisections instead of a scan of all cells.
+    """
+    xs = sorted({v for row in grid for b in row if b for v in (b[0], b[2])})
+    ys = sorted({v for row in grid for b in row if b for v in (b[1], b[3])})
+    owner: dict[tuple[int, int], tuple[int, int]] = {}
+    for r, row in enumerate(grid):
+        for c, b in enumerate(row):
+            if b is None:
+                continue
+            for i in range(bisect_left(xs, b[0]), bisect_left(xs, b[2])):
+                for j in range(bisect_left(ys, b[1]), bisect_left(ys, b[3])):
+                    owner[(i, j)] = (r, c)
+    out: dict[tuple[int, int], list[dict]] = {}
+    unplaced = []
+    for ch in chars:
+        x = ch.get("anchor_x", (ch["x0"] + ch["x1"]) / 2)
+        cell = owner.get((bisect_right(xs, x) - 1, bisect_right(ys, (ch["top"] + ch["bottom"]) / 2) - 1))
+        if cell is None:
+            unplaced.append(ch)
+        else:
+            out.setdefault(cell, []).append(ch)
+    return out, unplaced
+
+
+def _center_in(char: dict, bbox: BBox) -> bool:
+    x = char.get("anchor_x", (char["x0"] + char["x1"]) / 2)
+    y = (char["top"] + char["bottom"]) / 2
+    return bbox[0] <= x < bbox[2] and bbox[1] <= y < bbox[3]
+
+
+def _split_chars(chars: list[dict], bbox: BBox) -> tuple[list[dict], list[dict]]:
+    inside, outside = [], []
+    for c in chars:
+        (inside if _center_in(c, bbox) else outside).append(c)
+    return inside, outside
+
+
+def _grid_rows(grid: list[list], chars: list[dict], page_number: int,
+               unit: float) -> tuple[list[tuple[float, Line]], list[dict]]:
+    """The grid's rows, and the characters inside its frame that fall in none of its cells."""
+    rows: list[tuple[float, Line]] = []
+    width = _grid_bbox(grid)[2] - _grid_bbox(grid)[0]
+    _anchor_words(chars, unit)
+    owned, unplaced = _chars_by_cell(grid, chars)
+    for r, row in enumerate(grid):
+        cells, cell_chars = [], []
+        for c, bbox in enumerate(row):
+            inside = owned.get((r, c), [])
+            cells.append(Cell(_cell_text(inside, unit), page_number, _rounded(bbox) if bbox else None))
+            cell_chars.append(inside)
+        filled = [i for i, c in enumerate(cells) if c.text]
+        if not filled:
+            continue
+        only = cells[filled[0]]
+        if len(filled) == 1 and (only.bbox[2] - only.bbox[0] >= width * RULED_FRAME_TEXT_SHARE
+                                 or _LABEL_VALUE.match(only.text)):
+            rows.extend(b for line in _text_lines(cell_chars[filled[0]], unit)
+                        for b in _running_text(line, page_number))
+            continue
+        top = min(c.bbox[1] for c in cells if c.bbox)
+        rows.append((top, Line(cells, page_number, is_row=True)))
+    return _join_split_codes(_without_blank_columns(rows)), unplaced
+
+
+def _without_blank_columns(rows: list[tuple[float, Line]]) -> list[tuple[float, Line]]:
+    """Drop grid columns blank in every row (Excel's margin columns): they carry no position."""
+    table_rows = [line for _, line in rows if line.is_row]
+    if not table_rows:
+        return rows
+    used = [any(line.cells[i].text for line in table_rows) for i in range(len(table_rows[0].cells))]
+    for line in table_rows:
+        line.cells = [c for c, keep in zip(line.cells, used, strict=True) if keep]
+    return rows
+
+
+def _cell_text(chars: list[dict], unit: float) -> str:
+    """A cell's text: its printed lines joined (wrapped text is one cell)."""
+    return _join_wrapped([line.text for line in _text_lines(chars, unit)])
+
+
+def _join_wrapped(pieces: list[str]) -> str:
+    """Wrapped pieces of one cell: no space where either side is CJK (the break was only the width)."""
+    text = ""
+    for piece in pieces:
+        if text and not (_CJK.match(text[-1]) or _CJK.match(piece[0])):
+            text += " "
+        text += piece
+    return text
+
+
+def _join_split_codes(rows: list[tuple[float, Line]]) -> list[tuple[float, Line]]:
+    """Subject codes printed over three columns 类 | 款 | 项 (201 | 08 | 01, as Shanghai does) become one
+    code cell (2010801), so every table has its code in one column; the 类/款/项 header labels, which
+    only name the split, are dropped. Detected from the codes themselves, so continuation pages
+    without a header are joined too."""
+    table_rows = [line for _, line in rows if line.is_row]
+    start = _split_code_start(table_rows)
+    if start is None:
+        return rows
+    for line in table_rows:
+        parts = line.cells[start:start + 3]
+        texts = [c.text for c in parts]
+        if _SPLIT_CODE.match("|".join(texts)):
+            text = "".join(texts)
+        elif texts == list(SPLIT_CODE_LABELS):
+            text = ""
+        else:
+            text = " ".join(t for t in texts if t)
+        boxes = [c.bbox for c in parts if c.bbox]
+        bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                max(b[3] for b in boxes)) if boxes else None
+        line.cells[start:start + 3] = [Cell(text, parts[0].page, bbox)]
+    return [(top, line) for top, line in rows if not line.is_row or any(c.text for c in line.cells)]
+
+
+def _split_code_start(rows: list[Line]) -> int | None:
+    """First column of a 类 | 款 | 项 triple: some row holds a full 3+2+2-digit code there, and every
+    row starting with a 3-digit class code there follows the pattern."""
+    width = min((len(line.cells) for line in rows), default=0)
+    for start in range(width - 2):
+        triples = ["|".join(c.text for c in line.cells[start:start + 3]) for line in rows]
+        coded = [t for t in triples if re.match(r"^\d{3}\|", t)]
+        if (any(re.match(r"^\d{3}\|\d{2}\|\d{2}$", t) for t in coded)
+                and all(_SPLIT_CODE.match(t) for t in coded)):
+            return start
+    return None
+
+
+# --- text lines and unruled tables ---
+
+
+def _text_lines(chars: list[dict], unit: float) -> list[TextLine]:
+    """Group characters into printed lines by vertical centre, then split each into gap-separated cells."""
+    lines: list[TextLine] = []
+    tolerance = unit * TEXT_SETTINGS["line_tolerance"]
+    for c in sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2):
+        middle = (c["top"] + c["bottom"]) / 2
+        if lines and abs(middle - (lines[-1].top + lines[-1].bottom) / 2) <= tolerance:
+            line = lines[-1]
+            line.chars_with_spaces.append(c)
+            line.top, line.bottom = min(line.top, c["top"]), max(line.bottom, c["bottom"])
+        else:
+            lines.append(TextLine([c], c["top"], c["bottom"]))
+    gap = unit * TEXT_SETTINGS["column_gap"]
+    for line in lines:
+        line.chars = sorted((c for c in line.chars_with_spaces if not c["text"].isspace()),
+                            key=lambda c: c["x0"])
+        spaced_after = _spaced_after(sorted(line.chars_with_spaces, key=lambda c: c["x0"]))
+        segments: list[list[dict]] = []
+        for c in line.chars:
+            if segments and c["x0"] - segments[-1][-1]["x1"] <= gap:
+                if id(segments[-1][-1]) in spaced_after:
+                    segments[-1].append(_SPACE)
+                segments[-1].append(c)
+            else:
+                segments.append([c])
+        line.segments = segments
+    return [line for line in lines if line.segments]
+
+
+def _spaced_after(chars: list[dict]) -> set[int]:
+    """Ids of printed characters followed by a printed space: word breaks however narrow the space."""
+    out = set()
+    for prev, c in zip(chars, chars[1:], strict=False):
+        if c["text"].isspace() and not prev["text"].isspace():
+            out.add(id(prev))
+    return out
+
+
+def _segment_text(segment: list[dict]) -> str:
+    """Characters of one cell; a space where the print leaves a word gap (Latin text, dates)."""
+    out = ""
+    prev = None
+    spaced = False
+    for c in segment:
+        if c is _SPACE:
+            spaced = True
+            continue
+        if prev is not None:
+            spaced = spaced or c["x0"] - prev["x1"] > TEXT_SETTINGS["x_tolerance"] + (c["x1"] - c["x0"]) / 2
+            # Letter-spaced CJK headings (收 入, 项 目) read as the word itself.
+            if spaced and not (_CJK.match(prev["text"]) and _CJK.match(c["text"])):
+                out += " "
+        out += c["text"]
+        prev, spaced = c, False
+    return out
+
+
+def _segment_bbox(segment: list[dict]) -> BBox:
+    printed = [c for c in segment if c is not _SPACE]
+    return _rounded((min(c["x0"] for c in printed), min(c["top"] for c in printed),
+                     max(c["x1"] for c in printed), max(c["bottom"] for c in printed)))
+
+
+def _rounded(bbox: BBox) -> BBox:
+    return tuple(round(v, 2) for v in bbox)  # type: ignore[return-value]
+
+
+def _has_figure(line: TextLine) -> bool:
+    return any(_FIGURE.match(_segment_text(s)) for s in line.segments)
+
+
+def _is_label_values(line: TextLine) -> bool:
+    return all(_LABEL_VALUE.match(_segment_text(s)) for s in line.segments)
+
+
+def _is_row_candidate(line: TextLine) -> bool:
+    return len(line.segments) >= 2 and not _is_label_values(line)
+
+
+def _text_blocks(lines: list[TextLine], page_number: int, unit: float) -> list[tuple[float, Line]]:
+    blocks: list[tuple[float, Line]] = []
+    i = 0
+    while i < len(lines):
+        j = _run_end(lines, i, unit)
+        run = lines[i:j]
+        if _has_figure_column(run):
+            blocks.extend(_unruled_rows(run, page_number))
+            i = j
+            continue
+        blocks.extend(_running_text(lines[i], page_number))
+        i += 1
+    return blocks
+
+
+def _has_figure_column(run: list[TextLine]) -> bool:
+    """Figures of ``min_rows`` lines aligned on one edge (right or left, within ``column_slack``), or a
+    line of ``min_figures_alone`` figures (三公 tables have one body row). Justified prose splits into
+    gap-separated pieces too, but its figures neither align nor come in threes."""
+    slack = UNRULED_TABLE_SETTINGS["column_slack"]
+    figures = [[s for s in line.segments if _FIGURE.match(_segment_text(s))] for line in run]
+    if any(len(line) >= UNRULED_TABLE_SETTINGS["min_figures_alone"] for line in figures):
+        return True
+    for edge in (lambda s: s[-1]["x1"], lambda s: s[0]["x0"]):
+        for x in {edge(s) for line in figures for s in line}:
+            aligned = sum(any(abs(edge(s) - x) <= slack for s in line) for line in figures)
+            if aligned >= UNRULED_TABLE_SETTINGS["min_rows"]:
+                return True
+    return False
+
+
+def _run_end(lines: list[TextLine], start: int, unit: float) -> int:
+    """End of the run of table-like lines from ``start``: multi-cell lines, and single-cell lines within
+    ``max_line_gap`` line heights (a wrapped name's second line) followed by one, or under a text cell."""
+    if not _is_row_candidate(lines[start]):
+        return start
+    end = start + 1
+    max_gap = unit * UNRULED_TABLE_SETTINGS["max_line_gap"]
+    while end < len(lines):
+        if _is_row_candidate(lines[end]):
+            end += 1
+        elif lines[end].top - lines[end - 1].bottom > max_gap:
+            break
+        elif end + 1 < len(lines) and _is_row_candidate(lines[end + 1]) \
+                and lines[end + 1].top - lines[end].bottom <= max_gap:
+            end += 2
+        elif _under_text_of(lines[end], lines[end - 1]):
+            end += 1
+        else:
+            break
+    return end
+
+
+def _under_text_of(line: TextLine, above: TextLine) -> bool:
+    """Each part of ``line`` lies under a text (non-figure) cell of ``above``: a wrapped row's last line."""
+    return all(
+        any(s[0]["x0"] < t[-1]["x1"] and s[-1]["x1"] > t[0]["x0"] and not _FIGURE.match(_segment_text(t))
+            for t in above.segments)
+        for s in line.segments
+    )
+
+
+def _running_text(line: TextLine, page_number: int) -> list[tuple[float, Line]]:
+    if len(line.segments) > 1 and _is_label_values(line):
+        parts = [(_segment_text(s), s) for s in line.segments]
+    else:
+        parts = [(line.text, line.chars)]
+    return [(line.top, Line([Cell(text, page_number, _segment_bbox(chars))], page_number, is_row=False))
+            for text, chars in parts]
+
+
+def _unruled_rows(run: list[TextLine], page_number: int) -> list[tuple[float, Line]]:
+    columns = _columns([line for line in run if _has_figure(line)])
+    rows: list[tuple[float, list[list[list[dict]]]]] = []
+    seen_figures = False
+    for line in run:
+        cells: list[list[list[dict]]] = [[] for _ in columns]
+        for segment in line.segments:
+            cells[_column_of(segment, columns)].append(segment)
+        if seen_figures and _continues(cells, rows[-1][1]):
+            for kept, more in zip(rows[-1][1], cells, strict=True):
+                kept.extend(more)
+            continue
+        seen_figures = seen_figures or _has_figure(line)
+        rows.append((line.top, cells))
+    return _join_split_codes([
+        (top, Line([_joined_cell(parts, page_number) for parts in cells], page_number, is_row=True))
+        for top, cells in rows])
+
+
+def _continues(cells: list[list[list[dict]]], previous: list[list[list[dict]]]) -> bool:
+    """A line of text only, under a row whose same cells hold text: the wrapped rest of those cells."""
+    filled = [i for i, parts in enumerate(cells) if parts]
+    return all(
+        previous[i] and not any(_FIGURE.match(_segment_text(s)) for s in cells[i] + previous[i])
+        for i in filled
+    )
+
+
+def _joined_cell(parts: list[list[dict]], page_number: int) -> Cell:
+    if not parts:
+        return Cell("", page_number, None)
+    return Cell(_join_wrapped([_segment_text(p) for p in parts]), page_number,
+                _segment_bbox([c for part in parts for c in part]))
+
+
+def _columns(body: list[TextLine]) -> list[tuple[float, float]]:
+    spans = sorted((s[0]["x0"], s[-1]["x1"]) for line in body for s in line.segments)
+    columns = [list(spans[0])]
+    for x0, x1 in spans[1:]:
+        if x0 <= columns[-1][1]:
+            columns[-1][1] = max(columns[-1][1], x1)
+        else:
+            columns.append([x0, x1])
+    return [(a, b) for a, b in columns]
+
+
+def _column_of(segment: list[dict], columns: list[tuple[float, float]]) -> int:
+    x0, x1 = segment[0]["x0"], segment[-1]["x1"]
+    slack = UNRULED_TABLE_SETTINGS["column_slack"]
+    for i, (a, b) in enumerate(columns):
+        if x0 < b + slack and x1 > a - slack:
+            return i
+    middle = (x0 + x1) / 2
+    return min(range(len(columns)), key=lambda i: abs((columns[i][0] + columns[i][1]) / 2 - middle))

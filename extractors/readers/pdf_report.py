@@ -1,0 +1,232 @@
+"""How the PDF path fares on a folder of real disclosures: loaded or rejected, tables typed, sums that hold.
+
+    python -m extractors.readers.pdf_report [FOLDER]     (default ../shared/real)
+
+For each PDF: rejected with its code and reason, or loaded with N tables of which T typed, and the
+share of its tables that pass their own arithmetic. Files published as parts of one disclosure
+(``…附件1…``, ``…附件2…`` of one department, as Beijing does) are joined with ``join_documents``
+first. The checks are the within-table ones that need nothing but the staged cells (the full rule
+catalogue in ``expectations/`` needs a built warehouse):
+
+* hierarchy: a subject row equals the sum of its child codes (类 = Σ 款, 款 = Σ 项), per column;
+* total: the ``total`` row equals the sum of the class (3-digit) rows, per column;
+* columns: ``total = basic + project`` and ``total = personnel + public_operation`` per row.
+
+A sum of k rounded parts may differ from the rounded total by 0.005·(k+1) of the published unit
+(DOMAIN.md); the tolerance is converted to 万元 with the table's unit. A table none of the checks
+applies to is reported as unchecked, not as passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from extractors.model import DocumentError, Extraction, StagedCell, StagedTable
+
+HALF_UNIT = Decimal("0.005")
+# One published unit in 万元, for the rounding tolerance.
+UNIT_IN_WAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
+COLUMN_SUMS = {"total": [("basic", "project"), ("personnel", "public_operation")]}
+SUBJECT_CODE_LENGTHS = (3, 5, 7)
+# ``[NN_]<stem>附件<n>…`` names one part of a disclosure split over several files; a crawler's
+# numeric prefix (06_, 07_) is not part of the publisher's name.
+PART_NAME = re.compile(r"^(?:\d+_)?(?P<stem>.*?)附件\s*\d+")
+
+
+@dataclass
+class TableResult:
+    table: StagedTable
+    checks: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.checks > 0 and not self.failures
+
+
+@dataclass
+class DocumentResult:
+    name: str
+    error: str | None = None
+    tables: list[TableResult] = field(default_factory=list)
+
+    @property
+    def checked(self) -> list[TableResult]:
+        return [t for t in self.tables if t.checks]
+
+
+def group_parts(paths: Sequence[Path]) -> list[list[Path]]:
+    """Files in order, those that are numbered parts (附件1, 附件2) of one disclosure grouped together."""
+    groups: dict[str, list[Path]] = {}
+    for path in sorted(paths):
+        match = PART_NAME.match(path.stem)
+        key = match.group("stem") if match else str(path)
+        groups.setdefault(key, []).append(path)
+    return list(groups.values())
+
+
+def extract_group(paths: list[Path]) -> Extraction:
+    from extractors.extract import extract_file
+    from extractors.interpret import interpret
+    from extractors.readers.pdf import join_documents, read
+
+    if len(paths) == 1:
+        return extract_file(paths[0])
+    return interpret(join_documents([read(p) for p in paths]))
+
+
+def check_table(table: StagedTable, cells: list[StagedCell]) -> TableResult:
+    result = TableResult(table)
+    scale = UNIT_IN_WAN.get(table.unit_name or "万元", Decimal(1))
+    by_row: dict[int, dict[str, StagedCell]] = defaultdict(dict)
+    for cell in cells:
+        if cell.measure and cell.amount is not None:
+            by_row[cell.row_index].setdefault(f"{cell.measure}|{cell.fiscal_year}", cell)
+    for check in (_hierarchy_checks, _total_checks, _column_checks):
+        for label, expected, parts in check(cells, by_row):
+            result.checks += 1
+            tolerance = HALF_UNIT * (len(parts) + 1) * scale
+            actual = sum(parts, Decimal(0))
+            if abs(expected - actual) > tolerance:
+                result.failures.append(f"{label}: {expected} vs Σ {actual}")
+    return result
+
+
+Check = tuple[str, Decimal, list[Decimal]]
+
+
+def _subject_rows(cells: list[StagedCell], by_row) -> dict[str, int]:
+    return {c.row_code: c.row_index for c in cells
+            if c.row_kind == "subject" and c.row_code and c.row_code.isdigit()}
+
+
+def _hierarchy_checks(cells: list[StagedCell], by_row) -> Iterator[Check]:
+    rows = _subject_rows(cells, by_row)
+    for code, row in rows.items():
+        children = [r for c, r in rows.items() if c.startswith(code) and _is_child(code, c)]
+        if not children:
+            continue
+        for key, cell in by_row[row].items():
+            parts = [by_row[r][key].amount for r in children if key in by_row[r]]
+            yield f"{code} {key}", cell.amount, parts
+
+
+def _is_child(parent: str, code: str) -> bool:
+    if len(parent) not in SUBJECT_CODE_LENGTHS[:-1]:
+        return False
+    return len(code) == SUBJECT_CODE_LENGTHS[SUBJECT_CODE_LENGTHS.index(len(parent)) + 1]
+
+
+def _total_checks(cells: list[StagedCell], by_row) -> Iterator[Check]:
+    classes = [r for c, r in _subject_rows(cells, by_row).items() if len(c) == SUBJECT_CODE_LENGTHS[0]]
+    totals = {c.row_index for c in cells if c.row_kind == "total" and c.row_code == "total"}
+    if not classes:
+        return
+    for row in totals:
+        for key, cell in by_row[row].items():
+            yield f"total {key}", cell.amount, [by_row[r][key].amount for r in classes if key in by_row[r]]
+
+
+def _column_checks(cells: list[StagedCell], by_row) -> Iterator[Check]:
+    """total = its parts, only where the row has no other figure of that year beside them (a table with
+    a third part, e.g. 单位预留机动经费, promises nothing about two of them)."""
+    figures: dict[tuple[int, int | None], int] = defaultdict(int)
+    for c in cells:
+        if c.amount is not None:
+            figures[(c.row_index, c.fiscal_year)] += 1
+    for row, measures in by_row.items():
+        for key, cell in measures.items():
+            measure, year = key.split("|")
+            for part_names in COLUMN_SUMS.get(measure, []):
+                parts = [measures.get(f"{p}|{year}") for p in part_names]
+                if all(p is not None for p in parts) and figures[(row, cell.fiscal_year)] == len(parts) + 1:
+                    yield f"row {row} {key}", cell.amount, [p.amount for p in parts]
+
+
+def evaluate(paths: list[Path]) -> DocumentResult:
+    name = " + ".join(p.name for p in paths)
+    try:
+        extraction = extract_group(paths)
+    except DocumentError as exc:
+        return DocumentResult(name, error=f"{exc.code}: {exc.message}")
+    doc = extraction.document
+    if doc.status != "loaded":
+        return DocumentResult(name, error=f"{doc.error_code}: {doc.error_message}")
+    cells_by_table: dict[int, list[StagedCell]] = defaultdict(list)
+    for cell in extraction.cells:
+        cells_by_table[cell.table_index].append(cell)
+    return DocumentResult(name, tables=[check_table(t, cells_by_table[t.table_index])
+                                        for t in extraction.tables])
+
+
+def numeric_cells(expected: list[dict]) -> list[dict]:
+    """The generator's expected cells (its sidecar's ``cells``) that print an amount."""
+    return [c for c in expected if c["amount"] is not None and c["text"]]
+
+
+def missing_cells(expected: list[dict], rows: list[list[str]]) -> list[dict]:
+    """Expected cells not found, each extracted cell used once: found means the exact printed text in
+    a row that also prints the cell's row code or name; a row printed without its label (三公 tables:
+    one row of figures under the header) is matched by the text alone."""
+    labelled: Counter = Counter()
+    unlabelled: Counter = Counter()
+    for row in rows:
+        texts = [" ".join(t.split()) for t in row]
+        unlabelled.update(texts)
+        labelled.update((label, text) for text in texts for label in texts if label != text)
+    printed = set(unlabelled)
+    missing = []
+    for cell in expected:
+        labels = [label for label in (cell["row_code"], cell["row_name"]) if label in printed]
+        keys = [(labelled, (label, cell["text"])) for label in labels] + [(unlabelled, cell["text"])]
+        for counter, key in keys:
+            if counter[key] > 0:
+                counter[key] -= 1
+                break
+        else:
+            missing.append(cell)
+    return missing
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m extractors.readers.pdf_report",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("folder", nargs="?", type=Path, default=Path("../shared/real"))
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every failed sum")
+    args = parser.parse_args(argv)
+    paths = sorted(args.folder.glob("*.pdf"))
+    if not paths:
+        print(f"no PDFs in {args.folder}", file=sys.stderr)
+        return 1
+    checked = passed = 0
+    for group in group_parts(paths):
+        result = evaluate(group)
+        if result.error:
+            print(f"REJECTED {result.name}: {result.error}")
+            continue
+        typed = sum(t.table.table_type is not None for t in result.tables)
+        ok = sum(t.passed for t in result.checked)
+        checked += len(result.checked)
+        passed += ok
+        print(f"LOADED   {result.name}: {len(result.tables)} tables, {typed} typed; "
+              f"{ok}/{len(result.checked)} checked tables pass their sums")
+        for t in result.tables:
+            if args.verbose and t.failures:
+                print(f"    table {t.table.table_index} {t.table.table_type} {t.table.title!r}: "
+                      + "; ".join(t.failures[:5]))
+            if args.verbose and t.table.table_type is None:
+                print(f"    table {t.table.table_index} untyped: {t.table.title!r}")
+    share = 100 * passed / checked if checked else 0.0
+    print(f"tables passing their own sums: {passed}/{checked} = {share:.1f}%")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

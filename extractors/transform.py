@@ -1,0 +1,154 @@
+"""Build the dbt project (``dbt_project/``: staging → intermediate → marts) on a warehouse file.
+
+The pipeline builds in two phases around validation::
+
+    build(warehouse, exclude="tag:post_validation")  # everything the rule catalogue reads
+    ...                                               # expectations runner writes validation.rule_results
+    build(warehouse, select="tag:post_validation")   # fct_reconciliation_result, dim_document
+
+dbt runs in process through ``dbtRunner`` with its target and log directories in a fresh temporary
+directory, so concurrent builds (Airflow tasks, tests) never share dbt's working files. Runnable
+without Airflow: ``python -m extractors.transform WAREHOUSE [--select ...] [--exclude ...]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+WAREHOUSE_ENV = "BUDGETWH_WAREHOUSE"  # read by dbt_project/profiles.yml
+
+# dbt takes the warehouse path from the environment, which a process shares: one build at a time per
+# process (dbtRunner is not meant to run concurrently in one process either).
+_BUILD_LOCK = threading.Lock()
+
+_FAILED = {"error", "fail", "runtime error"}
+
+
+class TransformError(Exception):
+    """dbt could not build the warehouse; ``failed_nodes`` names what failed (empty: dbt itself did)."""
+
+    def __init__(self, message: str, failed_nodes: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.failed_nodes = failed_nodes
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What one ``dbt build`` did: nodes that succeeded by kind, and tests that only warned."""
+
+    seeds: int
+    models: int
+    tests: int
+    unit_tests: int
+    warned_tests: tuple[str, ...]
+    seconds: float
+
+
+def dbt_arguments(command: str, target_dir: Path, select: str | None, exclude: str | None) -> list[str]:
+    args = [
+        command,
+        "--project-dir", str(DBT_PROJECT_DIR),
+        "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(target_dir / "target"),
+        "--log-path", str(target_dir / "logs"),
+        "--quiet",
+        "--no-use-colors",
+        "--no-send-anonymous-usage-stats",
+    ]
+    if select:
+        args += ["--select", select]
+    if exclude:
+        args += ["--exclude", exclude]
+    return args
+
+
+def build(warehouse: Path, select: str | None = None, exclude: str | None = None) -> BuildResult:
+    """Run ``dbt build`` (seeds, models, unit and data tests) on ``warehouse``.
+
+    Raises ``TransformError`` naming the failing nodes when any model, seed or error-level test fails.
+    """
+    from dbt.cli.main import dbtRunner
+
+    warehouse = Path(warehouse).resolve()
+    if not warehouse.is_file():
+        raise TransformError(f"warehouse {warehouse} does not exist: load staging into it before building")
+    started = time.monotonic()
+    with _BUILD_LOCK, tempfile.TemporaryDirectory(prefix="budgetwh-dbt-") as work_dir:
+        previous = os.environ.get(WAREHOUSE_ENV)
+        os.environ[WAREHOUSE_ENV] = str(warehouse)
+        try:
+            outcome = dbtRunner().invoke(dbt_arguments("build", Path(work_dir), select, exclude))
+        finally:
+            _release_warehouse()
+            if previous is None:
+                del os.environ[WAREHOUSE_ENV]
+            else:
+                os.environ[WAREHOUSE_ENV] = previous
+    if outcome.exception is not None:
+        raise TransformError(f"dbt build could not run on {warehouse}: {outcome.exception}")
+    results = list(outcome.result.results) if outcome.result is not None else []
+    failed = [r for r in results if str(r.status) in _FAILED]
+    if failed or not outcome.success:
+        names = tuple(r.node.name for r in failed)
+        details = "; ".join(f"{r.node.resource_type} {r.node.name}: {_first_line(r.message)}" for r in failed)
+        raise TransformError(f"dbt build failed on {warehouse}: {details or 'see dbt output'}", names)
+    succeeded = Counter(str(r.node.resource_type) for r in results if str(r.status) in {"success", "pass"})
+    return BuildResult(
+        seeds=succeeded["seed"],
+        models=succeeded["model"],
+        tests=succeeded["test"],
+        unit_tests=succeeded["unit_test"],
+        warned_tests=tuple(sorted(r.node.name for r in results if str(r.status) == "warn")),
+        seconds=round(time.monotonic() - started, 2),
+    )
+
+
+def _release_warehouse() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open after a build.
+
+    dbt-duckdb caches one open database per process for reuse between invocations; left open, it holds
+    the file's lock (other processes cannot open the warehouse) and pins its configuration (this process
+    cannot open it read-only). dbt offers no public call to release it, hence the adapter's class state.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        environment, DuckDBConnectionManager._ENV = DuckDBConnectionManager._ENV, None
+        if environment is not None:
+            environment.close()
+
+
+def _first_line(message: str | None) -> str:
+    return (message or "").strip().splitlines()[0] if message and message.strip() else "failed"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m extractors.transform",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("warehouse", type=Path)
+    parser.add_argument("--select")
+    parser.add_argument("--exclude")
+    args = parser.parse_args(argv)
+    try:
+        result = build(args.warehouse, args.select, args.exclude)
+    except TransformError as e:
+        print(e, file=sys.stderr)
+        return 1
+    print(
+        f"built {result.models} models, {result.seeds} seeds; {result.tests} tests and {result.unit_tests} "
+        f"unit tests passed, {len(result.warned_tests)} warned, in {result.seconds} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

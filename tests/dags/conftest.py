@@ -1,0 +1,31 @@
+"""Fixtures for orchestration tests: a fresh PostgreSQL database on this machine's server."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+PG_HOST = os.environ.get("BUDGETWH_TEST_PG_HOST", "127.0.0.1")
+PG_USER = os.environ.get("BUDGETWH_TEST_PG_USER", "postgres")
+
+
+def fresh_database(name: str) -> str:
+    """Drop and create ``name``; returns its URI. Skips, saying why, when PostgreSQL is not reachable."""
+    import psycopg2
+
+    try:
+        admin = psycopg2.connect(host=PG_HOST, user=PG_USER, dbname="postgres", connect_timeout=3)
+    except psycopg2.OperationalError as exc:
+        pytest.skip(f"PostgreSQL at {PG_HOST}:5432 not reachable as {PG_USER}: {exc}".strip())
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'drop database if exists "{name}" with (force)')
+        cur.execute(f'create database "{name}"')
+    admin.close()
+    return f"postgresql://{PG_USER}@{PG_HOST}:5432/{name}"
+
+
+@pytest.fixture
+def bi_postgres() -> str:
+    return fresh_database("budgetwh_publish_test")

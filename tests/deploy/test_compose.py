@@ -1,0 +1,153 @@
+"""docker-compose.yml checked by construction (no Docker engine here): everything it names exists.
+
+The same configuration also runs without Docker in tests/dags/test_celery_e2e.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+COMPOSE = REPO / "docker-compose.yml"
+ENV_EXAMPLE = REPO / ".env.example"
+DOCKERFILE = REPO / "docker" / "Dockerfile"
+AIRFLOW = Path(sys.executable).with_name("airflow")
+# Images pulled from Docker Hub, with the documentation that describes their configuration.
+DOCUMENTED_IMAGES = {
+    "postgres": "https://hub.docker.com/_/postgres",
+    "redis": "https://hub.docker.com/_/redis",
+    "metabase/metabase": "https://www.metabase.com/docs/latest/installation-and-operation/running-metabase-on-docker",
+}
+AIRFLOW_SERVICES = {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
+                    "airflow-triggerer", "airflow-worker", "metabase-setup"}
+
+
+def _compose_env_module():
+    spec = importlib.util.spec_from_file_location("compose_env", REPO / "docker" / "compose_env.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+compose_env = _compose_env_module()
+
+
+@pytest.fixture(scope="module")
+def example_env() -> dict[str, str]:
+    return compose_env.read_env_file(ENV_EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def compose(example_env) -> dict:
+    return compose_env.load(COMPOSE, example_env)
+
+
+def test_every_variable_is_documented_in_env_example(example_env):
+    used = compose_env.variables_used(COMPOSE.read_text())
+    assert used - set(example_env) == set(), "add these to .env.example with a comment"
+    required = {m[1] for m in re.finditer(r"\$\{(\w+):\?", COMPOSE.read_text())}
+    assert all(example_env[name] for name in required), "required variables need an example value"
+
+
+def test_required_secrets_fail_loudly_when_missing(example_env):
+    without_password = {k: v for k, v in example_env.items() if k != "POSTGRES_PASSWORD"}
+    with pytest.raises(compose_env.ComposeError, match="POSTGRES_PASSWORD"):
+        compose_env.load(COMPOSE, without_password)
+
+
+def test_services_are_the_airflow_3_celery_stack_with_bi(compose):
+    services = compose["services"]
+    assert AIRFLOW_SERVICES | {"postgres", "redis", "metabase"} == set(services)
+    commands = {name: services[name]["command"] for name in AIRFLOW_SERVICES}
+    assert commands["airflow-apiserver"] == "api-server"
+    assert commands["airflow-worker"] == "celery worker"
+    worker = services["airflow-worker"]
+    assert "container_name" not in worker and "ports" not in worker, "workers must scale with --scale"
+    assert worker["environment"]["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+
+
+def test_images_are_built_here_or_documented(compose):
+    for name, service in compose["services"].items():
+        if "build" in service:
+            context = REPO / service["build"]["context"]
+            assert (context / service["build"]["dockerfile"]).is_file(), name
+        else:
+            repository = service["image"].rsplit(":", 1)[0]
+            assert repository in DOCUMENTED_IMAGES, f"{name}: undocumented image {service['image']}"
+            assert ":" in service["image"] and not service["image"].endswith(":latest"), f"{name}: pin a tag"
+
+
+def test_dockerfile_copies_only_what_exists_and_installs_the_project():
+    text = DOCKERFILE.read_text()
+    sources = [src for line in re.findall(r"^COPY (?:--\S+ )*(.+)$", text, re.M) for src in line.split()[:-1]]
+    assert sources, "the image must contain the project"
+    missing = [src for src in sources if not (REPO / src).exists()]
+    assert missing == [], f"Dockerfile copies files the repo does not have: {missing}"
+    assert re.search(r"pip install .* \.$", text, re.M), "the image installs this project (pip install .)"
+    assert "apache/airflow:${AIRFLOW_VERSION}" in text
+    pinned = re.search(r"ARG AIRFLOW_VERSION=(\S+)", text)[1]
+    assert f"apache-airflow>={pinned}" in (REPO / "pyproject.toml").read_text()
+
+
+def test_bind_mounts_exist_and_named_volumes_are_declared(compose):
+    for name, service in compose["services"].items():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("."):
+                assert (REPO / source).exists(), f"{name}: {source} missing"
+            else:
+                assert source in compose["volumes"], f"{name}: volume {source} not declared"
+
+
+def test_in_image_paths_exist_in_the_repo(compose):
+    """Paths the services use inside the image, mapped back through the Dockerfile's WORKDIR."""
+    workdir = re.search(r"^WORKDIR (\S+)", DOCKERFILE.read_text(), re.M)[1]
+    dags_folder = re.search(r"AIRFLOW__CORE__DAGS_FOLDER=(\S+)", DOCKERFILE.read_text())[1]
+    assert (REPO / Path(dags_folder).relative_to(workdir) / "budget_disclosures_nightly.py").is_file()
+    setup_script = compose["services"]["metabase-setup"]["command"][-1]
+    assert (REPO / setup_script).is_file()
+    postgres_init = next(v for v in compose["services"]["postgres"]["volumes"] if v.startswith("./"))
+    assert subprocess.run(["bash", "-n", REPO / postgres_init.split(":")[0]]).returncode == 0
+
+
+def test_airflow_settings_exist_in_the_installed_airflow(compose):
+    from airflow.configuration import conf
+
+    described = conf.configuration_description  # core and provider options, set or not
+    for name in compose["x-airflow-common"]["environment"]:
+        if name.startswith("AIRFLOW__"):
+            section, key = name.removeprefix("AIRFLOW__").lower().split("__", 1)
+            assert key in described.get(section, {}).get("options", {}), f"{name}: no [{section}] {key}"
+
+
+def test_pipeline_settings_are_read_by_the_config_module(compose):
+    source = (REPO / "extractors" / "orchestration_config.py").read_text()
+    for name in compose["x-airflow-common"]["environment"]:
+        if name.startswith("BUDGETWH_"):
+            assert f'"{name}"' in source, f"{name} is set in compose but never read"
+
+
+def test_airflow_commands_exist_in_the_installed_airflow(compose):
+    for name in AIRFLOW_SERVICES - {"metabase-setup"}:
+        command = compose["services"][name]["command"]
+        argv = shlex.split(command) if isinstance(command, str) else command
+        if argv[0] == "bash":  # airflow-init: every airflow command of the script
+            for step in argv[-1].split("&&"):
+                words = shlex.split(step)
+                assert words[0] == "airflow"
+                _assert_airflow_command(words[1:3])
+        else:
+            _assert_airflow_command(argv)
+
+
+def _assert_airflow_command(words: list[str]) -> None:
+    subcommand = [w for w in words if not w.startswith("-")][:2]
+    result = subprocess.run([AIRFLOW, *subcommand, "--help"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, f"airflow {' '.join(subcommand)}: {result.stderr[-400:]}"

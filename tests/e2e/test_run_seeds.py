@@ -1,0 +1,163 @@
+"""End to end: the two real seed documents through ``budgetwh run`` into contract marts (issue 2)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extractors.cli import main
+
+pytestmark = pytest.mark.xdist_group("e2e")
+
+QIJIANG = "重庆市綦江区政务服务管理办公室"
+TONGNAN = "重庆市潼南区政务服务管理办公室"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, seeds_dir) -> Path:
+    warehouse = tmp_path_factory.mktemp("e2e") / "w.duckdb"
+    assert main(["run", "--input", str(seeds_dir), "--warehouse", str(warehouse), "--workers", "1"]) == 0
+    return warehouse
+
+
+def q(warehouse: Path, sql: str, params=()):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def test_contract_checker_is_satisfied(built, shared_dir):
+    out = subprocess.run([sys.executable, str(shared_dir / "tools" / "check_contract.py"), str(built)],
+                         capture_output=True, text=True)
+    assert out.stdout.strip().splitlines()[-1] == "contract: 0 problems", out.stdout
+
+
+def test_documents_and_departments(built):
+    rows = q(built, """select dep.department_name, dep.region_name, dep.province_name, d.fiscal_year,
+                              d.document_type, dep.unit_code
+                       from marts.dim_document d join marts.dim_department dep using (department_id)
+                       order by d.fiscal_year""")
+    assert rows == [(TONGNAN, "潼南区", "重庆市", 2022, "budget", "363001"),
+                    (QIJIANG, "綦江区", "重庆市", 2024, "budget", "201001")]
+
+
+def fact(built, table_type, code, year, dept):
+    return q(built, """select total_amount, basic_amount, project_amount, is_prior_year
+                       from marts.fct_expenditure_by_function f
+                       join marts.dim_department d using (department_id)
+                       where table_type = ? and subject_code = ? and f.fiscal_year = ?
+                         and d.department_name = ?""", (table_type, code, year, dept))
+
+
+def test_function_facts_exact(built):
+    assert fact(built, "general_budget_expenditure", "2010301", 2024, QIJIANG) == [
+        (Decimal("561.45"), Decimal("561.45"), None, False)]
+    assert fact(built, "general_budget_expenditure", "2010302", 2022, TONGNAN) == [
+        (Decimal("1675.45"), None, Decimal("1675.45"), False)]
+    # the 2021 comparison column of the 2022 document lands in 2021, as published (27.2, not 2.72)
+    assert fact(built, "general_budget_expenditure", "2101199", 2021, TONGNAN) == [
+        (Decimal("27.20"), None, None, True)]
+    assert fact(built, "department_expenditure", "221", 2022, TONGNAN) == [
+        (Decimal("12.68"), Decimal("12.68"), None, False)]
+
+
+def test_economic_and_three_public_facts_exact(built):
+    assert q(built, """select total_amount, personnel_amount, public_operation_amount
+                       from marts.fct_basic_expenditure_by_economic f join marts.dim_department d
+                       using (department_id) where subject_code = '30226' and department_name = ?""",
+             (QIJIANG,)) == [(Decimal("217.51"), None, Decimal("217.51"))]
+    rows = q(built, """select f.fiscal_year, is_prior_year, total_amount, vehicle_total_amount,
+                              vehicle_operation_amount, reception_amount
+                       from marts.fct_three_public_expenses f join marts.dim_department d
+                       using (department_id) where department_name = ? order by 1""", (TONGNAN,))
+    assert rows == [(2021, True, Decimal("6.00"), None, Decimal("4.00"), Decimal("2.00")),
+                    (2022, False, Decimal("6.00"), Decimal("6.00"), Decimal("4.00"), Decimal("2.00"))]
+
+
+def test_projects_once_each(built):
+    rows = q(built, """select count(*), sum(amount) from marts.fct_project_expenditure f
+                       join marts.dim_department d using (department_id) where department_name = ?""",
+             (QIJIANG,))
+    assert rows == [(7, Decimal("495.00"))]
+    rows = q(built, """select count(*), sum(amount) from marts.fct_project_expenditure f
+                       join marts.dim_department d using (department_id) where department_name = ?""",
+             (TONGNAN,))
+    assert rows == [(8, Decimal("1675.45"))]
+
+
+def failed(built, dept):
+    return q(built, """select rule_id, table_type, subject_code, r.fiscal_year, expected_amount, actual_amount,
+                              hint, suggested_value
+                       from marts.fct_reconciliation_result r join marts.dim_department d
+                       on d.department_id = r.department_id
+                       where not passed and severity = 'error' and department_name = ?""", (dept,))
+
+
+def test_real_inconsistencies_reported_at_their_place(built):
+    places = {(t, c, y): (e, a, h, s) for _rule, t, c, y, e, a, h, s in failed(built, TONGNAN)}
+    # 2021 comparison column: 2101199 published as 27.2 where 14.37 - 11.65 = 2.72
+    expected, actual, hint, suggested = places[("general_budget_expenditure", "210", 2021)]
+    assert (expected, actual, suggested) == (Decimal("38.85"), Decimal("14.37"), Decimal("2.72"))
+    assert "decimal shift" in hint
+    assert places[("general_budget_expenditure", "total", 2021)][:2] == (Decimal("1925.88"), Decimal("1926.37"))
+    # 基本支出表 30207 邮电费: 5.37 published against 4.37 + blank
+    assert places[("general_budget_basic_expenditure", "30207", 2022)][:2] == (Decimal("4.37"), Decimal("5.37"))
+    # 三公 2022: vehicle subtotal 6.00 where purchase + operation = 4.00
+    assert places[("three_public_expenses", "total", 2022)][3] == Decimal("4.00")
+    # project table: 年初特定目标 小计 1,675.45 vs the projects' 1,661.73 (13.72 sits under 上级专项)
+    project_rows = [r for r in failed(built, TONGNAN) if r[1] == "project_expenditure"]
+    assert (Decimal("1661.73"), Decimal("1675.45")) in {(r[4], r[5]) for r in project_rows}
+
+
+def test_rounding_noise_is_silent(built):
+    # 綦江 表三 677.15 vs 378.34 + 298.82 = 677.16, 302 298.92 vs Σ 298.91; 潼南 301 223.47 vs Σ 223.46
+    assert failed(built, QIJIANG) == []
+    assert not [r for r in failed(built, TONGNAN) if r[2] in ("301", "303")]
+
+
+RUN_COLUMNS = {"run_id", "validation_run_id", "validated_at", "checked_at"}  # which run, and when
+
+
+def marts_snapshot(warehouse: Path) -> dict:
+    """Every mart's rows, leaving out only the columns that say which validation run produced them."""
+    snapshot = {}
+    for (table,) in q(warehouse, "select table_name from information_schema.tables where table_schema = 'marts'"):
+        columns = [c for (c,) in q(warehouse, "select column_name from information_schema.columns where "
+                                              "table_schema = 'marts' and table_name = ?", (table,))]
+        kept = ", ".join(c for c in columns if c not in RUN_COLUMNS)
+        snapshot[table] = q(warehouse, f"select {kept} from marts.{table} order by all")
+    return snapshot
+
+
+def test_rerun_changes_nothing(built, seeds_dir, tmp_path):
+    copy = tmp_path / "again.duckdb"
+    shutil.copy(built, copy)
+    before = marts_snapshot(copy)
+    assert main(["run", "--input", str(seeds_dir), "--warehouse", str(copy), "--workers", "1"]) == 0
+    assert marts_snapshot(copy) == before
+
+
+def test_malformed_file_is_recorded_and_others_load(seeds_dir, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for seed in Path(seeds_dir).glob("*.txt"):
+        shutil.copy(seed, inbox / seed.name)
+    (inbox / "broken.pdf").write_bytes(b"%PDF-1.7\n this is not really a pdf")
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["run", "--input", str(inbox), "--warehouse", str(warehouse), "--workers", "1"]) == 0
+    rows = q(warehouse, "select status, error_code, count(*) from staging.documents group by all order by 1")
+    assert rows == [("loaded", None, 2), ("rejected", "corrupt_pdf", 1)]
+
+
+def test_missing_input_fails_with_one_line(tmp_path, capsys):
+    assert main(["run", "--input", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "input not found" in err[0]

@@ -1,0 +1,195 @@
+"""The interpreter on small documents written here, one layout variant each (format-neutral)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from extractors.interpret import interpret
+from extractors.model import Cell, DocumentError, Extraction, Line, SourceDocument
+
+
+def document(*lines: str | list[str], file_type: str = "pdf", page: int = 1) -> SourceDocument:
+    """Text lines are given as str, table rows as lists of cell texts; "<page N>" switches page."""
+    built: list[Line] = []
+    for line in lines:
+        if isinstance(line, str) and line.startswith("<page "):
+            page = int(line[6:-1])
+        elif isinstance(line, str):
+            built.append(Line(cells=[Cell(line, page=page)], page=page, is_row=False))
+        else:
+            built.append(Line(cells=[Cell(text, page=page) for text in line], page=page))
+    return SourceDocument(path=Path(f"doc.{file_type}"), sha256="ab" * 32, file_type=file_type, lines=built)
+
+
+def by(e: Extraction, **where: object) -> list:
+    return [c for c in e.cells if all(getattr(c, k) == v for k, v in where.items())]
+
+
+def test_label_and_title_on_one_line_with_spaced_two_sided_header() -> None:
+    e = interpret(
+        document(
+            "预算01表收支总表",
+            "金额单位：万元",
+            ["收 入", "", "支 出", ""],
+            ["项 目", "预算数", "项 目", "预算数"],
+            ["一、一般公共预算拨款收入", "1,200.50", "一、一般公共服务支出", "1,000.50"],
+            ["二、事业收入", "", "二、住房保障支出", "200.00"],
+            ["收入总计", "1,200.50", "支出总计", "1,200.50"],
+        )
+    )
+    table = e.tables[0]
+    assert (table.label, table.table_type, table.unit_name) == ("预算01表", "department_summary", "万元")
+    income = by(e, row_kind="income_source", row_code="general_budget")
+    assert [(c.row_group, c.measure, c.amount) for c in income] == [("income", "amount", Decimal("1200.50"))]
+    housing = by(e, row_kind="expenditure_class", row_code="221")
+    assert [(c.row_group, c.measure, c.amount) for c in housing] == [
+        ("expenditure", "total", Decimal("200.00"))
+    ]
+    assert {c.row_code for c in by(e, row_kind="total")} == {"income_total", "expenditure_total"}
+
+
+def test_label_line_then_title_then_department_line() -> None:
+    e = interpret(
+        document(
+            "公开07表",
+            "一般公共预算支出预算表",
+            "部门：某省某某办公厅",
+            "单位：万元",
+            ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+            ["201", "一般公共服务支出", "30.00", "20.00", "10.00"],
+        )
+    )
+    assert (e.tables[0].label, e.tables[0].table_type) == ("公开07表", "general_budget_expenditure")
+    assert e.document.department_name == "某省某某办公厅"
+    assert {c.measure: c.amount for c in by(e, row_code="201")} == {
+        "total": Decimal("30.00"),
+        "basic": Decimal("20.00"),
+        "project": Decimal("10.00"),
+    }
+
+
+def test_final_account_with_split_codes_column_numbers_and_yuan() -> None:
+    e = interpret(
+        document(
+            "某某局2024年度部门决算",
+            "一般公共预算财政拨款支出决算表",
+            "单位：元",
+            ["项目", "", "", "", "本年支出", "", ""],
+            ["支出功能分类科目编码", "", "", "科目名称", "合计", "基本支出", "项目支出"],
+            ["类", "款", "项", "", "", "", ""],
+            ["栏次", "", "", "", "1", "2", "3"],
+            ["201", "06", "01", "行政运行", "123,456.00", "123,456.00", ""],
+        )
+    )
+    assert (e.document.document_type, e.document.fiscal_year) == ("final_account", 2024)
+    assert e.document.department_name == "某某局"
+    assert e.tables[0].table_type == "final_general_budget_expenditure"
+    cells = {c.measure: c for c in by(e, row_code="2010601")}
+    assert cells["total"].amount == Decimal("12.3456") and cells["total"].raw_text == "123,456.00"
+    assert cells["project"].amount is None
+    assert e.issues == []
+
+
+def test_repeated_title_continues_the_table_and_short_rows_are_positional() -> None:
+    header = ["科目编码", "科目名称", "总计", "基本支出", "项目支出"]
+    e = interpret(
+        document(
+            "表二",
+            "一般公共预算财政拨款支出预算表",
+            "单位：万元",
+            header,
+            ["201", "一般公共服务支出", "5.00", "5.00", ""],
+            "<page 2>",
+            "一般公共预算财政拨款支出预算表",
+            "单位：万元",
+            header,
+            ["208", "社会保障和就业支出", "3.00", "3.00"],
+        )
+    )
+    assert len(e.tables) == 1
+    assert (e.tables[0].page_first, e.tables[0].page_last) == (1, 2)
+    social = {c.measure: (c.amount, c.inferred, c.page) for c in by(e, row_code="208")}
+    # The row lost its trailing blank: read by position, the missing cell is staged as blank.
+    assert social == {
+        "total": (Decimal("3.00"), False, 2),
+        "basic": (Decimal("3.00"), False, 2),
+        "project": (None, False, 2),
+    }
+
+
+def test_repeated_header_without_title_is_dropped() -> None:
+    e = interpret(
+        document(
+            "部门支出总表",
+            "单位：万元",
+            ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+            ["201", "一般公共服务支出", "5.00", "5.00", ""],
+            "<page 2>",
+            ["科目编码", "科目名称", "合计", "基本支出", "项目支"],
+            ["208", "社会保障和就业支出", "3.00", "3.00", ""],
+        )
+    )
+    assert [c.row_code for c in e.cells if c.measure == "total"] == ["201", "208"]
+
+
+def test_note_marks_an_empty_table() -> None:
+    e = interpret(
+        document(
+            "政府性基金预算支出表",
+            "单位：万元",
+            ["科目编码", "科目名称", "总计", "基本支出", "项目支出"],
+            ["", "合计", "", "", ""],
+            "注：本表无数据。",
+        )
+    )
+    assert e.tables[0].is_empty and e.tables[0].note == "注：本表无数据。"
+
+
+def test_unrecognised_table_and_unmapped_column_are_reported_not_dropped() -> None:
+    e = interpret(
+        document(
+            "财政拨款政府购买服务明细表",
+            "单位：万元",
+            ["服务类别", "金额"],
+            ["物业管理", "12.00"],
+            "部门支出总表",
+            "单位：万元",
+            ["科目编码", "科目名称", "合计", "神秘列"],
+            ["201", "一般公共服务支出", "5.00", "1.00"],
+        )
+    )
+    assert [t.table_type for t in e.tables] == [None, "department_expenditure"]
+    assert {i.code for i in e.issues} == {"unrecognised_table", "unmapped_column"}
+    unknown = [(c.raw_text, c.measure, c.amount) for c in e.cells if c.table_index == 0]
+    assert unknown == [("物业管理", None, None), ("12.00", None, Decimal("12.00"))]
+    mystery = by(e, column_label="神秘列")
+    assert [(c.measure, c.amount) for c in mystery] == [(None, Decimal("1.00"))]
+
+
+def test_table_of_contents_entries_are_not_tables() -> None:
+    e = interpret(
+        document(
+            "一、收入支出决算总表",
+            "二、收入决算表",
+            "三、支出决算表",
+            "<page 3>",
+            ["序号", "单位名称"],
+            ["1", "某某局（本级）"],
+            "<page 4>",
+            "支出决算表",
+            "单位：万元",
+            ["科目编码", "科目名称", "本年支出合计"],
+            ["201", "一般公共服务支出", "5.00"],
+        )
+    )
+    assert [t.table_type for t in e.tables] == [None, "final_expenditure"]
+    assert e.tables[0].title == ""
+
+
+def test_nothing_to_interpret_is_rejected() -> None:
+    with pytest.raises(DocumentError) as caught:
+        interpret(document("这是一段与预算无关的文字。"))
+    assert caught.value.code == "no_tables"
