@@ -2,14 +2,15 @@
 
 Nightly (02:30 Asia/Shanghai) ingestion of department budget / final-account disclosures as
 write–audit–publish: **prepare** an AUDIT copy of the published warehouse → **collect** documents
-(crawl `BUDGETWH_SOURCES`, else the inbox: param `inbox`, Variable `budgetwh_inbox`, `$BUDGETWH_DATA_DIR/inbox`)
-→ **extract** (one mapped task per document, no database) → **load** → **dbt** (Cosmos, one task per
-model) → **validate** (rule catalogue + GE) → **finalize** (dbt models on the results) → **publish**
-(DuckDB file, Parquet, PostgreSQL `marts`, dbt docs; each swapped atomically, a failed run changes
-nothing) → **announce**. Findings about documents are data and are published unless
-`BUDGETWH_PUBLISH_REQUIRES_CLEAN`. Warehouse writers share the one-slot pool `budgetwh_warehouse`.
-Backfill: `airflow backfill create --dag-id budget_disclosures_nightly --from-date A --to-date B`.
-Without Airflow: `python -m extractors.pipeline …`, `python -m extractors.publish …` (docs/deploy.md).
+(crawl `BUDGETWH_SOURCES`; else the inbox: param `inbox`, Variable `budgetwh_inbox`, or
+`$BUDGETWH_DATA_DIR/inbox`) → **extract** (one mapped task per document, no database) → **load** →
+**dbt** (Cosmos, one task per model) → **validate** (rule catalogue + GE) → **finalize** (dbt models
+on the results) → **publish** (DuckDB file, Parquet, PostgreSQL `marts`, dbt docs; each swapped
+atomically, a failed run changes nothing) → **announce**. Findings about documents are data and are
+published unless `BUDGETWH_PUBLISH_REQUIRES_CLEAN`. Warehouse writers share the one-slot pool
+`budgetwh_warehouse`. Backfill: `airflow backfill create --dag-id budget_disclosures_nightly
+--from-date A --to-date B`. Without Airflow: `python -m extractors.pipeline …`,
+`python -m extractors.publish …` (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def alert_failure(context) -> None:
     from extractors.publish import alert
 
     ti = context["ti"]
-    alert(f"budgetwh: {ti.task_id} failed in {ti.run_id}: {context.get('exception')}", CONFIG.alert_webhook_url)
+    alert(f"budgetwh: {ti.task_id} failed in {ti.run_id}: {context.get('exception')}",
+          CONFIG.alert_webhook_url)
 
 
 @dag(schedule="30 2 * * *", start_date=pendulum.datetime(2026, 1, 1, tz=oc.DAG_TIMEZONE), catchup=False,
@@ -76,7 +78,8 @@ def budget_disclosures_nightly():
         # `dbt ls` in a subprocess: parsing the DAG never imports dbt.
         render_config=RenderConfig(load_method=LoadMode.DBT_LS, invocation_mode=InvocationMode.SUBPROCESS,
                                    dbt_executable_path=oc.DBT_EXECUTABLE, exclude=["tag:post_validation"],
-                                   test_behavior=TestBehavior.BUILD, should_detach_multiple_parents_tests=True),
+                                   test_behavior=TestBehavior.BUILD,
+                                   should_detach_multiple_parents_tests=True),
         operator_args={"pool": oc.WAREHOUSE_POOL, "install_deps": False,
                        "env": {"BUDGETWH_WAREHOUSE": "{{ ti.xcom_pull(task_ids='prepare')['audit'] }}"}})
 
@@ -103,8 +106,10 @@ def budget_disclosures_nightly():
 
     run = prepare()
     errors = validate(run)
-    load(extract.partial(run=run).expand(path=collect(run)), run) >> dbt >> errors >> finalize(run)
-    announce(publish(run, errors))
+    published = publish(run, errors)
+    loaded = load(extract.partial(run=run).expand(path=collect(run)), run)
+    loaded >> dbt >> errors >> finalize(run) >> published
+    announce(published)
 
 
 budget_disclosures_nightly()

@@ -47,11 +47,14 @@ def report(warehouse: Path, document_id: str) -> str:
                where run_id = ? and document_id = ? group by severity order by severity""",
             [run[0], doc_id]).fetchall()
         findings = con.execute(
-            """select severity, rule_id, table_type, table_index, subject_code, fiscal_year, page,
-                      expected_amount, actual_amount, difference, tolerance, message, hint, suggested_value
-               from validation.rule_results
-               where run_id = ? and document_id = ? and not passed
-               order by severity, table_index nulls last, rule_id, subject_code, fiscal_year""",
+            """select r.severity, r.rule_id, r.table_type,
+                      coalesce(t.label, 'table ' || r.table_index), r.subject_code, r.fiscal_year, r.page,
+                      r.expected_amount, r.actual_amount, r.difference, r.tolerance, r.message, r.hint,
+                      r.suggested_value
+               from validation.rule_results as r
+               left join staging.tables as t using (document_id, table_index)
+               where r.run_id = ? and r.document_id = ? and not r.passed
+               order by r.severity, r.table_index nulls last, r.rule_id, r.subject_code, r.fiscal_year""",
             [run[0], doc_id]).fetchall()
     finally:
         con.close()
@@ -61,10 +64,10 @@ def report(warehouse: Path, document_id: str) -> str:
               in counts]
     if not findings:
         lines.append("no findings: every checked place adds up within rounding")
-    for (severity, rule, table, table_index, code, fiscal_year, page, expected, actual, difference, tolerance,
+    for (severity, rule, table, table_label, code, fiscal_year, page, expected, actual, difference, tolerance,
          message, hint, suggested) in findings:
         place = " ".join(str(x) for x in (
-            table, f"(table {table_index})" if table_index is not None else None, code, fiscal_year,
+            table, f"({table_label})" if table_label else None, code, fiscal_year,
             f"page {page}" if page else None) if x)
         lines.append(f"\n[{severity}] {rule} {place}")
         lines.append(f"  expected {expected}  actual {actual}  difference {difference}"

@@ -4,8 +4,9 @@ DuckDB computes every rule (``rules/*.sql`` over the dbt models and staging); th
 difference, the rounding tolerance 0.005·(k+1)·unit_scale of a sum of k rounded parts (XBRL
 Calculations 1.1 interval rule) and a hint, then hands the compact frame (one row per place) to GX's
 pandas datasource: one suite per severity, one expectation per rule (``excess_thousandths`` ≤ 0:
-how far the difference goes beyond the tolerance), one checkpoint per document whose actions rebuild
-the Data Docs site and send the configured alerts. The places GX marks unexpected are the failures;
+how far the difference goes beyond the tolerance), one checkpoint per document (one for the whole run
+beyond ``BUDGETWH_GX_PER_DOCUMENT_LIMIT`` documents, default 20) whose actions rebuild the Data Docs
+site and send the configured alerts. The places GX marks unexpected are the failures;
 every place is written to ``validation.rule_results`` under the run id.
 
 ``python -m expectations.runner WAREHOUSE`` validates without the rest of the pipeline.
@@ -36,6 +37,7 @@ REFERENCE_DIR = Path(__file__).with_name("reference")
 HALF_CENT = Decimal("0.005")
 SEVERITY_IN_GX = {"error": "critical", "warning": "warning"}
 DATASOURCE = "budgetwh_rule_results"
+PER_DOCUMENT_PAGES_LIMIT = int(os.environ.get("BUDGETWH_GX_PER_DOCUMENT_LIMIT", "20"))
 REQUIRED_RELATIONS = ("intermediate.int_cell_amounts", "staging.documents", "staging.tables",
                       "staging.narrative_figures")
 
@@ -209,8 +211,7 @@ def _judge(frame: pd.DataFrame, rules: tuple[Rule, ...], gx_root: Path, run_id: 
     index_columns = ["row_id", "rule_id", *PAYLOAD_FIELDS]
     gx_frame = _gx_frame(frame)
     failed: set[int] = set()
-    for document_id, rows in gx_frame.groupby("document", dropna=False, sort=True):
-        asset_name = f"document_{document_id}" if document_id else "no_document"
+    for asset_name, rows in _batches(gx_frame):
         asset = _asset(datasource, asset_name)
         batch = _batch_definition(asset)
         definitions = [context.validation_definitions.add_or_update(
@@ -234,6 +235,19 @@ def _clear_previous_results(gx_root: Path) -> None:
     uncommitted = gx_root / "gx" / "uncommitted"
     for folder in (uncommitted / "validations", uncommitted / "data_docs"):
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _batches(gx_frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """One batch (and Data Docs page) per document while that stays cheap, else one for the run.
+
+    GX spends 2–4 s on each checkpoint run whatever its size, so a run over hundreds of documents is
+    judged as one batch; its pages still list every failure with its document.
+    """
+    documents = gx_frame["document"].fillna("")
+    if documents.nunique() > PER_DOCUMENT_PAGES_LIMIT:
+        return [("all_documents", gx_frame)]
+    return [(f"document_{doc}" if doc else "no_document", rows)
+            for doc, rows in gx_frame.groupby(documents, sort=True)]
 
 
 def _gx_frame(frame: pd.DataFrame) -> pd.DataFrame:

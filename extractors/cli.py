@@ -77,18 +77,25 @@ def cmd_run(args) -> int:
     return _finish(args.warehouse, summary, args.strict)
 
 
-def cmd_crawl(args) -> int:
+def _crawl_and_run(sources: Path, warehouse: Path, archive: Path, args, variables=None) -> int:
     from extractors.crawl import crawl
-    from extractors.pipeline import run
+    from extractors.pipeline import InputDocument, run
 
-    archive = args.archive or args.warehouse.parent / "archive"
-    crawled = crawl(args.sources, args.warehouse, archive)
-    print(crawled, file=sys.stderr)
-    if not crawled.files:
+    crawled = crawl(sources, warehouse, archive, variables, progress=_progress)
+    print(f"crawl: {crawled}")
+    for error in crawled.errors:
+        print(f"  {error.code} {error.url}: {error.message}")
+    if not crawled.new_files:
         print("crawl: nothing new or changed; marts unchanged")
         return 0
-    summary = run(crawled.files, args.warehouse, workers=args.workers, progress=_progress)
-    return _finish(args.warehouse, summary, args.strict)
+    documents = [InputDocument(f.path, f.source_url, f.metadata) for f in crawled.new_files]
+    summary = run(documents, warehouse, workers=args.workers, progress=_progress)
+    return _finish(warehouse, summary, args.strict)
+
+
+def cmd_crawl(args) -> int:
+    archive = args.archive or args.warehouse.parent / "archive"
+    return _crawl_and_run(args.sources, args.warehouse, archive, args)
 
 
 def cmd_report(args) -> int:
@@ -99,16 +106,18 @@ def cmd_report(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    """Generate the bundled sample documents and run the whole pipeline on them."""
-    from extractors.generator.__main__ import write_samples
-    from extractors.pipeline import run
+    """The embedded default: the bundled sample portal on 127.0.0.1, crawled and ingested."""
+    from extractors.portal import SOURCES, local_sample
+    from extractors.portal.generated import generated_disclosures
 
-    with tempfile.TemporaryDirectory(prefix="budgetwh-samples-") as tmp:
-        samples = write_samples(Path(tmp))
-        _progress(f"generated {len(samples)} sample document(s) in {tmp}")
-        summary = run([Path(tmp)], args.warehouse, workers=args.workers, progress=_progress)
-    print(f"warehouse: {args.warehouse}")
-    return _finish(args.warehouse, summary, args.strict)
+    archive = args.archive or args.warehouse.parent / "archive"
+    with tempfile.TemporaryDirectory(prefix="budgetwh-portal-") as tmp:
+        disclosures = generated_disclosures(Path(tmp) / "documents")
+        with local_sample(Path(tmp), disclosures=disclosures) as variables:
+            _progress(f"sample portal with {len(disclosures)} disclosure(s) on 127.0.0.1:{variables['port']}")
+            code = _crawl_and_run(SOURCES, args.warehouse, archive, args, variables)
+    print(f"warehouse: {args.warehouse}   archive: {archive}")
+    return code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -135,7 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("document", help="document_id (or a unique prefix)")
     p.add_argument("--warehouse", type=Path, required=True)
     p.set_defaults(func=cmd_report)
-    p = sub.add_parser("demo", help="the embedded default: bundled samples → warehouse.duckdb")
+    p = sub.add_parser("demo", help="the embedded default: the bundled sample portal → warehouse.duckdb")
+    p.add_argument("--archive", type=Path, default=None, help="raw archive (default: beside the warehouse)")
     common(p, warehouse_required=False)
     p.set_defaults(func=cmd_demo)
     return parser

@@ -78,6 +78,9 @@ class DocumentError(Exception):
         self.code = code
         self.message = message
 
+    def __reduce__(self):  # picklable across worker processes despite the two-argument __init__
+        return (type(self), (self.code, self.message))
+
 
 # --- what the interpreter produces: rows of the staging tables (see extractors/load.py) ---
 

@@ -27,6 +27,15 @@ from extractors.load import connect, load_extraction
 STAGING_TABLES = ("documents", "tables", "cells", "narrative_figures", "extraction_issues")
 
 
+@dataclass(frozen=True)
+class InputDocument:
+    """One file to ingest, with where it was published (from the crawler) when known."""
+
+    path: Path
+    source_url: str | None = None
+    metadata: dict | None = None
+
+
 @dataclass
 class RunSummary:
     run_id: str
@@ -76,25 +85,25 @@ def extract_to_dir(path: Path, out_dir: Path, source_url: str | None = None,
     return doc_id
 
 
-def extract_all(paths: Sequence[Path], out_dir: Path, workers: int | None = None,
+def extract_all(documents: Sequence[InputDocument], out_dir: Path, workers: int | None = None,
                 progress: Callable[[int, int, Path], None] | None = None) -> list[str]:
     """Extract many documents in parallel processes; returns their document ids in input order."""
-    workers = workers or min(len(paths), os.cpu_count() or 1) or 1
+    workers = workers or min(len(documents), os.cpu_count() or 1) or 1
     out_dir.mkdir(parents=True, exist_ok=True)
     if workers == 1:
         ids = []
-        for i, p in enumerate(paths, 1):
-            ids.append(extract_to_dir(p, out_dir))
+        for i, doc in enumerate(documents, 1):
+            ids.append(extract_to_dir(doc.path, out_dir, doc.source_url, doc.metadata))
             if progress:
-                progress(i, len(paths), p)
+                progress(i, len(documents), doc.path)
         return ids
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(extract_to_dir, p, out_dir) for p in paths]
+        futures = [pool.submit(extract_to_dir, d.path, out_dir, d.source_url, d.metadata) for d in documents]
         ids = []
-        for i, (p, fut) in enumerate(zip(paths, futures, strict=True), 1):
+        for i, (doc, fut) in enumerate(zip(documents, futures, strict=True), 1):
             ids.append(fut.result())
             if progress:
-                progress(i, len(paths), p)
+                progress(i, len(documents), doc.path)
         return ids
 
 
@@ -152,20 +161,25 @@ def new_run_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def run(inputs: Sequence[Path], warehouse: Path, work_dir: Path | None = None, workers: int | None = None,
-        progress: Callable[[str], None] | None = None) -> RunSummary:
-    """The whole pipeline in-process: what ``budgetwh run`` and the tests use."""
+def run(inputs: Sequence[Path | InputDocument], warehouse: Path, work_dir: Path | None = None,
+        workers: int | None = None, progress: Callable[[str], None] | None = None) -> RunSummary:
+    """The whole pipeline in-process: what ``budgetwh run``/``crawl``/``demo`` and the tests use.
+
+    ``inputs``: files and folders (expanded by ``discover``), or crawled documents with their URLs.
+    """
     say = progress or (lambda _msg: None)
     warehouse = Path(warehouse)
+    folders = [p for p in inputs if not isinstance(p, InputDocument)]
+    documents = [d for d in inputs if isinstance(d, InputDocument)]
+    documents += [InputDocument(p) for p in discover(folders)] if folders else []
+    if not documents:
+        raise FileNotFoundError(f"no supported documents under {', '.join(map(str, inputs)) or 'the input'}")
     run_id = new_run_id()
     summary = RunSummary(run_id=run_id)
-    paths = discover(inputs)
-    if not paths:
-        raise FileNotFoundError(f"no supported documents under {', '.join(map(str, inputs))}")
     work_dir = Path(work_dir) if work_dir else warehouse.parent / f".{warehouse.name}.work" / run_id
-    workers = workers or min(len(paths), os.cpu_count() or 1)
-    say(f"extracting {len(paths)} document(s) with {workers} worker(s)")
-    ids = extract_all(paths, work_dir / "extracted", workers,
+    workers = workers or min(len(documents), os.cpu_count() or 1)
+    say(f"extracting {len(documents)} document(s) with {workers} worker(s)")
+    ids = extract_all(documents, work_dir / "extracted", workers,
                       progress=lambda i, n, p: say(f"  [{i}/{n}] {p.name}"))
     say("loading staging")
     load_dir(warehouse, work_dir / "extracted", ids)
@@ -220,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--run-id", default=None)
     args = parser.parse_args(argv)
     if args.step == "extract":
-        ids = extract_all(discover(args.input), args.out, args.workers)
+        ids = extract_all([InputDocument(p) for p in discover(args.input)], args.out, args.workers)
         print(f"extracted {len(ids)} document(s) into {args.out}")
     elif args.step == "load":
         print(f"loaded {load_dir(args.warehouse, args.dir)} document(s)")

@@ -12,13 +12,14 @@ import random
 import sys
 import time
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from extractors.generator.mutate import mutate
 from extractors.generator.render import FORMATS, PDF_LAYOUTS, render
 from extractors.generator.seeds import seed_specs
 from extractors.generator.spec import SpecError
-from extractors.generator.synthesize import iter_corpus, synthesize
+from extractors.generator.synthesize import iter_corpus, iter_corpus_keys, synthesize
 
 SAMPLE_FORMATS = ("text", "pdf", "xlsx", "html")
 # Synthetic departments of the seeds' two districts; 审计局 2023 is the prior year of 审计局 2024.
@@ -30,6 +31,7 @@ SAMPLE_SYNTHETIC = (
 )
 SAMPLE_SEED = 2024
 FILES_PER_FOLDER = 1000
+BATCH = 20  # documents per worker task
 
 
 def write_samples(out: Path) -> list[Path]:
@@ -45,26 +47,44 @@ def _pdf_pages(path: Path) -> int:
         return len(pdf)
 
 
-def write_corpus(n: int, seed: int, fmt: str, out: Path, layout: str | None, every: int) -> dict[str, float]:
-    """``n`` synthetic documents; a progress line to stderr every ``every`` documents."""
-    started = time.perf_counter()
+def _render_batch(
+    keys: list[tuple[int, tuple[str, str, int, str]]], seed: int, fmt: str, out: Path, layout: str | None
+) -> tuple[int, int]:
+    """Render numbered corpus documents; (documents, PDF pages) written. Runs in a worker process."""
     pages = 0
-    for i, spec in enumerate(iter_corpus(n, seed)):
-        options = {}
-        if fmt == "pdf":
-            options["layout"] = layout or PDF_LAYOUTS[i % len(PDF_LAYOUTS)]
+    for i, key in keys:
+        spec = synthesize(seed, *key)
+        options = {"layout": layout or PDF_LAYOUTS[i % len(PDF_LAYOUTS)]} if fmt == "pdf" else {}
         path = render(spec, fmt, out / f"{i // FILES_PER_FOLDER:04d}", stem=f"{i:06d}_{spec.slug}", **options)
         if fmt == "pdf":
             pages += _pdf_pages(path)
-        if (i + 1) % every == 0 or i + 1 == n:
-            elapsed = time.perf_counter() - started
-            rate = f", {pages / elapsed:.1f} pages/s" if fmt == "pdf" else ""
-            print(
-                f"{i + 1}/{n} documents, {elapsed:.1f} s, {(i + 1) / elapsed:.1f} docs/s{rate}",
-                file=sys.stderr,
-            )
-    elapsed = time.perf_counter() - started
-    return {"documents": n, "pages": pages, "seconds": elapsed}
+    return len(keys), pages
+
+
+def write_corpus(
+    n: int, seed: int, fmt: str, out: Path, layout: str | None, every: int, workers: int = 1
+) -> dict[str, float]:
+    """``n`` synthetic documents rendered by ``workers`` processes (same files whatever the count);
+    a progress line to stderr every ``every`` documents."""
+    keys = list(enumerate(iter_corpus_keys(n, seed)))
+    size = max(1, min(BATCH, every))  # progress is reported per finished batch
+    batches = [keys[i : i + size] for i in range(0, n, size)]
+    started = time.perf_counter()
+    done = pages = reported = 0
+    with ProcessPoolExecutor(workers) as pool:
+        futures = [pool.submit(_render_batch, b, seed, fmt, out, layout) for b in batches]
+        for future in futures:
+            count, batch_pages = future.result()
+            done, pages = done + count, pages + batch_pages
+            if done - reported >= every or done == n:
+                reported = done
+                elapsed = time.perf_counter() - started
+                rate = f", {pages / elapsed:.1f} pages/s" if fmt == "pdf" else ""
+                print(
+                    f"{done}/{n} documents, {elapsed:.1f} s, {done / elapsed:.1f} docs/s{rate}",
+                    file=sys.stderr,
+                )
+    return {"documents": n, "pages": pages, "seconds": time.perf_counter() - started}
 
 
 def write_mutations(n: int, seed: int, out: Path, fmt: str) -> list[Path]:
@@ -98,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     corpus.add_argument("--format", choices=FORMATS, default="pdf")
     corpus.add_argument("--layout", choices=PDF_LAYOUTS, help="PDF layout (default: all layouts in turn)")
     corpus.add_argument("--progress-every", type=int, default=100)
+    corpus.add_argument("--workers", type=int, default=1, help="processes rendering in parallel")
     corpus.add_argument("--out", type=Path, required=True)
     mutations = sub.add_parser("mutations", help="documents each with one mutated cell")
     mutations.add_argument("--n", type=int, required=True)
@@ -109,7 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "samples":
             print(f"wrote {len(write_samples(args.out))} files to {args.out}", file=sys.stderr)
         elif args.command == "corpus":
-            stats = write_corpus(args.n, args.seed, args.format, args.out, args.layout, args.progress_every)
+            stats = write_corpus(
+                args.n, args.seed, args.format, args.out, args.layout, args.progress_every, args.workers
+            )
             summary = f"{stats['documents']:.0f} documents ({stats['pages']:.0f} pages)"
             print(f"wrote {summary} in {stats['seconds']:.1f} s", file=sys.stderr)
         else:

@@ -103,14 +103,9 @@ def _row(r: list[Any] | dict[str, Any], columns: list, group: str | None) -> Row
     if isinstance(r, dict):
         kind, code, name, values = r["kind"], r.get("code"), r.get("name", ""), r.get("values", [])
         labels = tuple(r["labels"]) if "labels" in r else None
-    else:
-        kind, code, name, values, labels = (
-            r[0],
-            (r[1] if len(r) > 1 else None),
-            (r[2] if len(r) > 2 else ""),
-            r[3:],
-            None,
-        )
+    else:  # [kind, code, name, value...]; a blank half-line is just [blank]
+        kind, code, name, *values = [*r, None, ""][: max(len(r), 3)]
+        labels = None
     if kind not in ROW_KINDS:
         raise SpecError(f"row {r!r}: kind {kind!r} is not one of {ROW_KINDS}")
     if len(values) > len(columns):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
@@ -41,7 +41,6 @@ PENSION_ITEMS = {
     "30113": "2210201",
 }
 FUND_ITEM = "2296002"
-THREE_PUBLIC_PARTS = ("outbound_travel", "vehicle_purchase", "vehicle_operation", "reception")
 INDICATOR_POOL = (
     ("产出指标", "数量指标", "办件量", "件", "≥"),
     ("产出指标", "数量指标", "服务人次", "人次", "≥"),
@@ -68,11 +67,6 @@ class Figures:
     grouped: bool
     with_prior_column: bool
     indicator_seed: int = 0
-    extra: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def basic_total(self) -> int:
-        return sum(self.economic.values())
 
     @property
     def project_total(self) -> int:
@@ -203,7 +197,8 @@ def figures(seed: int, region: str, department: str, year: int, document_type: s
 
     function_basic = {item: economic[code] for code, item in PENSION_ITEMS.items()}
     section_items = list(function_names_in(main_section))
-    function_basic[section_items[0]] = economic_total(economic) - sum(function_basic.values())
+    # The department's own 行政运行 line takes the basic money the pension/medical/housing lines leave.
+    function_basic[section_items[0]] = sum(economic.values()) - sum(function_basic.values())
 
     project_item = section_items[1] if len(section_items) > 1 else section_items[0]
     n_projects = rng.randint(2, 5)
@@ -256,10 +251,6 @@ def figures(seed: int, region: str, department: str, year: int, document_type: s
     )
 
 
-def economic_total(economic: dict[str, int]) -> int:
-    return sum(economic.values())
-
-
 def function_names_in(section: str) -> dict[str, str]:
     return _subjects()["function"][section[:3]]["sections"][section]["items"]
 
@@ -285,11 +276,13 @@ def _fund_amounts(f: Figures) -> dict[str, tuple[int, int, int]]:
     return {item: (cents, 0, cents) for item, cents in items.items()}
 
 
-def _rollup(leaves: dict[str, tuple[int, ...]]) -> list[tuple[str, tuple[int, ...]]]:
-    """Class, section and item rows in code order, parents summed from their items."""
+def _rollup(
+    leaves: dict[str, tuple[int, ...]], levels: tuple[int, ...] = (3, 5, 7)
+) -> list[tuple[str, tuple[int, ...]]]:
+    """Rows of every level (code lengths) in code order, parents summed from their leaves."""
     sums: dict[str, list[int]] = {}
     for item, values in leaves.items():
-        for code in (item[:3], item[:5], item):
+        for code in {item[:n] for n in levels if n <= len(item)}:
             acc = sums.setdefault(code, [0] * len(values))
             for i, v in enumerate(values):
                 acc[i] += v
@@ -447,23 +440,8 @@ def _budget_tables(doc: DocumentSpec, f: Figures, prior: DocumentSpec | None) ->
     )
     tables.append(table2)
 
-    econ_names = economic_names()
-    leaves = {
-        code: ((c, c, 0) if econ_names[code][1] == "personnel" else (c, 0, c))
-        for code, c in f.economic.items()
-    }
-    econ_rows = _economic_rows(leaves, econ_names, g)
-    tables.append(_table("budget", "general_budget_basic_expenditure", doc, rows=econ_rows))
-
-    tp = f.three_public
-    three = {**tp, "vehicle_total": tp["vehicle_purchase"] + tp["vehicle_operation"]}
-    three["total"] = tp["outbound_travel"] + three["vehicle_total"] + tp["reception"]
-    three_table = _table(
-        "budget",
-        "three_public_expenses",
-        doc,
-        rows=[Row("total", "total", "合计", {k: _yuan(v, g) for k, v in three.items()})],
-    )
+    tables.append(_table("budget", "general_budget_basic_expenditure", doc, rows=_basic_rows(f, g)))
+    three_table = _table("budget", "three_public_expenses", doc, rows=_three_public_rows(f, g))
     tables.append(three_table)
     if prior is not None and f.with_prior_column:
         _prepend_prior_columns(table2, prior, ("total",), g)
@@ -562,23 +540,21 @@ def _budget_tables(doc: DocumentSpec, f: Figures, prior: DocumentSpec | None) ->
     return tables
 
 
-def _economic_rows(
-    leaves: dict[str, tuple[int, int, int]], names: dict[str, tuple[str, str]], g: bool
-) -> list[Row]:
-    sums: dict[str, list[int]] = {}
-    for code, values in leaves.items():
-        for c in (code[:3], code):
-            acc = sums.setdefault(c, [0, 0, 0])
-            for i, v in enumerate(values):
-                acc[i] += v
-    keys = ("total", "personnel", "public_operation")
-    total = [sum(v[i] for c, v in sums.items() if len(c) == 3) for i in range(3)]
-    rows = [Row("total", "total", "合计", {k: _yuan(t, g) for k, t in zip(keys, total, strict=True)})]
-    rows += [
-        Row("subject", c, names[c][0], {k: _yuan(x, g) for k, x in zip(keys, v, strict=True)})
-        for c, v in sorted(sums.items(), key=lambda cv: (cv[0][:3], len(cv[0]), cv[0]))
-    ]
-    return rows
+def _basic_rows(f: Figures, g: bool) -> list[Row]:
+    """Economic 类/款 rows of the basic-expenditure table; a 款 is personnel or public money by its 类."""
+    classes = economic_names()
+    leaves = {
+        code: (c, c, 0) if classes[code][1] == "personnel" else (c, 0, c) for code, c in f.economic.items()
+    }
+    names = {code: name for code, (name, _) in classes.items()}
+    return _subject_rows(_rollup(leaves, levels=(3, 5)), ["total", "personnel", "public_operation"], names, g)
+
+
+def _three_public_rows(f: Figures, g: bool) -> list[Row]:
+    parts = dict(f.three_public)
+    parts["vehicle_total"] = parts["vehicle_purchase"] + parts["vehicle_operation"]
+    parts["total"] = parts["outbound_travel"] + parts["vehicle_total"] + parts["reception"]
+    return [Row("total", "total", "合计", {k: _yuan(v, g) for k, v in parts.items()})]
 
 
 def _weights(rng: random.Random, n: int, total: int) -> list[int]:
@@ -750,30 +726,10 @@ def _final_tables(doc: DocumentSpec, f: Figures) -> list[TableSpec]:
             rows=_subject_rows(gb_rolled, ["total", "basic", "project"], names, g),
         )
     )
-    econ_names = economic_names()
-    leaves = {
-        code: ((c, c, 0) if econ_names[code][1] == "personnel" else (c, 0, c))
-        for code, c in f.economic.items()
-    }
     tables.append(
-        _table(
-            "final_account",
-            "final_general_budget_basic_expenditure",
-            doc,
-            rows=_economic_rows(leaves, econ_names, g),
-        )
+        _table("final_account", "final_general_budget_basic_expenditure", doc, rows=_basic_rows(f, g))
     )
-    tp = f.three_public
-    three = {**tp, "vehicle_total": tp["vehicle_purchase"] + tp["vehicle_operation"]}
-    three["total"] = tp["outbound_travel"] + three["vehicle_total"] + tp["reception"]
-    tables.append(
-        _table(
-            "final_account",
-            "final_three_public_expenses",
-            doc,
-            rows=[Row("total", "total", "合计", {k: _yuan(v, g) for k, v in three.items()})],
-        )
-    )
+    tables.append(_table("final_account", "final_three_public_expenses", doc, rows=_three_public_rows(f, g)))
     fund_rows = (
         _subject_rows(fund_rolled, ["total", "basic", "project"], names, g)
         if f.fund_projects

@@ -18,11 +18,15 @@ SOURCES = Path(__file__).resolve().parents[2] / "sources" / "local_sample.yml"
 
 
 @contextmanager
-def local_sample(work_dir: Path, port: int = 0) -> Iterator[dict[str, int]]:
-    """Build the sample portal under ``work_dir`` and serve it; yields the sources file's variables."""
+def local_sample(work_dir: Path, port: int = 0, disclosures: list | None = None) -> Iterator[dict[str, int]]:
+    """Build the sample portal under ``work_dir`` and serve it; yields the sources file's variables.
+
+    ``disclosures`` (``site.Disclosure``) replace the built-in small workbooks, e.g. the generator's
+    documents (``extractors.portal.generated.generated_disclosures``) for the demo.
+    """
     site = Path(work_dir) / "portal"
     if not (site / "robots.txt").exists():
-        build_site(site)
+        build_site(site, disclosures)
     with serving(site, port=port) as server:
         yield {"port": server.port}
 

@@ -77,6 +77,9 @@ _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _SPACE = {"text": " "}
 
 
+GridPosition = tuple[int, int]  # (row, column) of a cell in a ruled grid
+
+
 @dataclass
 class TextLine:
     """Characters printed on one line, left to right, and the cells they form."""
@@ -150,7 +153,7 @@ def _anchor_words(chars: list[dict], unit: float) -> None:
             word = [c]
 
 
-def _chars_by_cell(grid: list[list], chars: list[dict]) -> tuple[dict[tuple[int, int], list[dict]], list[dict]]:
+def _chars_by_cell(grid: list[list], chars: list[dict]) -> tuple[dict[GridPosition, list[dict]], list[dict]]:
     """Characters of each grid cell (row, column), by their (word-anchored) centre.
 
     The grid's rulings cut the table into elementary rectangles; each belongs to one cell (merged
@@ -158,7 +161,7 @@ def _chars_by_cell(grid: list[list], chars: list[dict]) -> tuple[dict[tuple[int,
     """
     xs = sorted({v for row in grid for b in row if b for v in (b[0], b[2])})
     ys = sorted({v for row in grid for b in row if b for v in (b[1], b[3])})
-    owner: dict[tuple[int, int], tuple[int, int]] = {}
+    owner: dict[tuple[int, int], GridPosition] = {}
     for r, row in enumerate(grid):
         for c, b in enumerate(row):
             if b is None:
@@ -166,7 +169,7 @@ def _chars_by_cell(grid: list[list], chars: list[dict]) -> tuple[dict[tuple[int,
             for i in range(bisect_left(xs, b[0]), bisect_left(xs, b[2])):
                 for j in range(bisect_left(ys, b[1]), bisect_left(ys, b[3])):
                     owner[(i, j)] = (r, c)
-    out: dict[tuple[int, int], list[dict]] = {}
+    out: dict[GridPosition, list[dict]] = {}
     unplaced = []
     for ch in chars:
         x = ch.get("anchor_x", (ch["x0"] + ch["x1"]) / 2)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -29,3 +32,30 @@ def fresh_database(name: str) -> str:
 @pytest.fixture
 def bi_postgres() -> str:
     return fresh_database("budgetwh_publish_test")
+
+
+REPO = Path(__file__).resolve().parents[2]
+AIRFLOW = Path(sys.executable).with_name("airflow")
+
+
+def airflow_env(home: Path, **settings: str) -> dict[str, str]:
+    """An isolated Airflow (own AIRFLOW_HOME and data dir) running this repo's DAGs; fails fast, no pings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "BUDGETWH_"))}
+    env.update({
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "false",
+        "BUDGETWH_DATA_DIR": str(home / "data"),
+        "BUDGETWH_TASK_RETRIES": "0",
+        "DO_NOT_TRACK": "true",
+    })
+    env.update(settings)
+    return env
+
+
+def airflow(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    result = subprocess.run([str(AIRFLOW), *args], env=env, capture_output=True, text=True, timeout=timeout,
+                            cwd=env["AIRFLOW_HOME"])
+    output = (result.stdout + result.stderr)[-3000:]
+    assert result.returncode == 0, f"airflow {' '.join(args)} failed:\n{output}"
+    return result

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import email
 import json
 import os
+import socketserver
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -107,3 +109,57 @@ def test_email_action_is_configured_from_variables():
     assert (action.type, action.notify_on, action.use_ssl, action.use_tls) == (
         "email", "critical", True, False)
     assert str(action.smtp_address) == "${BUDGETWH_ALERT_SMTP_HOST}"
+
+
+class SmtpSink:
+    """The smallest SMTP server smtplib talks to: records each message's text."""
+
+    def __init__(self):
+        messages = self.messages = []
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                self.wfile.write(b"220 sink\r\n")
+                while line := self.rfile.readline():
+                    command = line.strip().upper()
+                    if command.startswith((b"EHLO", b"HELO")):
+                        self.wfile.write(b"250 sink\r\n")
+                    elif command == b"DATA":
+                        self.wfile.write(b"354 go on\r\n")
+                        body = b"".join(iter(self.rfile.readline, b".\r\n"))
+                        messages.append(email.message_from_bytes(body))
+                        self.wfile.write(b"250 queued\r\n")
+                    elif command == b"QUIT":
+                        self.wfile.write(b"221 bye\r\n")
+                        return
+                    else:
+                        self.wfile.write(b"250 ok\r\n")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_email_reaches_a_local_smtp_server(warehouse, monkeypatch):
+    from conftest import build_tongnan
+
+    w = Warehouse(warehouse)
+    build_tongnan(w)
+    w.close()
+    sink = SmtpSink()
+    try:
+        monkeypatch.setenv("BUDGETWH_ALERT_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("BUDGETWH_ALERT_SMTP_PORT", str(sink.port))
+        monkeypatch.setenv("BUDGETWH_ALERT_SMTP_SECURITY", "none")
+        monkeypatch.setenv("BUDGETWH_ALERT_EMAIL_TO", "budget-office@example.org")
+        validate(warehouse, run_id="mailed")
+    finally:
+        sink.close()
+    (message,) = sink.messages
+    assert message["To"] == "budget-office@example.org"
+    html_body = message.get_payload()[0].get_payload(decode=True).decode("utf-8")
+    assert "budgetwh_error_rules" in html_body and "mailed" in html_body

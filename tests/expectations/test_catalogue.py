@@ -45,3 +45,9 @@ def test_missing_header_keys_and_misnamed_file(tmp_path):
     with pytest.raises(RuleDefinitionError, match="match the file name"):
         parse_rule(_write(tmp_path, "other.sql", "-- id: BW-ROW-902\n-- severity: error\n-- kind: row_sum\n"
                                                  "-- message: m\n-- description: d\nselect 1"))
+
+
+def test_readme_lists_every_rule():
+    readme = (Path(__file__).resolve().parents[2] / "expectations" / "README.md").read_text(encoding="utf-8")
+    missing = [r.rule_id for r in load_rules() if f"| {r.rule_id} | {r.severity} | {r.kind} |" not in readme]
+    assert not missing

@@ -105,7 +105,8 @@ def test_missing_models_are_named(warehouse):
         validate(warehouse)
 
 
-def test_cross_document_prior_year_column_and_missing_department_year(warehouse):
+def test_cross_document_prior_year_column_and_missing_department_year(warehouse, monkeypatch):
+    monkeypatch.setattr("expectations.runner.PER_DOCUMENT_PAGES_LIMIT", 3)  # 4 documents: one batch
     w = Warehouse(warehouse)
     cols = [Col("2021 年预算数", "total", 2021), Col("总计", "total")]
     older = w.document(Doc("dept2021", 2021))
@@ -125,3 +126,11 @@ def test_cross_document_prior_year_column_and_missing_department_year(warehouse)
     assert ("BW-XDC-002", "budget", "另一部门", 2022, D(1), D(0)) in found
     passed = summary.results[summary.results["passed"] & (summary.results["rule_id"] == "BW-XDC-001")]
     assert list(passed["subject_code"]) == ["total"]
+    pages = sorted(p.name for p in summary.data_docs.parent.glob("validations/*/x/*/*.html"))
+    assert pages == ["budgetwh_rule_results-all_documents.html"] * 2
+
+
+def test_a_warehouse_without_documents_validates_to_nothing(warehouse):
+    Warehouse(warehouse).close()
+    summary = validate(warehouse, run_id="empty")
+    assert (summary.checked, summary.errors, summary.warnings, summary.rules >= 30) == (0, 0, 0, True)

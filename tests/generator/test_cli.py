@@ -54,3 +54,12 @@ def test_mutations_record_their_change(tmp_path):
 def test_bad_input_is_a_one_line_error(tmp_path, capsys):
     assert main(["corpus", "--n", "0", "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err.startswith("error: a corpus holds 1")
+
+
+def test_corpus_files_do_not_depend_on_worker_count(tmp_path):
+    for workers in ("1", "2"):
+        args = ["corpus", "--n", "6", "--seed", "3", "--format", "text", "--workers", workers]
+        assert main([*args, "--progress-every", "2", "--out", str(tmp_path / workers)]) == 0
+    one, two = (sorted((tmp_path / w).rglob("*")) for w in ("1", "2"))
+    assert len(one) == 1 + 12  # the folder, 6 documents with their sidecars
+    assert [p.read_bytes() for p in one if p.is_file()] == [p.read_bytes() for p in two if p.is_file()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Callable
+from dataclasses import astuple, fields
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from extractors.generator.layout import ExpectedCell
 from extractors.generator.spec import DocumentSpec, SpecError
 
 SIDECAR_SUFFIX = ".expected.json"
+CELL_FIELDS = [f.name for f in fields(ExpectedCell)]
 PDF_LAYOUTS = ("ruled", "unruled", "wrapped", "page_break", "no_repeat")
 
 
@@ -98,7 +100,9 @@ def write_sidecar(
             for f in spec.narrative_figures
         ],
         **extra,
-        "cells": [c.as_dict() for c in cells],
+        # Column-wise (field names once, then one list per cell): corpora hold millions of cells.
+        "cell_fields": CELL_FIELDS,
+        "cells": [list(astuple(c)) for c in cells],
     }
     sidecar_path(path).write_text(
         json.dumps(doc, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
@@ -106,5 +110,8 @@ def write_sidecar(
 
 
 def read_sidecar(path: Path) -> dict[str, Any]:
-    """The sidecar of a rendered file (give the rendered file's path)."""
-    return json.loads(sidecar_path(path).read_text(encoding="utf-8"))
+    """The sidecar of a rendered file (give the rendered file's path), cells as dicts."""
+    doc = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
+    doc["cells"] = [dict(zip(doc["cell_fields"], values, strict=True)) for values in doc.pop("cells")]
+    del doc["cell_fields"]
+    return doc

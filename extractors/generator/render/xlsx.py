@@ -12,12 +12,14 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.xml.functions import tostring
 
 from extractors.generator.layout import ExpectedCell, Grid, layout_document
 from extractors.generator.spec import DocumentSpec, amount_of
 
 FIXED_TIME = datetime(2000, 1, 1)
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+CORE_PROPERTIES = "docProps/core.xml"
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 SHEET_NAME_MAX = 31
@@ -70,14 +72,14 @@ def _write_table(ws, grid: Grid) -> None:
         ws.cell(first_body + len(grid.lines) + 1, 1, t.note)
 
 
-def _reproducible(data: bytes) -> bytes:
-    """The same zip with fixed entry dates, so equal workbooks are equal files."""
+def _reproducible(data: bytes, replacements: dict[str, bytes]) -> bytes:
+    """The same zip with fixed entry dates and some members replaced, so equal workbooks are equal files."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
+            dst.writestr(fixed, replacements.get(info.filename) or src.read(info.filename))
     return out.getvalue()
 
 
@@ -95,5 +97,7 @@ def render(spec: DocumentSpec, path: Path) -> list[ExpectedCell]:
         _write_table(wb.create_sheet(_sheet_name(grid, used)), grid)
     buffer = io.BytesIO()
     wb.save(buffer)
-    path.write_bytes(_reproducible(buffer.getvalue()))
+    wb.properties.modified = FIXED_TIME  # saving stamps the current time; put the fixed one back
+    core = tostring(wb.properties.to_tree())
+    path.write_bytes(_reproducible(buffer.getvalue(), {CORE_PROPERTIES: core}))
     return [c for grid in grids for c in grid.expected]
