@@ -17,6 +17,7 @@ import shlex
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
@@ -72,10 +73,20 @@ def service_environment(compose: dict, service: str,
     if isinstance(environment, list):
         environment = dict(item.split("=", 1) for item in environment)
     env = {name: _env_value(value) for name, value in environment.items()}
-    for host, local in (hosts or {}).items():
-        pattern = re.compile(rf"(?<=[/@]){re.escape(host)}(?=[:/])")
-        env = {name: pattern.sub(local, value) for name, value in env.items()}
-    return env
+    return {name: _relocate(value, hosts or {}) for name, value in env.items()}
+
+
+def _relocate(value: str, hosts: Mapping[str, str]) -> str:
+    """Point a URL at a service's local address: only the URL's host changes, never user or path."""
+    if "://" not in value:
+        return value
+    url = urlsplit(value)
+    if url.hostname not in hosts:
+        return value
+    userinfo = url.netloc.rpartition("@")[0]
+    port = f":{url.port}" if url.port else ""
+    netloc = f"{userinfo}@" * bool(userinfo) + hosts[url.hostname] + port
+    return urlunsplit(url._replace(netloc=netloc))
 
 
 def _env_value(value) -> str:

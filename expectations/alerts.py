@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import json
 import logging
+import urllib.error
+import urllib.request
 from collections.abc import Mapping
 from typing import Literal, Union
 
-import requests
 from great_expectations.checkpoint.actions import (
     EmailAction,
     SlackNotificationAction,
@@ -94,12 +95,13 @@ class FindingsWebhookAction(ValidationAction):
         url = self._substitute_config_str_if_needed(self.url, self._resolve_context().context.config_provider)
         payload = {"source": "budgetwh", "run_id": str(checkpoint_result.run_id.run_name),
                    "checkpoint": checkpoint_result.checkpoint_config.name, "findings": findings}
+        request = urllib.request.Request(
+            url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"), method="POST",
+            headers={"Content-Type": "application/json; charset=utf-8"})
         try:
-            response = requests.post(url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-                                     headers={"Content-Type": "application/json; charset=utf-8"},
-                                     timeout=self.timeout_seconds)
-            response.raise_for_status()
-        except requests.RequestException as e:  # an unreachable receiver must not fail the validation
+            with urllib.request.urlopen(request, timeout=self.timeout_seconds):
+                pass
+        except (urllib.error.URLError, OSError) as e:  # an unreachable receiver must not fail the validation
             log.warning("findings webhook %s failed: %s", url, e)
             return {"budgetwh_findings_webhook": f"failed: {e}"}
         return {"budgetwh_findings_webhook": f"posted {len(findings)} finding(s)"}

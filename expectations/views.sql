@@ -1,11 +1,12 @@
--- Views every rule reads, created as temp views on the connection before the catalogue runs.
+-- What every rule reads, created on the validation's connection before the catalogue runs.
 
 -- cell_grid: every (row, column) place of every table, with the amount where a cell was published.
+-- A temp table, not a view: every rule reads it, so it is computed once per run.
 -- Blank cells count as parts of a sum (a blank part is zero and is what the missing-cell hint looks
 -- for), so the grid is completed from the rows and columns seen, whether or not blanks were staged.
 -- Two-sided summary tables carry income and expenditure rows in one printed line: rows only meet the
 -- columns of their own side (row_group).
-create or replace temp view cell_grid as
+create or replace temp table cell_grid as
 with cells as (
     select * from intermediate.int_cell_amounts
 ),

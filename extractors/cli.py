@@ -24,6 +24,9 @@ def _progress(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+FAILURES_SHOWN_PER_DOCUMENT = 8
+
+
 def _print_summary(warehouse: Path, summary) -> None:
     """What a user wants to see after a run: what loaded, what was rejected, what does not add up."""
     import duckdb
@@ -33,30 +36,43 @@ def _print_summary(warehouse: Path, summary) -> None:
     for path, code, message in summary.rejected:
         print(f"  rejected {path}: {code}: {message}")
     print("marts: " + ", ".join(f"{name} {count}" for name, count in summary.facts.items()))
+    for test in summary.data_warnings:
+        print(f"  dbt warned (published data, not the pipeline): {test}")
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         totals = con.execute(
             "select severity, count(*) filter (where passed), count(*) filter (where not passed) "
             "from marts.fct_reconciliation_result where run_id = ? group by severity order by severity",
             [summary.run_id]).fetchall()
-        for severity, passed, failed in totals:
-            print(f"rules ({severity}): {passed} passed, {failed} failed")
         failures = con.execute(
-            """select d.department_name, d.fiscal_year, r.rule_id, r.severity, r.table_type, r.subject_code,
-                      r.fiscal_year, r.expected_amount, r.actual_amount, r.difference, r.message, r.hint
+            """select d.document_id, d.department_name, d.fiscal_year, d.document_type, d.file_type,
+                      d.quality_status, r.rule_id, r.severity, r.table_type, r.subject_code, r.fiscal_year,
+                      r.expected_amount, r.actual_amount, r.difference, r.page, r.message, r.hint
                from marts.fct_reconciliation_result r
-               left join marts.dim_document d using (document_id)
-               left join marts.dim_department dep on dep.department_id = d.department_id
+               join marts.dim_document d using (document_id)
                where r.run_id = ? and not r.passed
-               order by r.severity, d.department_name, r.rule_id, r.table_type, r.subject_code""",
-            [summary.run_id]).fetchall() if totals else []
-    except duckdb.Error:
-        failures = []
+               order by d.department_name, d.fiscal_year, d.document_id, r.severity, r.rule_id,
+                        r.table_type, r.subject_code""",
+            [summary.run_id]).fetchall()
     finally:
         con.close()
-    for dept, _doc_year, rule, severity, table, code, year, expected, actual, diff, message, hint in failures:
-        print(f"  {severity:7} {rule} {dept or '?'} {year or ''} {table or ''} {code or ''}: "
-              f"expected {expected}, actual {actual}, difference {diff} — {message}")
+    for severity, passed, failed in totals:
+        print(f"rules ({severity}): {passed} passed, {failed} failed")
+    shown: dict[str, int] = {}
+    for (doc_id, dept, doc_year, doc_type, file_type, quality, rule, severity, table, code, year,
+         expected, actual, diff, page, message, hint) in failures:
+        if doc_id not in shown:
+            count = sum(1 for f in failures if f[0] == doc_id)
+            print(f"\n{dept} {doc_year} {doc_type} ({file_type}, {doc_id}): {quality}, {count} finding(s)")
+            shown[doc_id] = 0
+        shown[doc_id] += 1
+        if shown[doc_id] > FAILURES_SHOWN_PER_DOCUMENT:
+            if shown[doc_id] == FAILURES_SHOWN_PER_DOCUMENT + 1:
+                print(f"  … the rest: budgetwh report {doc_id} --warehouse {warehouse}")
+            continue
+        where = " ".join(str(x) for x in (table, code, year) if x) + (f" p.{page}" if page else "")
+        print(f"  {severity:7} {rule} {where}: expected {expected}, actual {actual}, difference {diff}")
+        print(f"          {message}")
         if hint:
             print(f"          hint: {hint}")
 

@@ -44,6 +44,7 @@ class RunSummary:
     tables: int = 0
     cells: int = 0
     facts: dict[str, int] = field(default_factory=dict)
+    data_warnings: list[str] = field(default_factory=list)  # dbt tests the published data made warn
     validation: object | None = None  # expectations.runner.ValidationSummary
 
 
@@ -157,6 +158,35 @@ def finalize(warehouse: Path):
     return build(Path(warehouse), select="tag:post_validation")
 
 
+def split_already_extracted(warehouse: Path, documents: Sequence[InputDocument]
+                            ) -> tuple[list[InputDocument], list[str]]:
+    """Documents whose bytes this extractor version already staged are not extracted again.
+
+    Returns the documents still to extract and the ids of those already staged (content hash, so a
+    file renamed, re-posted under a new URL or copied to another folder is recognised too).
+    """
+    from extractors.load import EXTRACTOR_VERSION
+    from extractors.model import document_id_for, sha256_of
+
+    if not Path(warehouse).exists():
+        return list(documents), []
+    con = connect(str(warehouse))
+    try:
+        staged = {row[0] for row in con.execute(
+            "select sha256 from staging.documents where extractor_version = ? and status = 'loaded'",
+            [EXTRACTOR_VERSION]).fetchall()}
+    finally:
+        con.close()
+    pending, known = [], []
+    for doc in documents:
+        digest = sha256_of(Path(doc.path))
+        if digest in staged:
+            known.append(document_id_for(digest))
+        else:
+            pending.append(doc)
+    return pending, known
+
+
 def new_run_id() -> str:
     return uuid.uuid4().hex[:12]
 
@@ -177,19 +207,24 @@ def run(inputs: Sequence[Path | InputDocument], warehouse: Path, work_dir: Path 
     run_id = new_run_id()
     summary = RunSummary(run_id=run_id)
     work_dir = Path(work_dir) if work_dir else warehouse.parent / f".{warehouse.name}.work" / run_id
-    workers = workers or min(len(documents), os.cpu_count() or 1)
-    say(f"extracting {len(documents)} document(s) with {workers} worker(s)")
-    ids = extract_all(documents, work_dir / "extracted", workers,
-                      progress=lambda i, n, p: say(f"  [{i}/{n}] {p.name}"))
-    say("loading staging")
-    load_dir(warehouse, work_dir / "extracted", ids)
-    shutil.rmtree(work_dir, ignore_errors=True)
+    pending, known = split_already_extracted(warehouse, documents)
+    if known:
+        say(f"{len(known)} document(s) already extracted from the same bytes: not extracted again")
+    ids = list(known)
+    if pending:
+        workers = workers or min(len(pending), os.cpu_count() or 1)
+        say(f"extracting {len(pending)} document(s) with {workers} worker(s)")
+        ids += extract_all(pending, work_dir / "extracted", workers,
+                           progress=lambda i, n, p: say(f"  [{i}/{n}] {p.name}"))
+        say("loading staging")
+        load_dir(warehouse, work_dir / "extracted", ids)
+        shutil.rmtree(work_dir, ignore_errors=True)
     say("building marts (dbt)")
-    transform(warehouse)
+    summary.data_warnings += transform(warehouse).warned_tests
     say("validating (rule catalogue + Great Expectations)")
     summary.validation = validate(warehouse, run_id)
     say("building result marts (dbt)")
-    finalize(warehouse)
+    summary.data_warnings += finalize(warehouse).warned_tests
     _count(warehouse, ids, summary)
     return summary
 

@@ -123,16 +123,18 @@ def publish(
                 _load_postgres_staging(con, marts, postgres_uri, incoming, postgres_reader)
         finally:
             con.close()
+        docs = incoming / "docs"
         if dbt_project_dir:
-            _dbt_docs(warehouse, dbt_project_dir, dbt_profiles_dir or dbt_project_dir, incoming / "docs")
+            _dbt_docs(warehouse, dbt_project_dir, dbt_profiles_dir or dbt_project_dir, docs)
+        _copy_data_docs(audit, docs / "data_quality")
         warehouse.chmod(0o444)
         stamp = datetime.now(UTC)
         version = f"{stamp:%Y%m%dT%H%M%S}-{incoming.name.removeprefix(_INCOMING)}"
-        # The swaps, cheapest to undo last: PostgreSQL first (the one that talks to the network).
+        # Swaps last, PostgreSQL first: it is the one likely to fail (network), and fails before any other.
         if postgres_uri:
             _swap_postgres(postgres_uri)
         parquet_dir = _flip(publish_dir / "parquet", incoming / "parquet", version)
-        docs_dir = _flip(publish_dir / "docs", incoming / "docs", version) if dbt_project_dir else None
+        docs_dir = _flip(publish_dir / "docs", docs, version) if docs.exists() else None
         os.replace(warehouse, publish_dir / "warehouse.duckdb")
         publication = Publication(
             run_id=run_id,
@@ -151,7 +153,11 @@ def publish(
 
 
 def start_run(config: OrchestrationConfig, run_id: str) -> dict[str, str]:
-    """A run's working paths, its audit warehouse started from the publication (what the DAG passes on)."""
+    """A run's working paths, its audit warehouse started from the publication (what the DAG passes on).
+
+    The default inbox is created, so a night with nothing dropped in it ingests nothing rather than fails.
+    """
+    config.inbox_dir.mkdir(parents=True, exist_ok=True)
     audit = prepare_audit(config.published_warehouse, config.audit_warehouse(run_id))
     return {"run_id": run_id, "audit": str(audit), "extracted": str(config.extract_dir(run_id))}
 
@@ -330,9 +336,18 @@ def _dbt_docs(warehouse: Path, project_dir: Path, profiles_dir: Path, out: Path)
         if result.returncode:
             tail = "\n".join(result.stdout.splitlines()[-15:])
             raise RuntimeError(f"dbt docs generate failed (exit {result.returncode}):\n{tail}")
-        out.mkdir()
+        out.mkdir(parents=True, exist_ok=True)
         for name in ("index.html", "static_index.html", "manifest.json", "catalog.json"):
             shutil.copyfile(Path(target) / name, out / name)
+
+
+def _copy_data_docs(audit: Path, out: Path) -> None:
+    """The Great Expectations Data Docs of the run's validation, when it wrote any, beside the dbt docs."""
+    from expectations.runner import data_docs_index
+
+    site = data_docs_index(audit).parent
+    if site.is_dir():
+        shutil.copytree(site, out)
 
 
 def _flip(link: Path, new_dir: Path, version: str) -> Path:

@@ -54,13 +54,16 @@ class BuildResult:
 
 
 def dbt_arguments(command: str, target_dir: Path, select: str | None, exclude: str | None) -> list[str]:
+    """dbt's command line for one build in ``target_dir``, its private target and log directory."""
     args = [
         command,
         "--project-dir", str(DBT_PROJECT_DIR),
         "--profiles-dir", str(DBT_PROJECT_DIR),
         "--target-path", str(target_dir / "target"),
         "--log-path", str(target_dir / "logs"),
-        "--quiet",
+        # failures come back as TransformError; dbt's own console lines would only repeat them
+        "--log-level", "none",
+        "--log-level-file", "none",
         "--no-use-colors",
         "--no-send-anonymous-usage-stats",
     ]

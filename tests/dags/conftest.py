@@ -42,6 +42,7 @@ def airflow_env(home: Path, **settings: str) -> dict[str, str]:
     """An isolated Airflow (own AIRFLOW_HOME and data dir) running this repo's DAGs; fails fast, no pings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "BUDGETWH_"))}
     env.update({
+        "PATH": f"{AIRFLOW.parent}{os.pathsep}{os.environ.get('PATH', '')}",  # airflow, dbt as in the image
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "false",
@@ -53,9 +54,14 @@ def airflow_env(home: Path, **settings: str) -> dict[str, str]:
     return env
 
 
-def airflow(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(AIRFLOW), *args], env=env, capture_output=True, text=True, timeout=timeout,
+def run(argv: list[str], env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run a command of the stack in AIRFLOW_HOME; a failure shows the end of its output."""
+    result = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout,
                             cwd=env["AIRFLOW_HOME"])
     output = (result.stdout + result.stderr)[-3000:]
-    assert result.returncode == 0, f"airflow {' '.join(args)} failed:\n{output}"
+    assert result.returncode == 0, f"{' '.join(argv)} failed:\n{output}"
     return result
+
+
+def airflow(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return run([str(AIRFLOW), *args], env, timeout)

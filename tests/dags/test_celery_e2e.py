@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import psycopg2
 import pytest
-from conftest import AIRFLOW, PG_HOST, PG_USER, REPO, airflow, fresh_database
+from conftest import AIRFLOW, PG_HOST, PG_USER, REPO, airflow, fresh_database, run
 
 from extractors.pipeline import discover
 
@@ -67,9 +67,8 @@ def _prepare_databases(variables: dict[str, str]) -> None:
             cur.execute(f'drop database if exists "{name}" with (force)')
         cur.execute("drop role if exists bi_reader")
     admin.close()
-    init = {**os.environ, **variables, "PGHOST": PG_HOST, "POSTGRES_DB": AIRFLOW_DB}
-    subprocess.run(["bash", str(REPO / "docker" / "postgres" / "init-databases.sh")], env=init, check=True,
-                   capture_output=True, timeout=60)
+    init = {**os.environ, **variables, "PGHOST": PG_HOST, "POSTGRES_DB": AIRFLOW_DB, "AIRFLOW_HOME": "/tmp"}
+    run(["bash", str(REPO / "docker" / "postgres" / "init-databases.sh")], init, timeout=60)
 
 
 class Stack:
@@ -120,6 +119,7 @@ def stack(tmp_path_factory):
     env.update(compose_env.service_environment(compose, "airflow-worker", hosts))
     env.update({
         # What the image and the compose host provide, placed on this machine:
+        "PATH": f"{AIRFLOW.parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
@@ -131,8 +131,7 @@ def stack(tmp_path_factory):
         "BUDGETWH_TASK_RETRIES": "0",
     })
     init_script = compose["services"]["airflow-init"]["command"][-1]
-    subprocess.run(["bash", "-c", init_script], env=env, cwd=home, check=True, capture_output=True,
-                   timeout=300)
+    run(["bash", "-c", init_script], env)
     running = Stack(home, env)
     try:
         running.start("api-server", "api-server", "--port", str(port))
@@ -258,18 +257,27 @@ def test_a_killed_run_leaves_the_publication_and_the_next_run_completes(stack, i
     killed = "celery_e2e_killed"
     _trigger(stack, killed, inboxes[1])
 
-    def dbt_running() -> bool:
-        return any(t.startswith("dbt.") and s == "running" for t, s in _task_states(stack, killed).items())
+    def running_dbt_task() -> str | None:
+        states = _task_states(stack, killed)
+        return next((t for t, s in states.items() if t.startswith("dbt.") and s == "running"), None)
 
-    _wait(dbt_running, RUN_TIMEOUT, lambda: str(_task_states(stack, killed)), "a dbt task to run")
+    def states() -> str:
+        return str(_task_states(stack, killed))
+
+    victim = _wait(running_dbt_task, RUN_TIMEOUT, states, "a dbt task to run")
     stack.kill("worker")  # SIGKILL to the worker's whole process group, mid-way through dbt
-    assert _wait_for_run(stack, killed) == "failed"  # heartbeat timeout marks it failed
-
+    _wait(lambda: _task_states(stack, killed)[victim] == "failed", 300, states,
+          f"the scheduler to fail {victim} for its missing heartbeat")
     assert (published / "publication.json").read_text() == before_manifest
     assert (published / "warehouse.duckdb").stat().st_ino == before_inode
     assert _postgres_marts(stack.env) == before_pg
 
+    # A new worker drains what the killed run had queued; the run fails without publishing.
     stack.start("worker", "celery", "worker", "--celery-hostname", "budgetwh-test-2@%h")
+    assert _wait_for_run(stack, killed) == "failed"
+    assert (published / "publication.json").read_text() == before_manifest
+    assert _postgres_marts(stack.env) == before_pg
+
     _trigger(stack, "celery_e2e_after_kill", inboxes[1])
     assert _wait_for_run(stack, "celery_e2e_after_kill") == "success"
     manifest = json.loads((published / "publication.json").read_text())

@@ -145,3 +145,15 @@ def test_postgres_marts_are_swapped_in_whole(tmp_path, bi_postgres):
         cur.execute("select schema_name from information_schema.schemata where schema_name like 'marts%'")
         assert [r[0] for r in cur.fetchall()] == ["marts"]
     pg.close()
+
+
+def test_data_docs_of_the_validation_are_published_beside_the_marts(tmp_path):
+    from expectations.runner import data_docs_index
+
+    audit = _audit(tmp_path / "audit.duckdb")
+    index = data_docs_index(audit)
+    index.parent.mkdir(parents=True)
+    index.write_text("<html>validation results</html>")
+    publication = publish(audit, tmp_path / "pub", run_id=RUN, validation_errors=0)
+    published = Path(publication.docs_dir, "data_quality", "index.html")
+    assert published.read_text() == "<html>validation results</html>"

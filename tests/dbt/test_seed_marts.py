@@ -108,6 +108,21 @@ def test_basic_expenditure_and_income(seed_warehouse):
                       ("fiscal_appropriation_summary", Decimal("1996.06"))]
 
 
+def test_performance_targets_as_published(seed_warehouse):
+    weights = query(seed_warehouse, """
+        select d.department_name, p.project_code is null, count(*), sum(p.weight), count(p.operator)
+        from marts.fct_performance_target p join marts.dim_department d using (department_id)
+        group by all order by all
+    """)
+    # department-wide weights sum to 100; each project's indicators to 90 (预算执行率 holds the other 10)
+    assert weights == [(TONGNAN, False, 75, Decimal("720.00"), 75), (TONGNAN, True, 9, Decimal("100.00"), 9),
+                       (QIJIANG, False, 45, Decimal("630.00"), 45), (QIJIANG, True, 8, Decimal("100.00"), 8)]
+    assert query(seed_warehouse, """
+        select weight, unit, operator, target_value, is_core from marts.fct_performance_target
+        where project_code is null and indicator_level3 = '提升满意度'
+    """) == [(Decimal("20.00"), "百分率", ">=", "好评率≥95", None)]
+
+
 def test_documents_carry_their_validation(seed_warehouse):
     got = query(seed_warehouse, """
         select department_name, document_type, fiscal_year, is_current, quality_status, failed_error_count

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from dbt_sample import sample_budget
 
-from extractors.load import connect
-from extractors.transform import TransformError, build, main
+from extractors.load import connect, load_extraction
+from extractors.transform import DBT_PROJECT_DIR, TransformError, build, main
 
 
 def test_missing_warehouse_is_a_clear_error(tmp_path: Path):
@@ -31,3 +32,37 @@ def test_empty_warehouse_builds_and_counts(warehouse: Path, capsys):
     connect(str(warehouse)).close()
     assert main([str(warehouse), "--select", "stg_staging__documents stg_staging__tables"]) == 0
     assert capsys.readouterr().out.startswith("built 2 models, 0 seeds; ")
+
+
+def test_warnings_are_reported_not_raised(warehouse: Path):
+    con = connect(str(warehouse))
+    load_extraction(con, sample_budget())
+    # the same item printed twice in the function table, with another figure
+    con.execute("""
+        insert into staging.cells
+        select * replace (row_index + 100 as row_index, amount + 1 as amount)
+        from staging.cells where table_index = 2 and row_code = '2010301'
+    """)
+    con.close()
+    result = build(warehouse, exclude="tag:post_validation")
+    assert result.warned_tests == ("assert_one_cell_per_pivoted_measure",)
+    assert (result.seeds, result.unit_tests) == (4, 6)
+    assert result.models >= 19 and result.tests > 100
+
+
+def test_nothing_built_before_validation_depends_on_its_results(tmp_path: Path, monkeypatch):
+    from dbt.cli.main import dbtRunner
+
+    monkeypatch.setenv("BUDGETWH_WAREHOUSE", str(tmp_path / "unused.duckdb"))
+
+    def models(selector: str) -> set[str]:
+        listed = dbtRunner().invoke([
+            "ls", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+            "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"), "--quiet",
+            "--resource-type", "model", "--output", "name", "--select", selector,
+        ])
+        assert listed.success, listed.exception
+        return set(listed.result)
+
+    assert models("tag:post_validation") == {"fct_reconciliation_result", "dim_document"}
+    assert models("tag:post_validation+") == models("tag:post_validation")

@@ -151,3 +151,14 @@ def _assert_airflow_command(words: list[str]) -> None:
     subcommand = [w for w in words if not w.startswith("-")][:2]
     result = subprocess.run([AIRFLOW, *subcommand, "--help"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"airflow {' '.join(subcommand)}: {result.stderr[-400:]}"
+
+
+def test_running_without_docker_relocates_only_service_hosts(example_env):
+    variables = {**example_env, "POSTGRES_USER": "postgres"}  # a user named like the service
+    env = compose_env.service_environment(compose_env.load(COMPOSE, variables), "airflow-worker",
+                                          {"postgres": "127.0.0.1", "redis": "10.0.0.9"})
+    assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] == \
+        "postgresql+psycopg2://postgres:change-me-postgres@127.0.0.1:5432/airflow"
+    assert env["AIRFLOW__CELERY__BROKER_URL"] == "redis://10.0.0.9:6379/0"
+    assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://airflow-apiserver:8080/execution/"
+    assert env["DUMB_INIT_SETSID"] == "0" and env["BUDGETWH_PUBLISH_REQUIRES_CLEAN"] == "false"

@@ -62,6 +62,7 @@ def test_webhook_and_slack_receive_the_error_findings(seeded, receiver, monkeypa
     assert len(payload["findings"]) == 9
     decimal_shift = by_place[("BW-HIE-003", "210", 2021)]
     assert decimal_shift["document"] == "tongnan2022"
+    assert type(decimal_shift["year"]) is int and type(decimal_shift["table_index"]) is int
     assert decimal_shift["table"] == "general_budget_expenditure"
     assert (decimal_shift["expected"], decimal_shift["actual"], decimal_shift["difference"]) == (
         "38.85", "14.37", "-24.48")

@@ -54,8 +54,9 @@ joined as (
     from cells
     inner join documents on cells.document_id = documents.document_id
     inner join tables
-        on cells.document_id = tables.document_id
-        and cells.table_index = tables.table_index
+        on
+            cells.document_id = tables.document_id
+            and cells.table_index = tables.table_index
 
 ),
 

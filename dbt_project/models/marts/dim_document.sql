@@ -18,6 +18,15 @@ rule_results as (
 
 ),
 
+-- Files the pipeline could not read (corrupt, encrypted, scanned without text, a template…) stay
+-- visible here with their reason: nothing given to the pipeline disappears from what BI sees.
+rejected_documents as (
+
+    select * from {{ ref('stg_staging__documents') }}
+    where not is_loaded
+
+),
+
 document_findings as (
 
     select
@@ -39,7 +48,7 @@ last_validation as (
 
 ),
 
-final as (
+loaded as (
 
     select
         documents.document_id,
@@ -70,11 +79,55 @@ final as (
         document_findings.validation_run_id,
         document_findings.validated_at,
         coalesce(document_findings.failed_error_count, 0) as failed_error_count,
-        coalesce(document_findings.failed_warning_count, 0) as failed_warning_count
+        coalesce(document_findings.failed_warning_count, 0) as failed_warning_count,
+        'loaded' as load_status,
+        cast(null as varchar) as error_code,
+        cast(null as varchar) as error_message
 
     from documents
     left join document_findings on documents.document_id = document_findings.document_id
     cross join last_validation
+
+),
+
+rejected as (
+
+    select
+        document_id,
+        sha256,
+        source_url,
+        file_type,
+        document_type,
+        fiscal_year,
+        cast(null as varchar) as department_id,
+        'failed' as quality_status,
+        false as is_current,
+        title,
+        source_path,
+        page_count,
+        province_name,
+        region_name,
+        department_name,
+        unit_code,
+        extractor_version,
+        loaded_at,
+        cast(null as varchar) as validation_run_id,
+        cast(null as timestamp) as validated_at,
+        0 as failed_error_count,
+        0 as failed_warning_count,
+        'rejected' as load_status,
+        error_code,
+        error_message
+
+    from rejected_documents
+
+),
+
+final as (
+
+    select * from loaded
+    union all by name
+    select * from rejected
 
 )
 

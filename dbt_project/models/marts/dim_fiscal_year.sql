@@ -15,9 +15,11 @@ cell_amounts as (
 -- prior-year comparison columns bring years no document of its own covers yet
 fiscal_years as (
 
-    select fiscal_year from documents where fiscal_year is not null
+    select fiscal_year from documents
+    where fiscal_year is not null
     union
-    select fiscal_year from cell_amounts where fiscal_year is not null
+    select fiscal_year from cell_amounts
+    where fiscal_year is not null
 
 ),
 

@@ -10,7 +10,8 @@ economic_cells as (
 
     select *
     from cell_amounts
-    where table_type in {{ in_list(var('basic_expenditure_table_types')) }}
+    where
+        table_type in {{ in_list(var('basic_expenditure_table_types')) }}
         and row_kind = 'subject'
         and measure in ('total', 'personnel', 'public_operation')
 

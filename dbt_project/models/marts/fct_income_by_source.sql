@@ -11,12 +11,18 @@ cell_amounts as (
 summary_income_cells as (
 
     select
-        document_id, department_id, fiscal_year, is_prior_year, table_type, row_kind,
+        document_id,
+        department_id,
+        fiscal_year,
+        is_prior_year,
+        table_type,
+        row_kind,
         row_code as income_source,
         amount
 
     from cell_amounts
-    where table_type in {{ in_list(var('income_expenditure_summary_table_types')) }}
+    where
+        table_type in {{ in_list(var('income_expenditure_summary_table_types')) }}
         and row_group = 'income'
         and measure = 'amount'
         and (
@@ -29,7 +35,12 @@ summary_income_cells as (
 summary_income as (
 
     select
-        document_id, department_id, fiscal_year, is_prior_year, table_type, income_source,
+        document_id,
+        department_id,
+        fiscal_year,
+        is_prior_year,
+        table_type,
+        income_source,
         -- per-fund carry-over lines add up to the source; the total line stands in only when the
         -- table has no per-fund lines, so carry-over is never counted twice
         coalesce(
@@ -46,12 +57,17 @@ summary_income as (
 income_table_totals as (
 
     select
-        document_id, department_id, fiscal_year, is_prior_year, table_type,
+        document_id,
+        department_id,
+        fiscal_year,
+        is_prior_year,
+        table_type,
         measure as income_source,
         sum(amount) as amount
 
     from cell_amounts
-    where table_type in {{ in_list(var('income_by_function_table_types')) }}
+    where
+        table_type in {{ in_list(var('income_by_function_table_types')) }}
         and row_kind = 'total'
         and row_code = 'total'
         and measure in {{ in_list(var('income_sources')) }}

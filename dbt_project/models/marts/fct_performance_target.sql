@@ -1,4 +1,6 @@
-{%- set text_measures = ['indicator_level1', 'indicator_level2', 'indicator_level3', 'unit', 'operator', 'target_value', 'is_core'] -%}
+{%- set text_measures = [
+    'indicator_level1', 'indicator_level2', 'indicator_level3', 'unit', 'operator', 'target_value', 'is_core'
+] -%}
 with
 
 table_cells as (
@@ -21,9 +23,15 @@ boolean_labels as (
 
 indicator_cells as (
 
-    select *, nullif(trim(raw_text), '') as text
+    select
+        *,
+        nullif(trim(raw_text), '') as cell_text
     from table_cells
-    where table_type in {{ in_list(var('performance_target_table_types')) }}
+    where
+        table_type in {{ in_list(
+            var('department_performance_target_table_types')
+            + var('project_performance_target_table_types')
+        ) }}
         and row_kind = 'indicator'
 
 ),
@@ -39,8 +47,8 @@ pivoted as (
         row_index,
         table_project_code,
         table_project_name,
-        {{ pivot_measures(text_measures, value='text', suffix='_text') }},
-        max(text) filter (where measure = 'weight') as weight_text,
+        {{ pivot_measures(text_measures, value='cell_text', suffix='_text') }},
+        max(cell_text) filter (where measure = 'weight') as weight_text,
         max(amount) filter (where measure = 'weight') as weight_amount
 
     from indicator_cells
@@ -54,12 +62,13 @@ parsed as (
         pivoted.*,
         -- weights print as 10 or 10%; the interpreter reads the former as an amount
         coalesce(
-            weight_amount,
-            try_cast(regexp_replace(weight_text, '[%％\s]', '', 'g') as decimal(18, 2))
+            pivoted.weight_amount,
+            try_cast(regexp_replace(pivoted.weight_text, '[%％\s]', '', 'g') as decimal(18, 2))
         ) as weight,
         operators.operator,
         boolean_labels.value as is_core,
-        table_type like '%department_performance_targets' as is_department_wide
+        pivoted.table_type in {{ in_list(var('department_performance_target_table_types')) }}
+            as is_department_wide
 
     from pivoted
     left join operators on pivoted.operator_text = operators.label

@@ -21,7 +21,8 @@ listed_projects as (
         cast(amount as decimal(18, 2)) as amount
 
     from table_cells
-    where table_type in {{ in_list(var('project_expenditure_table_types')) }}
+    where
+        table_type in {{ in_list(var('project_expenditure_table_types')) }}
         and row_kind = 'project'
         and measure = 'total'
 
@@ -42,7 +43,8 @@ targeted_projects as (
             as amount
 
     from table_cells
-    where table_type in ('project_performance_targets', 'final_project_performance_targets')
+    where
+        table_type in {{ in_list(var('project_performance_target_table_types')) }}
         and (table_project_code is not null or table_project_name is not null)
     group by document_id, table_index
 
@@ -105,12 +107,14 @@ listed_with_targets as (
 
     from listed_projects as listed
     left join matches
-        on listed.document_id = matches.document_id
-        and listed.table_index = matches.listed_table_index
-        and listed.row_index = matches.listed_row_index
+        on
+            listed.document_id = matches.document_id
+            and listed.table_index = matches.listed_table_index
+            and listed.row_index = matches.listed_row_index
     left join targeted_projects as targeted
-        on matches.document_id = targeted.document_id
-        and matches.target_table_index = targeted.table_index
+        on
+            matches.document_id = targeted.document_id
+            and matches.target_table_index = targeted.table_index
 
 ),
 
@@ -130,8 +134,17 @@ targets_only as (
 
     from targeted_projects as targeted
     anti join matches
-        on targeted.document_id = matches.document_id
-        and targeted.table_index = matches.target_table_index
+        on
+            targeted.document_id = matches.document_id
+            and targeted.table_index = matches.target_table_index
+
+),
+
+projects as (
+
+    select * from listed_with_targets
+    union all by name
+    select * from targets_only
 
 ),
 
@@ -149,11 +162,7 @@ final as (
         row_index,
         performance_table_index
 
-    from (
-        select * from listed_with_targets
-        union all by name
-        select * from targets_only
-    )
+    from projects
 
 )
 

@@ -18,7 +18,10 @@ documents as (
 -- validation.rule_results.
 runs as (
 
-    select document_id, run_id, max(checked_at) as run_checked_at
+    select
+        document_id,
+        run_id,
+        max(checked_at) as run_checked_at
     from rule_results
     group by document_id, run_id
 
@@ -26,7 +29,9 @@ runs as (
 
 latest_runs as (
 
-    select document_id, run_id
+    select
+        document_id,
+        run_id
     from runs
     qualify row_number() over (
         partition by document_id order by run_checked_at desc, run_id desc
@@ -44,7 +49,13 @@ final as (
         rule_results.rule_kind,
         rule_results.severity,
         rule_results.passed,
-        rule_results.table_type,
+        -- table_type keeps to the CONTRACT enumeration; a table the interpreter typed outside it
+        -- (e.g. Beijing's 财政拨款支出表) keeps its key in source_table_type
+        case
+            when rule_results.table_type in {{ in_list(contract_table_types()) }}
+                then rule_results.table_type
+        end as table_type,
+        rule_results.table_type as source_table_type,
         rule_results.table_index,
         rule_results.subject_code,
         rule_results.fiscal_year,
@@ -60,8 +71,9 @@ final as (
 
     from rule_results
     inner join latest_runs
-        on rule_results.run_id = latest_runs.run_id
-        and rule_results.document_id is not distinct from latest_runs.document_id
+        on
+            rule_results.run_id = latest_runs.run_id
+            and rule_results.document_id is not distinct from latest_runs.document_id
     left join documents on rule_results.document_id = documents.document_id
 
 )

@@ -1,4 +1,6 @@
-{%- set measures = ['total', 'outbound_travel', 'vehicle_total', 'vehicle_purchase', 'vehicle_operation', 'reception'] -%}
+{%- set measures = [
+    'total', 'outbound_travel', 'vehicle_total', 'vehicle_purchase', 'vehicle_operation', 'reception'
+] -%}
 with
 
 cell_amounts as (
@@ -11,7 +13,8 @@ three_public_cells as (
 
     select *
     from cell_amounts
-    where table_type in {{ in_list(var('three_public_expenses_table_types')) }}
+    where
+        table_type in {{ in_list(var('three_public_expenses_table_types')) }}
         and measure in {{ in_list(measures) }}
 
 ),
@@ -20,14 +23,23 @@ three_public_cells as (
 -- no 合计 line, and then its first row is the total
 table_rows as (
 
-    select distinct document_id, table_index, fiscal_year, row_index, row_kind
+    select distinct
+        document_id,
+        table_index,
+        fiscal_year,
+        row_index,
+        row_kind
     from three_public_cells
 
 ),
 
 total_rows as (
 
-    select document_id, table_index, fiscal_year, row_index
+    select
+        document_id,
+        table_index,
+        fiscal_year,
+        row_index
     from table_rows
     qualify row_number() over (
         partition by document_id, table_index, fiscal_year
@@ -49,10 +61,11 @@ pivoted as (
 
     from three_public_cells
     inner join total_rows
-        on three_public_cells.document_id = total_rows.document_id
-        and three_public_cells.table_index = total_rows.table_index
-        and three_public_cells.fiscal_year = total_rows.fiscal_year
-        and three_public_cells.row_index = total_rows.row_index
+        on
+            three_public_cells.document_id = total_rows.document_id
+            and three_public_cells.table_index = total_rows.table_index
+            and three_public_cells.fiscal_year = total_rows.fiscal_year
+            and three_public_cells.row_index = total_rows.row_index
     group by all
 
 ),

@@ -1,0 +1,65 @@
+"""The embedded default: ``budgetwh demo`` crawls the bundled local portal and builds validated marts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extractors.cli import main
+
+pytestmark = pytest.mark.xdist_group("e2e")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    work = tmp_path_factory.mktemp("demo")
+    warehouse = work / "warehouse.duckdb"
+    code = main(["demo", "--warehouse", str(warehouse), "--archive", str(work / "archive")])
+    return code, warehouse, work
+
+
+def q(warehouse: Path, sql: str, params=()):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def test_demo_crawls_every_format_into_the_marts(demo):
+    code, warehouse, work = demo
+    assert code == 0
+    rows = q(warehouse, "select file_type, count(*) from marts.dim_document group by 1 order by 1")
+    assert rows == [("html", 1), ("pdf", 2), ("xlsx", 3)]
+    assert q(warehouse, "select count(*) from marts.dim_document where source_url like 'http://127.0.0.1:%'"
+             ) == [(6,)]
+    # every archived file is kept, content-addressed
+    assert len(list((work / "archive").rglob("*.pdf"))) == 2
+
+
+def test_demo_findings_are_the_seed_documents_defects(demo):
+    _code, warehouse, _work = demo
+    failing = q(warehouse, """select distinct d.department_name from marts.fct_reconciliation_result r
+                              join marts.dim_document d using (document_id)
+                              where not r.passed and r.severity = 'error'""")
+    assert failing == [("重庆市潼南区政务服务管理办公室",)]
+
+
+def test_report_names_page_and_hint(demo, capsys):
+    _code, warehouse, _work = demo
+    (doc,) = q(warehouse, "select document_id from marts.dim_document where quality_status = 'failed'")[0]
+    assert main(["report", doc[:8], "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert "decimal shift" in out and "page" in out and "2.72" in out
+
+
+def test_strict_exits_non_zero_on_error_findings(seeds_dir, tmp_path):
+    result = subprocess.run([sys.executable, "-m", "extractors.cli", "run", "--input", str(seeds_dir),
+                             "--warehouse", str(tmp_path / "w.duckdb"), "--strict", "--workers", "1"],
+                            capture_output=True, text=True)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "error-level rule failure" in result.stderr
