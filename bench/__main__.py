@@ -1,18 +1,24 @@
-"""PDF extraction benchmark: naive pdfplumber against the project's reader, same PDFs, one run.
+"""Benchmarks: extraction, end to end, marts as they grow, the nightly no-op; one report, one run.
 
-    .venv/bin/python -m bench [--workers N] [--real DIR] [--no-generated]
+    .venv/bin/python -m bench [--only SECTION,...] [--full] [--workers N] [--documents N]
+                              [--sizes N,N,...] [--delta N] [--validate-up-to N]
 
-Corpus: the real disclosures in ``../shared/real`` (when present) and the generator's PDF fixtures
-(seed-figure documents in every PDF layout, rendered into a temporary folder, each with its sidecar of
-expected cells). Each extractor runs in a child process of its own so its time and peak memory
-(``ru_maxrss`` of the process and of its worker processes) are its alone:
+Sections (each in a process of its own, so its time and peak memory are its alone):
 
-* naive: ``pdfplumber`` ``page.extract_tables()`` on every page, one process;
-* project: ``extractors.readers.pdf.read_many`` with ``--workers`` processes.
+* ``extraction``: naive pdfplumber against the project's PDF reader on real and generated PDFs
+  (``bench/extraction.py``);
+* ``e2e``: generated text PDFs from archive folder to validated marts with ``pipeline.run``
+  (``bench/end_to_end.py``);
+* ``marts``: dbt full rebuild and validation as staged documents grow, then the incremental rebuild for a
+  delta (``bench/marts.py``);
+* ``nightly``: the no-op nightly run through ``budgetwh crawl`` and ``airflow dags test``
+  (``bench/nightly.py``).
 
-Cell accuracy, on the generated fixtures: the share of expected numeric cells found with their exact
-printed text in a row that also carries the cell's row code or name. The run ends with one JSON object
-per figure on its own line: ``name``, ``value``, ``unit``, ``baseline`` (naive), ``ratio``.
+``--full`` is the national-scale run: 10,000 documents end to end, marts at 10k, 100k and 1M documents
+and a 10k delta (hours, and tens of GB of disk). Progress goes to stderr; the report to stdout ends with
+one JSON object per figure on its own line: ``name``, ``value``, ``unit``, ``baseline`` (the naive way,
+same machine, same run; null where there is none), ``ratio`` (value / baseline), ``command``, and
+``target`` where the project has one.
 """
 
 from __future__ import annotations
@@ -20,168 +26,157 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from extractors.readers.pdf_report import missing_cells, numeric_cells
+from bench import extraction
+from bench.figures import REPO, Figure, read_figures, say, write_figures
 
-REPO = Path(__file__).resolve().parents[1]
-REAL_DIR = REPO.parent / "shared" / "real"
-EXTRACTORS = ("naive", "project")
-
-
-def naive_rows(path: Path) -> list[list[str]]:
-    import pdfplumber
-
-    rows = []
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            for table in page.extract_tables():
-                rows.extend([cell or "" for cell in row] for row in table)
-    return rows
+SECTIONS = ("extraction", "e2e", "marts", "nightly")
+DEFAULTS = {"documents": 60, "sizes": "1000,10000", "delta": 1000, "validate_up_to": 1000}
+FULL = {"documents": 10_000, "sizes": "10000,100000,1000000", "delta": 10_000, "validate_up_to": 10_000}
+MARTS_BASE_DOCUMENTS = 40
 
 
-def project_rows(document) -> list[list[str]]:
-    return [[cell.text for cell in line.cells] for line in document.lines if line.is_row]
-
-
-def _peak_rss_mib() -> float:
-    # Linux reports ru_maxrss in KiB; the children's figure is the largest single worker.
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, workers) / 1024
-
-
-def run_child(extractor: str, paths: list[Path], workers: int) -> dict:
-    """Extract ``paths`` in this process (and its workers); rows per path, seconds, peak memory."""
-    from extractors.model import DocumentError
-    from extractors.readers.pdf import read_many
-
-    start = time.perf_counter()
-    rows: dict[str, list[list[str]] | str] = {}
-    if extractor == "naive":
-        for path in paths:
-            try:
-                rows[str(path)] = naive_rows(path)
-            except Exception as exc:  # the naive baseline has no error model: record what broke
-                rows[str(path)] = f"{type(exc).__name__}: {exc}"
-    else:
-        for path, result in zip(paths, read_many(paths, workers), strict=True):
-            rows[str(path)] = result.code if isinstance(result, DocumentError) else project_rows(result)
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "peak_rss_mib": _peak_rss_mib(), "rows": rows}
-
-
-def _measure(extractor: str, paths: list[Path], workers: int) -> dict:
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run(
-            [sys.executable, "-m", "bench", "--child", extractor, "--workers", str(workers),
-             "--out", out.name, *map(str, paths)],
-            check=True, cwd=REPO,
-        )
-        return json.loads(Path(out.name).read_text(encoding="utf-8"))
-
-
-def page_count(path: Path) -> int:
-    import pypdfium2 as pdfium
-
+def _sizes(text: str) -> list[int]:
     try:
-        with pdfium.PdfDocument(path) as pdf:
-            return len(pdf)
-    except pdfium.PdfiumError:
-        return 0
+        sizes = sorted(int(s) for s in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--sizes wants document counts separated by commas, not {text!r}") from None
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError(f"--sizes wants positive document counts, not {text!r}")
+    return sizes
 
 
-def generated_fixtures(out_dir: Path) -> list[Path]:
-    """The seed-figure documents rendered in every PDF layout; empty when the renderer is missing."""
-    try:
-        from extractors.generator.render import PDF_LAYOUTS, render
-        from extractors.generator.seeds import seed_specs
-    except ImportError as exc:
-        print(f"generated fixtures skipped: {exc}", file=sys.stderr)
-        return []
-    paths = []
-    for spec in seed_specs():
-        for layout in PDF_LAYOUTS:
-            try:
-                paths.append(render(spec, "pdf", out_dir, stem=f"{spec.slug}-{layout}", layout=layout))
-            except ImportError as exc:
-                print(f"generated fixtures skipped: {exc}", file=sys.stderr)
-                return []
-    return paths
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"sections to run, comma-separated (default: all of {', '.join(SECTIONS)})")
+    parser.add_argument("--full", action="store_true", help="the national-scale sizes (hours)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--seed", type=int, default=1, help="generator seed of the end-to-end corpus")
+    parser.add_argument("--documents", type=int, help=f"end-to-end corpus size (default "
+                        f"{DEFAULTS['documents']}; --full {FULL['documents']})")
+    parser.add_argument("--naive-documents", type=int, default=10,
+                        help="documents of the corpus the naive baseline reads (default 10)")
+    parser.add_argument("--sizes", type=_sizes, help="marts sizes in documents "
+                        f"(default {DEFAULTS['sizes']}; --full {FULL['sizes']})")
+    parser.add_argument("--delta", type=int, help="new documents for the incremental rebuild "
+                        f"(default {DEFAULTS['delta']}; --full {FULL['delta']})")
+    parser.add_argument("--validate-up-to", type=int, help="validate only marts up to this many documents "
+                        f"(default {DEFAULTS['validate_up_to']}; --full {FULL['validate_up_to']})")
+    parser.add_argument("--no-airflow", action="store_true", help="nightly: skip the Airflow no-op")
+    parser.add_argument("--real", type=Path, default=extraction.REAL_DIR, help="folder of real PDFs")
+    parser.add_argument("--no-generated", action="store_true", help="extraction: real PDFs only")
+    parser.add_argument("--child", choices=extraction.EXTRACTORS, help=argparse.SUPPRESS)
+    parser.add_argument("--section", choices=SECTIONS, help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
+    return parser
 
 
-def cell_accuracy(expected: list[dict], rows: list[list[str]]) -> tuple[int, int]:
-    """(found, expected) numeric cells; see ``extractors.readers.pdf_report.missing_cells``."""
-    wanted = numeric_cells(expected)
-    return len(wanted) - len(missing_cells(wanted, rows)), len(wanted)
+def resolve(args: argparse.Namespace) -> argparse.Namespace:
+    """Fill the size options from the default or ``--full`` set; an explicit option wins."""
+    preset = FULL if args.full else DEFAULTS
+    for key, value in preset.items():
+        if getattr(args, key) is None:
+            setattr(args, key, _sizes(value) if key == "sizes" else value)
+    unknown = set(args.only.split(",")) - set(SECTIONS)
+    if unknown:
+        raise SystemExit(f"unknown section(s) {', '.join(sorted(unknown))}; known: {', '.join(SECTIONS)}")
+    return args
+
+
+def run_section(args: argparse.Namespace) -> list[Figure]:
+    """One section, in this process."""
+    work = args.work / args.section
+    work.mkdir(parents=True, exist_ok=True)
+    if args.section == "extraction":
+        return extraction.measure(args.workers, args.real, not args.no_generated)
+    if args.section == "e2e":
+        from bench.end_to_end import measure
+
+        return measure(args.work / "corpus", work, args.workers, args.naive_documents, args.documents,
+                       args.seed)
+    if args.section == "marts":
+        from bench.marts import measure
+
+        return measure(marts_base(args), work, args.sizes, args.delta, args.validate_up_to)
+    from bench.nightly import measure_airflow, measure_cli
+
+    figures = measure_cli(work / "cli")
+    return figures if args.no_airflow else figures + measure_airflow(work / "airflow")
+
+
+def marts_base(args: argparse.Namespace) -> Path:
+    """The end-to-end section's warehouse, or (that section not run) one built from a small corpus."""
+    from bench.end_to_end import write_corpus
+    from extractors.pipeline import run
+
+    e2e = args.work / "e2e" / "warehouse.duckdb"
+    if e2e.exists():
+        return e2e
+    corpus, warehouse = args.work / "marts-corpus", args.work / "marts-base.duckdb"
+    write_corpus(MARTS_BASE_DOCUMENTS, args.seed, args.workers, corpus)
+    say(f"marts: extracting the base of {MARTS_BASE_DOCUMENTS} documents")
+    run([corpus], warehouse, work_dir=args.work / "marts-run", workers=args.workers)
+    return warehouse
+
+
+def _child_argv(args: argparse.Namespace, section: str, out: Path) -> list[str]:
+    argv = [sys.executable, "-m", "bench", "--section", section, "--work", str(args.work), "--out", str(out),
+            "--workers", str(args.workers), "--seed", str(args.seed), "--documents", str(args.documents),
+            "--naive-documents", str(args.naive_documents), "--sizes", ",".join(map(str, args.sizes)),
+            "--delta", str(args.delta), "--validate-up-to", str(args.validate_up_to),
+            "--real", str(args.real)]
+    return argv + [flag for flag, on in (("--no-generated", args.no_generated),
+                                         ("--no-airflow", args.no_airflow)) if on]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--real", type=Path, default=REAL_DIR)
-    parser.add_argument("--no-generated", action="store_true")
-    parser.add_argument("--child", choices=EXTRACTORS, help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    args = resolve(build_parser().parse_args(argv))
     if args.child:
-        result = run_child(args.child, args.paths, args.workers)
+        result = extraction.run_child(args.child, args.paths, args.workers)
         args.out.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
         return 0
+    if args.section:
+        write_figures(args.out, run_section(args))
+        return 0
 
-    real = sorted(args.real.glob("*.pdf")) if args.real.is_dir() else []
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        generated = [] if args.no_generated else generated_fixtures(Path(tmp))
-        paths = real + generated
-        if not paths:
-            print("no PDFs to measure: neither ../shared/real nor the generator's fixtures", file=sys.stderr)
-            return 1
-        pages = sum(page_count(p) for p in paths)
-        results = {name: _measure(name, paths, 1 if name == "naive" else args.workers) for name in EXTRACTORS}
-        accuracy = {name: [0, 0] for name in EXTRACTORS}
-        for path in generated:
-            from extractors.generator.render import read_sidecar
+    figures: list[Figure] = []
+    failed: list[str] = []
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="budgetwh-bench-") as tmp:
+        args.work = Path(tmp)
+        for section in [s for s in SECTIONS if s in args.only.split(",")]:
+            if section == "e2e":
+                from bench.end_to_end import write_corpus
 
-            expected = read_sidecar(path)["cells"]
-            for name in EXTRACTORS:
-                rows = results[name]["rows"][str(path)]
-                found, total = cell_accuracy(expected, rows if isinstance(rows, list) else [])
-                accuracy[name][0] += found
-                accuracy[name][1] += total
+                write_corpus(args.documents, args.seed, args.workers, args.work / "corpus")
+            say(f"section {section}")
+            out = args.work / f"{section}.json"
+            if subprocess.run(_child_argv(args, section, out), cwd=REPO).returncode != 0:
+                failed.append(section)
+                continue
+            figures += read_figures(out)
 
-    print(f"{len(real)} real + {len(generated)} generated PDFs, {pages} pages; "
-          f"project workers={args.workers}")
-    print(f"{'':24}{'naive pdfplumber':>20}{'project':>14}")
-    figures = []
-    speed = {n: pages / results[n]["seconds"] for n in EXTRACTORS}
-    memory = {n: results[n]["peak_rss_mib"] for n in EXTRACTORS}
-    figures.append(("pages_per_second", speed, "pages/s"))
-    figures.append(("peak_memory", memory, "MiB"))
-    if any(total for _, total in accuracy.values()):
-        share = {n: 100 * found / total for n, (found, total) in accuracy.items()}
-        figures.append(("cell_accuracy", share, "%"))
-    for name, values, unit in figures:
-        print(f"{name + ' (' + unit + ')':24}{values['naive']:>20.1f}{values['project']:>14.1f}")
-    if any(total for _, total in accuracy.values()):
-        for name in EXTRACTORS:
-            found, total = accuracy[name]
-            print(f"  {name}: {found}/{total} expected numeric cells found")
-    for name in EXTRACTORS:
-        rejected = {Path(p).name: r for p, r in results[name]["rows"].items() if isinstance(r, str)}
-        if rejected:
-            print(f"  {name} rejected: {rejected}")
-    for name, values, unit in figures:
-        ratio = values["project"] / values["naive"] if values["naive"] else None
-        print(json.dumps({"name": name, "value": round(values["project"], 2), "unit": unit,
-                          "baseline": round(values["naive"], 2),
-                          "ratio": None if ratio is None else round(ratio, 2)}))
-    return 0
+    # wall-clock figures are only as good as the machine was quiet: say how busy it was
+    print(f"\n== figures (ratio = value / naive baseline measured in this run); {os.cpu_count()} cores, "
+          f"1-min load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+    for f in figures:
+        baseline = "" if f.baseline is None else f"  baseline {f.baseline:.2f}  ratio {f.ratio}"
+        target = f"  target {f.target}" if f.target else ""
+        print(f"  {f.name:48} {f.value:12.2f} {f.unit:14}{baseline}{target}")
+    if failed:
+        print(f"sections that failed (see stderr): {', '.join(failed)}", file=sys.stderr)
+    for f in figures:
+        print(f.as_json())
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Nightly (02:30 Asia/Shanghai) ingestion of department budget / final-account disclosures as
 write–audit–publish: **prepare** an AUDIT copy of the published warehouse → **collect** documents
 (crawl `BUDGETWH_SOURCES`; else the inbox: param `inbox`, Variable `budgetwh_inbox`, or
-`$BUDGETWH_DATA_DIR/inbox`) → **extract** (one mapped task per document, no database) → **load** →
+`$BUDGETWH_DATA_DIR/inbox`; bytes already staged are skipped) → **extract** (one mapped task per
+new document, no database; nothing new: the run ends here, publication unchanged) → **load** →
 **dbt** (Cosmos, one task per model) → **validate** (rule catalogue + GE) → **finalize** (dbt models
 on the results) → **publish** (DuckDB file, Parquet, PostgreSQL `marts`, dbt docs; each swapped
 atomically, a failed run changes nothing) → **announce**. Findings about documents are data and are
@@ -49,18 +50,23 @@ def budget_disclosures_nightly():
         return start_run(CONFIG, run_id)
 
     @task(pool=oc.WAREHOUSE_POOL)
-    def collect(run: dict, params=None) -> list[str]:
-        from extractors import pipeline
+    def collect(run: dict, params=None) -> list[dict]:
+        from extractors.pipeline import InputDocument, discover, split_already_extracted
         if CONFIG.sources_file and not params["inbox"]:
             from extractors.crawl import crawl
-            return [str(p) for p in crawl(CONFIG.sources_file, run["audit"], CONFIG.archive_dir).files]
-        return [str(p) for p in pipeline.discover(
-            [params["inbox"] or Variable.get("budgetwh_inbox", default=str(CONFIG.inbox_dir))])]
+            crawled = crawl(CONFIG.sources_file, run["audit"], CONFIG.archive_dir).new_files
+            documents = [InputDocument(f.path, f.source_url, f.metadata) for f in crawled]
+        else:
+            inbox = params["inbox"] or Variable.get("budgetwh_inbox", default=str(CONFIG.inbox_dir))
+            documents = [InputDocument(path) for path in discover([inbox])]
+        pending, _already_staged = split_already_extracted(run["audit"], documents)
+        return [{"path": str(d.path), "source_url": d.source_url, "metadata": d.metadata} for d in pending]
 
     @task(execution_timeout=timedelta(minutes=15))
-    def extract(path: str, run: dict) -> str:
+    def extract(document: dict, run: dict) -> str:
         from extractors.pipeline import extract_to_dir
-        return extract_to_dir(path, run["extracted"])
+        return extract_to_dir(document["path"], run["extracted"], document["source_url"],
+                              document["metadata"])
 
     @task(pool=oc.WAREHOUSE_POOL)
     def load(document_ids: list[str], run: dict) -> int:
@@ -107,7 +113,7 @@ def budget_disclosures_nightly():
     run = prepare()
     errors = validate(run)
     published = publish(run, errors)
-    loaded = load(extract.partial(run=run).expand(path=collect(run)), run)
+    loaded = load(extract.partial(run=run).expand(document=collect(run)), run)
     loaded >> dbt >> errors >> finalize(run) >> published
     announce(published)
 

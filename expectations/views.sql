@@ -61,6 +61,11 @@ create or replace temp macro summary_table_types() as [
     'final_income_expenditure_summary'
 ];
 
+-- The top heading of a column where it says budget or actual (三公 决算 prints 预算数 and 决算数 side by
+-- side with the same parts under each): sums stay within one such group.
+create or replace temp macro column_group(column_label) as
+    coalesce(regexp_extract(column_label, '^([^/]*(?:预算|决算)[^/]*) / ', 1), '');
+
 -- CONTRACT income_source keys: the measures of income-by-source columns.
 create or replace temp macro income_source_keys() as [
     'general_budget', 'government_fund', 'state_capital', 'fiscal_special_account', 'business_income',
@@ -138,8 +143,11 @@ group by t.document_id, t.table_type, t.table_index, t.row_code, t.fiscal_year, 
     t.unit_name, t.column_label, t.measure, t.row_index, t.row_name;
 
 -- Within one line and year: the total_measure cell = Σ the part_measures cells (总计 = 基本 + 项目).
--- The line's other cells come along as context, for the wrong-column hint.
-create or replace temp macro across_columns(table_types, total_measure, part_measures) as table
+-- The line's other cells come along as context, for the wrong-column hint. blank_parts_are_zero: the
+-- template always prints the part columns, so a line none of whose parts is filled sums to zero (else
+-- such a line is not checked: the table may not have those columns).
+create or replace temp macro across_columns(table_types, total_measure, part_measures,
+                                            blank_parts_are_zero := false) as table
 with lines as (
     select * from cell_grid
     where list_contains(table_types, table_type) and row_kind <> 'indicator' and row_kind <> 'field'
@@ -167,16 +175,20 @@ checked as (
         t.document_id, t.table_type, t.table_index, t.row_index, t.row_kind, t.row_code,
         coalesce(t.row_code, t.row_name) as subject_code, t.fiscal_year,
         coalesce(sum(p.amount), 0) as expected_amount, coalesce(t.amount, 0) as actual_amount,
-        count(*) as parts_count, t.page, t.unit_name, t.row_name as detail, t.column_label as total_label,
-        list({'label': p.column_label, 'amount': p.amount} order by p.column_label) as parts
+        count(p.document_id) as parts_count, t.page, t.unit_name, t.row_name as detail,
+        t.column_label as total_label,
+        list({'label': p.column_label, 'amount': p.amount} order by p.column_label)
+            filter (where p.document_id is not null) as parts
     from totals as t
-    inner join parts as p
+    left join parts as p
         on t.document_id = p.document_id
         and t.table_index = p.table_index
         and t.row_index = p.row_index
         and t.row_kind = p.row_kind
         and t.row_code is not distinct from p.row_code
         and t.fiscal_year is not distinct from p.fiscal_year
+        and column_group(t.column_label) = column_group(p.column_label)
+    where p.document_id is not null or blank_parts_are_zero
     group by t.document_id, t.table_type, t.table_index, t.row_code, t.row_name, t.fiscal_year, t.amount,
         t.page, t.unit_name, t.row_index, t.row_kind, t.column_label
 )
@@ -203,6 +215,34 @@ from cell_grid
 where list_contains(table_types, table_type) and list_contains(row_kinds, row_kind)
     and list_contains(measures, measure)
 group by all;
+
+-- Documents with money besides the general budget (a government-fund or state-capital column, an
+-- income source other than general-budget appropriations and its carry-over): for them the general
+-- budget expenditure table is only part of what the summaries, the narrative and the project tables
+-- cover. A document without such evidence counts as general-budget only.
+create or replace temp view other_income_documents as
+select distinct document_id
+from cell_grid
+where not is_prior_year and coalesce(amount, 0) <> 0 and (
+    (row_group = 'income' and row_kind = 'income_source'
+        and list_contains(summary_table_types(), table_type)
+        and row_code not in ('general_budget', 'prior_year_carryover'))
+    or (row_group = 'expenditure' and measure in ('government_fund', 'state_capital')
+        and list_contains(summary_table_types(), table_type))
+    or (table_type = 'department_income' and list_contains(income_source_keys(), measure)
+        and measure not in ('general_budget', 'prior_year_carryover'))
+);
+
+-- The expenditure totals (measure total, basic, project) of all the document's money, which the
+-- project tables and the performance forms cover: 部门支出总表's total line, else (no such table)
+-- the general budget expenditure table's where that is all there is.
+create or replace temp view all_money_expenditure_totals as
+select * from figures(['department_expenditure', 'general_budget_expenditure'], ['total'], ['total', 'project'])
+where row_code = 'total' and not is_prior_year and (
+    table_type = 'department_expenditure'
+    or (document_id not in (select document_id from staging.tables where table_type = 'department_expenditure')
+        and document_id not in (select document_id from other_income_documents))
+);
 
 -- The 三公 figures of a document: its table's total line, or its first line where none is marked
 -- as total (a one-line table, or a department line under a missing 合计).
@@ -235,9 +275,23 @@ select document_id, table_type, table_index, 'line', 'first', measure, fiscal_ye
     page, unit_name
 from three_public_figures;
 
+-- The same department's document of the year before, of the same type, where exactly one is loaded.
+create or replace temp view prior_documents as
+with documents as (
+    select distinct document_id, department_id, document_type, document_fiscal_year from cell_grid
+)
+
+select d.document_id, p.document_id as prior_document_id
+from documents as d
+inner join documents as p
+    on d.department_id = p.department_id and d.document_type = p.document_type
+    and p.document_fiscal_year = d.document_fiscal_year - 1
+qualify count(*) over (partition by d.document_id) = 1;
+
 -- A narrative figure against the table figure it quotes (ref_narrative_sources says where, in order
--- of preference: the first source table the document has). A change (增加/减少) is compared with
--- the current year minus the prior-year column of the same line, when the table prints one.
+-- of preference: the first source table the document has; a source marked only_general_budget serves
+-- documents without other money). A change (增加/减少) is the current year minus the prior year of the
+-- same line: the table's own prior-year column, else the same line of last year's document.
 create or replace temp macro narrative_check(figure_keys) as table
 with quoted as (
     select n.*, d.fiscal_year as document_year
@@ -252,6 +306,8 @@ sources as (
         s.priority::integer as priority
     from quoted as q
     inner join ref_narrative_sources as s using (figure_key)
+    where s.only_general_budget = 'false'
+        or q.document_id not in (select document_id from other_income_documents)
 ),
 
 located as (
@@ -267,18 +323,33 @@ located as (
     group by all
 ),
 
+last_year as (
+    select l.document_id, l.figure_key, l.quoted_amount, l.priority, p.prior_document_id,
+        sum(f.amount) as amount
+    from located as l
+    inner join prior_documents as p using (document_id)
+    inner join document_figures as f
+        on f.document_id = p.prior_document_id and l.table_type = f.table_type and l.row_kind = f.row_kind
+        and l.row_code = f.row_code and l.measure = f.measure and not f.is_prior_year
+    where l.is_change and l.prior_cells = 0
+    group by all
+),
+
 chosen as (
-    select * from located
-    where not is_change or prior_cells > 0
-    qualify row_number() over (partition by document_id, figure_key, quoted_amount order by priority) = 1
+    select l.*, y.prior_document_id, coalesce(l.prior_amount, y.amount) as prior_year_amount
+    from located as l
+    left join last_year as y using (document_id, figure_key, quoted_amount, priority)
+    where not l.is_change or l.prior_cells > 0 or y.prior_document_id is not null
+    qualify row_number() over (partition by l.document_id, l.figure_key, l.quoted_amount order by l.priority) = 1
 )
 
 select
     document_id, table_type, table_index, figure_key as subject_code, document_year as fiscal_year,
-    if(is_change, coalesce(current_amount, 0) - coalesce(prior_amount, 0), coalesce(current_amount, 0))
+    if(is_change, coalesce(current_amount, 0) - coalesce(prior_year_amount, 0), coalesce(current_amount, 0))
         as expected_amount,
     quoted_amount as actual_amount, if(is_change, 2, 1) as parts_count, quoted_page as page, unit_name,
-    table_type || ' ' || row_code || ' / ' || measure as detail
+    table_type || ' ' || row_code || ' / ' || measure
+        || if(prior_document_id is null, '', ' (last year: document ' || prior_document_id || ')') as detail
 from chosen;
 
 -- The function-class figures of one table against another's, class by class, for documents that
@@ -356,7 +427,7 @@ with three_public as (
 ),
 
 economic as (
-    select * from figures(['general_budget_basic_expenditure'], ['subject'], ['total'])
+    select * from figures(economic_table_types(), ['subject'], ['total'])
     where row_code = economic_code and not is_prior_year
 )
 
@@ -365,3 +436,51 @@ select
     e.amount as expected_amount, coalesce(t.amount, 0) as actual_amount, 1 as parts_count, t.page, t.unit_name
 from three_public as t
 inner join economic as e on t.document_id = e.document_id and t.fiscal_year = e.fiscal_year;
+
+-- A summary side's grand total = its current-year line + the lines beside it (收入总计 = 本年收入 +
+-- 上年结转/年初结转和结余; 支出总计 = 本年支出 + 结余分配 + 结转下年/年末结转和结余), per column, in
+-- tables that print the current-year line. A carry-over printed both as a total line and by fund
+-- counts once: the total line.
+create or replace temp macro side_total(total_code, current_code, extra_codes) as table
+with lines as (
+    select * from cell_grid
+    where list_contains(summary_table_types(), table_type) and row_kind in ('total', 'income_source')
+),
+
+extra_total_lines as (
+    select distinct document_id, table_index, row_group, row_code
+    from lines where row_kind = 'total' and list_contains(extra_codes, row_code)
+),
+
+parts as (
+    select l.* from lines as l
+    where (l.row_kind = 'total' and l.row_code = current_code)
+        or (list_contains(extra_codes, l.row_code) and (l.row_kind = 'total' or not exists (
+            select 1 from extra_total_lines as x
+            where x.document_id = l.document_id and x.table_index = l.table_index
+                and x.row_group is not distinct from l.row_group and x.row_code = l.row_code)))
+),
+
+totals as (
+    select * from lines as t
+    where row_kind = 'total' and row_code = total_code and exists (
+        select 1 from lines as c
+        where c.document_id = t.document_id and c.table_index = t.table_index and c.row_kind = 'total'
+            and c.row_code = current_code)
+)
+
+select
+    t.document_id, t.table_type, t.table_index, t.row_code as subject_code, t.fiscal_year,
+    coalesce(sum(p.amount), 0) as expected_amount, coalesce(t.amount, 0) as actual_amount,
+    count(*) as parts_count, t.page, t.unit_name, t.column_label as detail, t.row_name as total_label,
+    list({'label': coalesce(p.row_name, p.row_code), 'amount': p.amount} order by p.row_index) as parts
+from totals as t
+inner join parts as p
+    on t.document_id = p.document_id
+    and t.table_index = p.table_index
+    and t.row_group is not distinct from p.row_group
+    and t.column_label is not distinct from p.column_label
+    and t.measure is not distinct from p.measure
+    and t.fiscal_year is not distinct from p.fiscal_year
+group by t.document_id, t.table_type, t.table_index, t.row_code, t.fiscal_year, t.amount, t.page,
+    t.unit_name, t.column_label, t.measure, t.row_index, t.row_name;

@@ -2,7 +2,9 @@
 -- severity: error
 -- kind: row_sum
 -- message: "{table_type} {fiscal_year} line {subject_code}: total {actual} vs the income sources {expected} (difference {difference})"
--- description: In 部门收入总表 every line's 总计 equals the sum of its income-source columns.
+-- description: >
+--   In 部门收入总表 every line's 总计 equals the sum of its income-source columns (final accounts print
+--   财政拨款收入 as one column, fiscal_appropriation).
 select * from across_columns(
     ['department_income', 'final_income'], 'total',
-    income_source_keys())
+    list_append(income_source_keys(), 'fiscal_appropriation'))

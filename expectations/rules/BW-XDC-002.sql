@@ -2,10 +2,12 @@
 -- severity: warning
 -- kind: cross_document
 -- unit: count
+-- comparison: at_least
 -- message: "{detail}: {subject_code} has {table_type} documents the year before and after {fiscal_year}, expected {expected} for {fiscal_year}, found {actual}"
 -- description: >
 --   A region's department list is complete every year: a department with a document in year N−1 and
---   in year N+1 but none in year N is missing one.
+--   in year N+1 but none in year N is missing one (two documents of a year, e.g. the same
+--   disclosure as PDF and spreadsheet, are not a gap).
 with published as (
     select region_name, department_name, document_type, fiscal_year, count(*) as documents,
         min(document_id) as document_id

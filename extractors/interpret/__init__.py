@@ -17,12 +17,13 @@ Nothing is dropped silently: an unrecognised table is staged with ``table_type``
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from extractors.interpret.classify import family_of, table_type_for
 from extractors.interpret.grid import GridReader
 from extractors.interpret.mappings import load, norm, pattern
-from extractors.interpret.metadata import document_title, read_facts
+from extractors.interpret.metadata import DocumentFacts, document_title, read_facts
 from extractors.interpret.narrative import read_figures
 from extractors.interpret.numbers import unit_factor
 from extractors.interpret.performance import PerformanceReader, PerformanceResult
@@ -36,10 +37,12 @@ from extractors.model import (
     StagedDocument,
     StagedTable,
 )
+from extractors.readers import low_confidence_issues
 
 __all__ = ["interpret"]
 
 _FINAL = "决算"
+_YEAR = re.compile(r"^(?:19|20)\d{2}$")
 # Formats whose rows carry no column positions, so printed blanks can be lost (see grid).
 _POSITIONLESS_FORMATS = frozenset({"txt"})
 
@@ -76,6 +79,7 @@ def interpret(doc: SourceDocument) -> Extraction:
         contexts=[c for b in blocks for c in b.context],
         form_fields=[f.fields for f in forms.values()],
     )
+    year_issue = _settle_fiscal_year(facts, doc)
     figures = read_figures(segmented.narrative, document_id, facts.fiscal_year)
     if not blocks and not figures:
         raise DocumentError("no_tables", f"{doc.path.name}: no budget table and no narrative figure found")
@@ -98,6 +102,8 @@ def interpret(doc: SourceDocument) -> Extraction:
         ),
         narrative=figures,
     )
+    if year_issue:
+        extraction.issues.append(year_issue)
 
     projects: list[tuple[int, int, str, Decimal | None]] = []
     for index, (block, table_type) in enumerate(zip(blocks, types, strict=True)):
@@ -162,7 +168,27 @@ def interpret(doc: SourceDocument) -> Extraction:
         extraction.issues.extend(issues)
 
     _link_projects(extraction.cells, projects, forms, types)
+    extraction.issues.extend(low_confidence_issues(extraction))
     return extraction
+
+
+def _settle_fiscal_year(facts: DocumentFacts, doc: SourceDocument) -> ExtractionIssue | None:
+    """The year from content wins; else the year the publisher's page gave (crawler metadata); else an
+    error issue, so the document is staged but kept out of facts (Beijing's 报表 file names no year:
+    only its 情况说明 does)."""
+    if facts.fiscal_year is not None:
+        return None
+    published = str(doc.metadata.get("fiscal_year") or "").strip()
+    if _YEAR.match(published):
+        facts.fiscal_year = int(published)
+        return None
+    return ExtractionIssue(
+        doc.document_id,
+        None,
+        "error",
+        "missing_fiscal_year",
+        f"{doc.path.name}: no fiscal year in the content nor in the document's metadata",
+    )
 
 
 def _link_projects(

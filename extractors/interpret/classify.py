@@ -14,7 +14,7 @@ def table_type_for(title: str, header_text: str, is_final_document: bool) -> str
     n = norm(title)
     is_final = bool(pattern(config["final_marker"]).search(n)) or is_final_document
     for rule in config["rules"]:
-        if n and pattern(rule["title"]).search(n):
+        if n and rule.get("title") and pattern(rule["title"]).search(n):
             return _finalised(rule["type"], is_final)
     header = norm(header_text)
     for rule in config["rules"]:

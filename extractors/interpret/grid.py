@@ -31,14 +31,28 @@ from extractors.interpret.mappings import (
     pattern,
     strip_enumerator,
 )
+from extractors.interpret.metadata import clean_department
 from extractors.interpret.numbers import is_blank, is_number, parse_number
 from extractors.interpret.segment import Block
 from extractors.model import Cell, ExtractionIssue, Line, StagedCell
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-_LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*[-—－\s]\s*(\S.*)$")
+# "2010801-行政运行", "2010801 行政运行", "[2010801]行政运行".
+_LEADING_CODE = re.compile(
+    r"^(?:\[(?P<bracketed>\d{3}(?:\d{2}){0,2})\]|(?P<code>\d{3}(?:\d{2}){0,2})\s*[-—－\s])\s*(?P<name>\S.*)$"
+)
 _CODE_PARTS = frozenset({"类", "款", "项"})
+# A 款 or 项 printed with its own two digits under the 类 it belongs to (Xi'an: 208, 05, 2080505, 99).
+_SHORT_CODE = re.compile(r"^\d{2}$")
+# A budget unit's code heading the rows of that unit (Xi'an: "125001 西安市安全生产监督管理局").
+_UNIT_CODE = re.compile(r"^\d{6}$")
+# Placeholders some templates print in the row of column numbers ("**", "*").
+_COLUMN_NUMBER_MARK = re.compile(r"^\*+$")
 _SUBTOTAL = frozenset({"小计", "合计"})
+# A leaf saying only "the figure" of the group above it (基本支出 / 小计, 人员经费 / 决算数).
+_GENERIC_LEAF = re.compile(r"^(?:小计|预算数|决算数|金额)$")
+# In a final account, columns under 预算数 hold the budget beside the actual (决算数) figures.
+_BUDGET_GROUP = re.compile(r"^(?:年初)?(?:全年)?预算数?$")
 _ROW_OF_NUMBERS = frozenset({"栏次"})
 _YEAR = re.compile(r"(\d{4})年")
 _SUBJECT_FAMILIES = frozenset({"expenditure", "basic_expenditure", "income"})
@@ -78,10 +92,17 @@ class GridResult:
     projects: list[tuple[int, str, Decimal | None]] = field(default_factory=list)  # (row_index, name, amount)
 
 
+def is_column_numbers(filled: list[str]) -> bool:
+    """The row numbering the columns (栏次 1, 2, 3 …; Xi'an prints ** 1 2 3 4 **): header, not body."""
+    marks = [v for v in filled if _COLUMN_NUMBER_MARK.match(v)]
+    numbers = [v for v in filled if not _COLUMN_NUMBER_MARK.match(v)]
+    return bool(marks) and len(numbers) >= 2 and numbers == [str(i) for i in range(1, len(numbers) + 1)]
+
+
 def is_body_row(line: Line) -> bool:
     values = [norm(c.text) for c in line.cells]
     filled = [v for v in values if v]
-    if not filled or filled[0] == "栏次":
+    if not filled or filled[0] == "栏次" or is_column_numbers(filled):
         return False
     if any(is_number(v) for v in filled) or _CODE.match(filled[0]):
         return True
@@ -111,7 +132,9 @@ def _not_a_column_label(text: str) -> bool:
     n = norm(text)
     layout = load("layout")
     return n in _ROW_OF_NUMBERS or bool(
-        pattern(layout["unit"]).match(n) or pattern(layout["prepared_by"]).match(n)
+        _COLUMN_NUMBER_MARK.match(n)
+        or pattern(layout["unit"]).match(n)
+        or pattern(layout["prepared_by"]).match(n)
     )
 
 
@@ -146,8 +169,15 @@ def _measure(family: str | None, column: Column) -> tuple[str | None, bool]:
         # Columns by fund source (部门收入总表; Shenzhen's 基本支出总表 splits spending by source too).
         rules += config["income_sources"]
     joined = "/".join(column.levels)
-    # The most specific label first (leaf), then its groups upwards (合计 / 预算数), then the path.
-    for text in [*reversed(column.levels), joined]:
+    # The most specific label first (leaf), then its groups upwards (合计 / 预算数), then the path. A
+    # 小计 or 决算数 under a breakdown group is that group's figure (基本支出 / 小计 is basic spending,
+    # not the total); under a fund (一般公共预算支出 / 小计) it is the table's total.
+    levels = column.levels
+    if len(levels) > 1 and _GENERIC_LEAF.match(levels[-1]):
+        group = first_match(config["measures"].get(rules_key, []), levels[-2])
+        if group and group != "total":
+            return group, False
+    for text in [*reversed(levels), joined]:
         key = first_match(rules, text)
         if key:
             return key, False
@@ -156,7 +186,7 @@ def _measure(family: str | None, column: Column) -> tuple[str | None, bool]:
 
 
 def build_columns(
-    header: list[list[str]], width: int, family: str | None, doc_year: int | None
+    header: list[list[str]], width: int, family: str | None, doc_year: int | None, is_final: bool = False
 ) -> list[Column]:
     label_patterns = load("measures")["label_columns"]
     columns = []
@@ -178,6 +208,8 @@ def build_columns(
         column.is_prior_year = bool(years and doc_year and years[-1] < doc_year)
         if column.role == "value":
             column.measure, column.known_unmeasured = _measure(family, column)
+            if column.measure and is_final and any(_BUDGET_GROUP.match(n) for n in column.levels):
+                column.measure = f"budget_{column.measure}"
         columns.append(column)
     if not {"income", "expenditure"} <= {c.side for c in columns}:
         for column in columns:
@@ -206,7 +238,7 @@ def _row_label(texts: list[str], columns: list[Column]) -> tuple[str | None, str
         names, code = names or [code], None
     coded = [m for m in (_LEADING_CODE.match(n) for n in names) if m]
     if coded and not code:
-        return coded[0].group(1), coded[0].group(2)
+        return coded[0].group("bracketed") or coded[0].group("code"), coded[0].group("name")
     if not names:
         return code, None
     name = names[-1] if norm(names[-1]) not in _SUBTOTAL or len(names) == 1 else names[0]
@@ -246,6 +278,7 @@ class _RowState:
     """What earlier rows told us: carry-over context and amounts by row key, for collapsed rows."""
 
     carryover: bool = False
+    class_code: str | None = None  # the last 类 row's code, for 款/项 printed with two digits
     amounts: dict[str, dict[int, Decimal]] = field(default_factory=dict)
     complete_rows: set[str] = field(default_factory=set)  # rows published with every cell
 
@@ -278,7 +311,8 @@ class GridReader:
         width = max([len(r.cells) for r in header_rows + body] or [0])
         header = [_texts(r, width) for r in header_rows]
         self.result.header = header
-        self.columns = build_columns(header, width, self.family, self.doc_year)
+        is_final = (self.table_type or "").startswith("final_")
+        self.columns = build_columns(header, width, self.family, self.doc_year, is_final)
         for column in self.columns:
             if (
                 column.role == "value"
@@ -334,8 +368,18 @@ class GridReader:
     def _classify(self, code: str | None, name: str | None, side: str | None) -> tuple[str, str | None]:
         config = load("measures")
         label = strip_enumerator(norm(name)) if name else ""
-        if code and _CODE.match(code) and self.family in _SUBJECT_FAMILIES:
-            return "subject", code
+        if self.family in _SUBJECT_FAMILIES and code:
+            if _UNIT_CODE.match(code) and clean_department(label):
+                # Staged as an `other` row carrying the unit code: the rows after it, up to the next
+                # unit, are that unit's (docs/staging.md).
+                self.state.class_code = None
+                return "other", code
+            if _SHORT_CODE.match(code) and self.state.class_code:
+                code = self.state.class_code + code
+            if _CODE.match(code):
+                if len(code) == 3:
+                    self.state.class_code = code
+                return "subject", code
         total = _total_key(label) if label else None
         if total is None and not code and not label and self.family == "three_public":
             total = "total"

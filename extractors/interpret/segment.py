@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.interpret.mappings import load, norm, pattern
-from extractors.interpret.numbers import unit_of
+from extractors.interpret.numbers import is_number, unit_of
 from extractors.model import Line
 
 _SENTENCE_PUNCTUATION = re.compile(r"[。，,；;：:！？]")
@@ -203,5 +203,13 @@ def segment(lines: list[Line]) -> Segmented:
     if candidate is not None:
         blocks.append(candidate)
     # A title followed by no row and no note is a table-of-contents entry or a section heading.
-    tables = [b for b in blocks if b.rows or b.notes]
+    tables = [b for b in blocks if (b.rows or b.notes) and not _is_contents_grid(b)]
     return Segmented(blocks=tables, narrative=narrative, text_lines=text_lines)
+
+
+def _is_contents_grid(block: Block) -> bool:
+    """A list of the document's tables printed as a grid (Xi'an: 报表 | 报表名称 | 是否空表 …): most rows
+    name a table by its title and none carries an amount."""
+    rows = block.rows
+    titled = sum(any(is_title(c.text) for c in row.cells) for row in rows)
+    return titled * 2 > len(rows) and not any(is_number(norm(c.text)) for row in rows for c in row.cells)

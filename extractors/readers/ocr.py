@@ -34,17 +34,16 @@ import cv2
 import numpy as np
 
 from extractors.model import BBox, Cell, DocumentError, Line, SourceDocument, sha256_of
+from extractors.readers import LOW_CONFIDENCE_THRESHOLD
 
 if TYPE_CHECKING:
     import pypdfium2
 
 # 200 dpi reads 9-pt print reliably with the PP-OCRv4 mobile models; more resolution only costs time.
 RENDER_DPI = 200
-# Recognition confidence below which a cell is flagged for review. Calibrated on rasterised generator
-# tables: every misread digit seen scored below it, correct cells almost always above 0.95.
-LOW_CONFIDENCE_THRESHOLD = 0.90
-# OCR runs at a few seconds a page: a longer "scan" is refused rather than tying up a worker for hours.
-MAX_PAGES = 300
+# OCR reads 0.1-0.3 pages/s on one core: a longer scan is refused (``too_large``) rather than tying up a
+# worker for more than about a quarter of an hour. The PDF reader applies it to the pages it must OCR.
+MAX_OCR_PAGES = 120
 IMAGE_FILE_TYPES = {".png": "png", ".jpg": "jpg", ".jpeg": "jpg"}
 
 # Geometry, in PDF points so that it does not depend on the render resolution.
@@ -55,6 +54,9 @@ _RULE_MERGE_PT = 3.0  # rules closer than this are one (double lines, scan blur)
 _TABLE_MIN_WIDTH_PT = 60.0
 _CELL_MARGIN_PT = 2.0  # kept clear of the rules when looking for ink in a blank cell
 _BLANK_INK_FRACTION = 0.01  # share of dark pixels in a blank cell above which OCR missed something
+# A cell border counts as drawn when a rule covers this share of it; below, the two cells are one merged
+# cell (a header spanning columns or rows). Not 1.0: scan blur and anti-aliasing break rules into dashes.
+_BORDER_DRAWN_FRACTION = 0.6
 _SEGMENT_GAP_LINE_HEIGHTS = 1.5  # a gap this wide (in line heights) separates two table columns
 # Scans come in slightly rotated; half a degree already slants a rule across two rows of an A4 table.
 _MAX_SKEW_DEGREES = 3.0
@@ -90,9 +92,12 @@ class TextBox:
 
 @dataclass(frozen=True)
 class _Page:
-    """One page being rebuilt: its text ink (rules removed), number, and the pixel-to-point scale."""
+    """One page being rebuilt: its text ink (rules removed), its ruling lines, number, and the
+    pixel-to-point scale."""
 
     ink: np.ndarray  # text ink only: rules removed
+    horizontal: np.ndarray  # horizontal ruling lines (0/255)
+    vertical: np.ndarray  # vertical ruling lines (0/255)
     number: int | None
     points_per_pixel: float
 
@@ -131,6 +136,7 @@ def read(path: Path) -> SourceDocument:
         pdf = _open_pdf(path)
         try:
             page_count = len(pdf)
+            check_page_budget(path, page_count)
             lines = _ocr_pdf(pdf, range(1, page_count + 1), path)
         finally:
             pdf.close()
@@ -152,8 +158,23 @@ def read(path: Path) -> SourceDocument:
     )
 
 
+def check_page_budget(path: Path, pages_to_ocr: int) -> None:
+    """``DocumentError('too_large')`` when a document needs more pages OCRed than ``MAX_OCR_PAGES``."""
+    if pages_to_ocr > MAX_OCR_PAGES:
+        raise DocumentError(
+            "too_large",
+            f"{path.name}: {pages_to_ocr} scanned pages to OCR, more than the limit of {MAX_OCR_PAGES} "
+            f"(extractors.readers.ocr.MAX_OCR_PAGES; OCR reads about 0.2 pages/s)",
+        )
+
+
 def ocr_pages(path: Path, page_numbers: Iterable[int]) -> list[Line]:
-    """OCR the given pages (1-based, as printed in ``Cell.page``) of a PDF, in the order given."""
+    """OCR the given pages (1-based, as printed in ``Cell.page``) of a PDF, in the order given.
+
+    ``DocumentError('too_large')`` when they are more than ``MAX_OCR_PAGES``.
+    """
+    page_numbers = list(page_numbers)
+    check_page_budget(path, len(page_numbers))
     pdf = _open_pdf(path)
     try:
         return _ocr_pdf(pdf, page_numbers, path)
@@ -173,7 +194,8 @@ def ocr_image(gray: np.ndarray, page: int | None, dpi: float = RENDER_DPI) -> li
     horizontal, vertical = _rule_masks(gray, dpi)
     rules = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))
     ink = ((gray < _INK_LEVEL) & (rules == 0)).astype(np.uint8)
-    context = _Page(ink=ink, number=page, points_per_pixel=72.0 / dpi)
+    context = _Page(ink=ink, horizontal=horizontal, vertical=vertical, number=page,
+                    points_per_pixel=72.0 / dpi)
     return _rebuild(context, boxes, _grids(context, horizontal, vertical))
 
 
@@ -222,10 +244,6 @@ def _open_pdf(path: Path) -> pypdfium2.PdfDocument:
         if "password" in str(exc).lower():
             raise DocumentError("encrypted_pdf", f"{path.name}: the PDF is password-protected") from exc
         raise DocumentError("corrupt_pdf", f"{path.name}: pdfium cannot open it ({exc})") from exc
-    if len(pdf) > MAX_PAGES:
-        count = len(pdf)
-        pdf.close()
-        raise DocumentError("too_large", f"{path.name}: {count} pages to OCR, more than {MAX_PAGES}")
     return pdf
 
 
@@ -371,12 +389,16 @@ def _rebuild(page: _Page, boxes: list[TextBox], grids: list[_Grid]) -> list[Line
 
 
 def _ruled_table(page: _Page, grid: _Grid, boxes: list[TextBox]) -> list[Line]:
-    if grid.has_inner_columns:
-        columns = grid.columns
-    else:
-        columns = _gap_columns(_text_lines(boxes), grid.columns[0], grid.columns[-1])
+    if not grid.has_inner_columns:
+        return _banded_rows(page, grid.rows, _gap_columns(_text_lines(boxes), grid.columns[0],
+                                                           grid.columns[-1]), boxes)
+    return _merged_cell_rows(page, grid, boxes)
+
+
+def _banded_rows(page: _Page, rows: list[float], columns: list[float], boxes: list[TextBox]) -> list[Line]:
+    """Rows of a table without column rules: each band between two rules is a row, or several."""
     lines = []
-    for top, bottom in zip(grid.rows, grid.rows[1:], strict=False):
+    for top, bottom in zip(rows, rows[1:], strict=False):
         band = [b for b in boxes if top <= b.center_y < bottom]
         if not band:
             continue
@@ -390,17 +412,101 @@ def _ruled_table(page: _Page, grid: _Grid, boxes: list[TextBox]) -> list[Line]:
     return lines
 
 
+def _merged_cell_rows(page: _Page, grid: _Grid, boxes: list[TextBox]) -> list[Line]:
+    """Rows of a fully ruled table, merged cells resolved from the borders actually drawn.
+
+    Two neighbouring grid slots without a rule between them are one printed cell (a header spanning
+    columns or rows). Its text goes to the cell's top-left slot and the slots it covers stay blank, as
+    the PDF reader does for a text layer, so a spanning header names the first of the columns it spans.
+    """
+    rows, columns = grid.rows, grid.columns
+    slots = [(r, c) for r in range(len(rows) - 1) for c in range(len(columns) - 1)]
+    anchor = {slot: slot for slot in slots}
+
+    def find(slot: tuple[int, int]) -> tuple[int, int]:
+        while anchor[slot] != slot:
+            slot = anchor[slot]
+        return slot
+
+    def join(a: tuple[int, int], b: tuple[int, int]) -> None:
+        first, second = sorted((find(a), find(b)))
+        anchor[second] = first
+
+    last_row, last_column = len(rows) - 2, len(columns) - 2
+    for r, c in slots:
+        if c < last_column and not _vertical_border_drawn(page, columns[c + 1], rows[r], rows[r + 1]):
+            join((r, c), (r, c + 1))
+        if r < last_row and not _horizontal_border_drawn(page, rows[r + 1], columns[c], columns[c + 1]):
+            join((r, c), (r + 1, c))
+    members: dict[tuple[int, int], list[TextBox]] = {}
+    for box in boxes:
+        slot = (_index_of(box.center_y, rows), _index_of(box.center_x, columns))
+        members.setdefault(find(slot), []).append(box)
+    lines = []
+    for r, (top, bottom) in enumerate(zip(rows, rows[1:], strict=False)):
+        regions = {find((r, c)) for c in range(len(columns) - 1)}
+        if not regions & members.keys():
+            continue
+        band = [b for region in regions for b in members.get(region, [])]
+        if all(region[0] == r for region in regions) and _is_several_rows(_text_lines(band), columns):
+            # Column rules but no rules between body rows: each text line is a row.
+            lines.extend(_row(page, text_line, columns, _line_top(text_line), _line_bottom(text_line))
+                         for text_line in _text_lines(band))
+            continue
+        cells = []
+        for c, (left, right) in enumerate(zip(columns, columns[1:], strict=False)):
+            region = find((r, c))
+            if region != (r, c):
+                # Covered by a merged cell whose text sits in its first slot: known blank.
+                cells.append(Cell(text="", page=page.number, bbox=page.bbox(left, top, right, bottom),
+                                  confidence=1.0))
+            elif region in members:
+                cells.append(_filled_cell(page, members[region]))
+            else:
+                cells.append(_blank_cell(page, left, top, right, bottom))
+        lines.append(Line(cells=cells, page=page.number, is_row=True))
+    return lines
+
+
 def _is_several_rows(text_lines: list[list[TextBox]], columns: list[float]) -> bool:
-    """A band whose text lines fill two or more columns each is several rows, not one wrapped cell."""
+    """A band whose text lines are rows: two or more lines fill two or more columns each, and most
+    columns holding text hold it on several lines. A wrapped header (a few long names broken over lines
+    beside one-line names) is one row."""
     if len(text_lines) < 2:
         return False
-    return sum(len({_column_of(b, columns) for b in line}) >= 2 for line in text_lines) >= 2
+    filled = [{_index_of(b.center_x, columns) for b in line} for line in text_lines]
+    if sum(len(columns_of_line) >= 2 for columns_of_line in filled) < 2:
+        return False
+    used = set().union(*filled)
+    return sum(sum(c in f for f in filled) >= 2 for c in used) * 2 > len(used)
+
+
+def _index_of(position: float, boundaries: list[float]) -> int:
+    """The interval of sorted ``boundaries`` holding ``position`` (the first or last when outside)."""
+    for index, end in enumerate(boundaries[1:-1]):
+        if position < end:
+            return index
+    return len(boundaries) - 2
+
+
+def _vertical_border_drawn(page: _Page, x: float, top: float, bottom: float) -> bool:
+    reach = page.px(_RULE_MERGE_PT)
+    margin = page.px(_CELL_MARGIN_PT)
+    strip = page.vertical[int(top) + margin:int(bottom) - margin, max(0, int(x) - reach):int(x) + reach + 1]
+    return strip.size > 0 and float(strip.any(axis=1).mean()) >= _BORDER_DRAWN_FRACTION
+
+
+def _horizontal_border_drawn(page: _Page, y: float, left: float, right: float) -> bool:
+    reach = page.px(_RULE_MERGE_PT)
+    margin = page.px(_CELL_MARGIN_PT)
+    strip = page.horizontal[max(0, int(y) - reach):int(y) + reach + 1, int(left) + margin:int(right) - margin]
+    return strip.size > 0 and float(strip.any(axis=0).mean()) >= _BORDER_DRAWN_FRACTION
 
 
 def _row(page: _Page, boxes: list[TextBox], columns: list[float], top: float, bottom: float) -> Line:
     cells = []
     for index, (left, right) in enumerate(zip(columns, columns[1:], strict=False)):
-        members = [b for b in boxes if _column_of(b, columns) == index]
+        members = [b for b in boxes if _index_of(b.center_x, columns) == index]
         if members:
             cells.append(_filled_cell(page, members))
         else:
@@ -435,13 +541,6 @@ def _blank_cell(page: _Page, left: float, top: float, right: float, bottom: floa
     missed = area.size > 0 and float(area.mean()) > _BLANK_INK_FRACTION
     return Cell(text="", page=page.number, bbox=page.bbox(left, top, right, bottom),
                 confidence=0.0 if missed else 1.0)
-
-
-def _column_of(box: TextBox, columns: list[float]) -> int:
-    for index, right in enumerate(columns[1:]):
-        if box.center_x < right:
-            return index
-    return len(columns) - 2
 
 
 def _text_lines(boxes: list[TextBox]) -> list[list[TextBox]]:

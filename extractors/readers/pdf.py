@@ -4,10 +4,14 @@ Pages are parsed with PDFium (``pdf_geometry``) and laid out with pdfplumber's t
 whitespace-column reader for unruled tables (``pdf_layout``). Every cell carries its page and bbox
 (points, origin top-left), so each staged amount traces back to where it is printed.
 
+Pages without a text layer (scans) are read by OCR (``extractors.readers.ocr``), only those pages,
+and merged in page order with the others; they are listed in ``metadata['pages_without_text']`` and
+their cells carry an OCR confidence. More scanned pages than ``ocr.MAX_OCR_PAGES`` are refused.
+
 Bad files are rejected with a ``DocumentError`` whose code says what is wrong: ``corrupt_pdf``
 (unparseable or truncated), ``encrypted_pdf`` (needs a password), ``empty_document`` (no pages),
-``scanned_no_text`` (no page has a text layer; OCR is a later stage). Pages without a text layer in
-an otherwise text PDF are left out and listed in ``metadata['pages_without_text']``.
+``scanned_no_text`` (no text layer and OCR found no text either), ``too_large`` (too many scanned
+pages to OCR).
 
 ``read_many`` reads documents in parallel processes; ``join_documents`` merges a disclosure published
 as two files (Beijing's 附件1 narrative + 附件2 tables) into one document.
@@ -40,6 +44,8 @@ _OPEN_ERRORS = {
     pdfium_c.FPDF_ERR_FORMAT: ("corrupt_pdf", "is not a valid PDF (unreadable structure)"),
     pdfium_c.FPDF_ERR_FILE: ("corrupt_pdf", "could not be read"),
 }
+
+
 def read(path: Path) -> SourceDocument:
     path = Path(path)
     pdf = _open(path)
@@ -47,25 +53,35 @@ def read(path: Path) -> SourceDocument:
         page_count = len(pdf)
         if page_count == 0:
             raise DocumentError("empty_document", f"{path.name}: the PDF has no pages")
-        lines: list[Line] = []
-        without_text: list[int] = []
+        by_page: dict[int, list[Line]] = {}
         for index in range(page_count):
             page = _page(pdf, index, path)
             try:
-                if not page_has_text(page):
-                    without_text.append(index + 1)
-                    continue
-                lines.extend(page_lines(page_geometry(page, index + 1)))
+                if page_has_text(page):
+                    by_page[index + 1] = page_lines(page_geometry(page, index + 1))
             finally:
                 page.close()
     finally:
         pdf.close()
-    if len(without_text) == page_count:
-        raise DocumentError(
-            "scanned_no_text",
-            f"{path.name}: none of its {page_count} pages has a text layer (a scan); it needs OCR",
-        )
-    metadata = {"pages_without_text": ",".join(map(str, without_text))} if without_text else {}
+    without_text = [number for number in range(1, page_count + 1) if number not in by_page]
+    metadata = {}
+    if without_text:
+        from extractors.readers import ocr  # OpenCV and the OCR models load only for scans
+
+        scanned = ocr.ocr_pages(path, without_text)
+        if not by_page and not scanned:
+            raise DocumentError(
+                "scanned_no_text",
+                f"{path.name}: none of its {page_count} pages has a text layer and OCR found no text on them",
+            )
+        for line in scanned:
+            by_page.setdefault(line.page, []).append(line)
+        metadata = {
+            "pages_without_text": ",".join(map(str, without_text)),
+            "ocr_pages": str(len(without_text)),
+            "low_confidence_cells": str(ocr.low_confidence_count(scanned)),
+        }
+    lines = [line for number in sorted(by_page) for line in by_page[number]]
     return SourceDocument(path=path, sha256=sha256_of(path), file_type="pdf", lines=lines,
                           page_count=page_count, metadata=metadata)
 

@@ -35,6 +35,7 @@ HALF_UNIT = Decimal("0.005")
 UNIT_IN_WAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
 COLUMN_SUMS = {"total": [("basic", "project"), ("personnel", "public_operation")]}
 SUBJECT_CODE_LENGTHS = (3, 5, 7)
+UNIT_CODE = re.compile(r"^\d{6}$")
 # ``[NN_]<stem>附件<n>…`` names one part of a disclosure split over several files; a crawler's
 # numeric prefix (06_, 07_) is not part of the publisher's name.
 PART_NAME = re.compile(r"^(?:\d+_)?(?P<stem>.*?)附件\s*\d+")
@@ -102,15 +103,28 @@ def check_table(table: StagedTable, cells: list[StagedCell]) -> TableResult:
 Check = tuple[str, Decimal, list[Decimal]]
 
 
-def _subject_rows(cells: list[StagedCell], by_row) -> dict[str, int]:
+def _unit_rows(cells: list[StagedCell]) -> dict[str, int]:
+    """Rows heading one budget unit's rows (an ``other`` row coded with a 6-digit unit code)."""
     return {c.row_code: c.row_index for c in cells
-            if c.row_kind == "subject" and c.row_code and c.row_code.isdigit()}
+            if c.row_kind == "other" and c.row_code and UNIT_CODE.match(c.row_code)}
+
+
+def _subject_rows(cells: list[StagedCell], by_row) -> dict[tuple[str | None, str], int]:
+    """Subject rows by (unit, code): a table grouped by budget unit repeats its codes in each unit."""
+    starts = sorted((row, unit) for unit, row in _unit_rows(cells).items())
+    rows = {}
+    for c in cells:
+        if c.row_kind == "subject" and c.row_code and c.row_code.isdigit():
+            unit = next((u for start, u in reversed(starts) if start < c.row_index), None)
+            rows[(unit, c.row_code)] = c.row_index
+    return rows
 
 
 def _hierarchy_checks(cells: list[StagedCell], by_row) -> Iterator[Check]:
     rows = _subject_rows(cells, by_row)
-    for code, row in rows.items():
-        children = [r for c, r in rows.items() if c.startswith(code) and _is_child(code, c)]
+    for (group, code), row in rows.items():
+        children = [r for (g, c), r in rows.items()
+                    if g == group and c.startswith(code) and _is_child(code, c)]
         if not children:
             continue
         for key, cell in by_row[row].items():
@@ -125,13 +139,21 @@ def _is_child(parent: str, code: str) -> bool:
 
 
 def _total_checks(cells: list[StagedCell], by_row) -> Iterator[Check]:
-    classes = [r for c, r in _subject_rows(cells, by_row).items() if len(c) == SUBJECT_CODE_LENGTHS[0]]
+    """The total row equals the sum of the class rows, or of the unit rows where rows are grouped by
+    budget unit; each unit row equals the sum of its own class rows."""
+    classes: dict[str | None, list[int]] = defaultdict(list)
+    for (group, code), row in _subject_rows(cells, by_row).items():
+        if len(code) == SUBJECT_CODE_LENGTHS[0]:
+            classes[group].append(row)
+    units = _unit_rows(cells)
     totals = {c.row_index for c in cells if c.row_kind == "total" and c.row_code == "total"}
-    if not classes:
-        return
-    for row in totals:
+    sums = [(row, list(units.values()) or classes[None]) for row in totals]
+    sums += [(row, classes[unit]) for unit, row in units.items()]
+    for row, parts in sums:
+        if not parts:
+            continue
         for key, cell in by_row[row].items():
-            yield f"total {key}", cell.amount, [by_row[r][key].amount for r in classes if key in by_row[r]]
+            yield f"total {key}", cell.amount, [by_row[r][key].amount for r in parts if key in by_row[r]]
 
 
 def _column_checks(cells: list[StagedCell], by_row) -> Iterator[Check]:

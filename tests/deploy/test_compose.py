@@ -90,7 +90,7 @@ def test_dockerfile_copies_only_what_exists_and_installs_the_project():
     assert sources, "the image must contain the project"
     missing = [src for src in sources if not (REPO / src).exists()]
     assert missing == [], f"Dockerfile copies files the repo does not have: {missing}"
-    assert re.search(r"pip install .* \.$", text, re.M), "the image installs this project (pip install .)"
+    assert re.search(r"pip install .* (-e )?\.$", text, re.M), "the image installs this project (pip install)"
     assert "apache/airflow:${AIRFLOW_VERSION}" in text
     pinned = re.search(r"ARG AIRFLOW_VERSION=(\S+)", text)[1]
     assert f"apache-airflow>={pinned}" in (REPO / "pyproject.toml").read_text()

@@ -151,10 +151,10 @@ def test_note_marks_an_empty_table() -> None:
 def test_unrecognised_table_and_unmapped_column_are_reported_not_dropped() -> None:
     e = interpret(
         document(
-            "财政拨款政府购买服务明细表",
+            "资产配置明细表",
             "单位：万元",
-            ["服务类别", "金额"],
-            ["物业管理", "12.00"],
+            ["资产类别", "金额"],
+            ["办公设备", "12.00"],
             "部门支出总表",
             "单位：万元",
             ["科目编码", "科目名称", "合计", "神秘列"],
@@ -162,9 +162,10 @@ def test_unrecognised_table_and_unmapped_column_are_reported_not_dropped() -> No
         )
     )
     assert [t.table_type for t in e.tables] == [None, "department_expenditure"]
-    assert {i.code for i in e.issues} == {"unrecognised_table", "unmapped_column"}
+    table_issues = {i.code for i in e.issues if i.table_index is not None}
+    assert table_issues == {"unrecognised_table", "unmapped_column"}
     unknown = [(c.raw_text, c.measure, c.amount) for c in e.cells if c.table_index == 0]
-    assert unknown == [("物业管理", None, None), ("12.00", None, Decimal("12.00"))]
+    assert unknown == [("办公设备", None, None), ("12.00", None, Decimal("12.00"))]
     mystery = by(e, column_label="神秘列")
     assert [(c.measure, c.amount) for c in mystery] == [(None, Decimal("1.00"))]
 
@@ -193,3 +194,81 @@ def test_nothing_to_interpret_is_rejected() -> None:
     with pytest.raises(DocumentError) as caught:
         interpret(document("这是一段与预算无关的文字。"))
     assert caught.value.code == "no_tables"
+
+
+def test_rows_grouped_by_unit_with_two_digit_sections_and_a_row_of_column_numbers() -> None:
+    """Xi'an: ** 1 2 3 ** numbers the columns; each unit's rows follow its code; 款 printed as 05."""
+    e = interpret(
+        document(
+            "2019年一般公共预算支出明细表（按支出功能分类科目）",
+            "单位：万元",
+            ["功能科目编码", "功能科目名称", "合计", "人员经费支出", "公用经费支出", "专项业务经费支出"],
+            ["**", "**", "1", "2", "3", "4"],
+            ["", "合计", "10.00", "6.00", "1.00", "3.00"],
+            ["125001", "西安市某某管理局", "10.00", "6.00", "1.00", "3.00"],
+            ["208", "社会保障和就业支出", "7.00", "6.00", "1.00", ""],
+            ["05", "行政事业单位养老支出", "7.00", "6.00", "1.00", ""],
+            ["2080505", "机关事业单位基本养老保险缴费支出", "7.00", "6.00", "1.00", ""],
+        )
+    )
+    assert e.tables[0].table_type == "general_budget_expenditure"
+    assert e.tables[0].header[-1][0] == "**"
+    rows = [(c.row_kind, c.row_code) for c in e.cells if c.col_index == 2]
+    assert rows == [
+        ("total", "total"),
+        ("other", "125001"),
+        ("subject", "208"),
+        ("subject", "20805"),
+        ("subject", "2080505"),
+    ]
+    measures = [c.measure for c in by(e, row_code="208")]
+    assert measures == ["total", "personnel", "public_operation", "project"]
+
+
+def test_subtotal_under_a_breakdown_group_is_that_group_and_bracketed_codes() -> None:
+    e = interpret(
+        document(
+            "2026年一般公共预算支出情况表",
+            "单位：万元",
+            ["科目名称", "总计", "基本支出", "", "", "项目支出"],
+            ["", "", "小计", "人员经费", "公用经费", ""],
+            ["[201]一般公共服务支出", "9.00", "7.00", "5.00", "2.00", "2.00"],
+        )
+    )
+    assert [c.measure for c in e.cells] == ["total", "basic", "personnel", "public_operation", "project"]
+    assert {(c.row_kind, c.row_code, c.row_name) for c in e.cells} == {("subject", "201", "一般公共服务支出")}
+
+
+def test_a_grid_listing_the_tables_is_not_a_table() -> None:
+    e = interpret(
+        document(
+            "2019年部门综合预算公开报表",
+            ["报表", "报表名称", "是否空表"],
+            ["表1", "2019年部门综合预算收支总表", "否"],
+            ["表2", "2019年部门综合预算收入总表", "否"],
+            "<page 2>",
+            "表2",
+            "2019年部门综合预算收入总表",
+            "单位：万元",
+            ["项目", "合计", "事业收入", "上级补助收入"],
+            ["合计", "5.00", "5.00", ""],
+        )
+    )
+    assert [t.table_type for t in e.tables] == ["department_income"]
+
+
+def test_fiscal_year_from_metadata_when_the_content_has_none_else_an_error() -> None:
+    rows = (
+        "部门支出总表",
+        "单位：万元",
+        ["科目编码", "科目名称", "合计"],
+        ["201", "一般公共服务支出", "5.00"],
+    )
+    without = interpret(document(*rows))
+    assert without.document.fiscal_year is None
+    assert [(i.severity, i.code) for i in without.issues] == [("error", "missing_fiscal_year")]
+    given = document(*rows)
+    given.metadata["fiscal_year"] = "2026"
+    with_year = interpret(given)
+    assert with_year.document.fiscal_year == 2026 and not with_year.issues
+    assert {c.fiscal_year for c in with_year.cells} == {2026}

@@ -1,4 +1,5 @@
-"""OCR reader: a table we print, rasterise into an image-only "scan", and read back.
+"""OCR reader: a table we print, rasterise into an image-only "scan", and read back; the PDF reader
+handing its scanned pages to OCR; unsure figures turned into warnings.
 
 The scan is made here: reportlab prints a two-page ruled budget table (codes and amounts in the Vera
 font reportlab ships, so they render on any machine; Chinese labels in the built-in STSong-Light CID
@@ -19,8 +20,8 @@ import pypdfium2
 import pytest
 from PIL import Image
 
-from extractors.model import DocumentError, Line
-from extractors.readers import ocr
+from extractors.model import DocumentError, Extraction, Line, StagedCell, StagedTable
+from extractors.readers import low_confidence_issues, ocr, pdf, reader_for
 
 SCAN_DPI = 200
 BODY_ROWS = 60  # 30 a page: enough cells that one misread in a hundred shows
@@ -301,3 +302,77 @@ def test_real_scanned_document(real_dir: Path) -> None:
     assert not any(line.is_row for line in document.lines)  # narrative only: no table invented
     # The printed page numbers ("- 1 -") are the shapes OCR is least sure of; they are flagged.
     assert int(document.metadata["low_confidence_cells"]) >= 1
+
+
+# --- the PDF reader hands its textless pages to OCR; unsure figures become issues ----------------------
+
+
+def _mixed_pdf(scan: dict, path: Path) -> None:
+    """Page 1 as printed (text layer), page 2 as scanned (an image only)."""
+    mixed = pypdfium2.PdfDocument.new()
+    for source, index in ((scan["folder"] / "printed.pdf", 0), (scan["folder"] / "scanned.pdf", 1)):
+        part = pypdfium2.PdfDocument(source)
+        mixed.import_pages(part, [index])
+        part.close()
+    mixed.save(path)
+    mixed.close()
+
+
+def test_pdf_reader_ocrs_only_the_scanned_pages_in_page_order(scan: dict) -> None:
+    path = scan["folder"] / "mixed.pdf"
+    _mixed_pdf(scan, path)
+    document = pdf.read(path)
+    assert document.page_count == 2
+    assert document.metadata["pages_without_text"] == "2" and document.metadata["ocr_pages"] == "1"
+    pages = [line.page for line in document.lines]
+    assert pages == sorted(pages) and set(pages) == {1, 2}
+    assert all(cell.confidence is None for line in document.lines if line.page == 1 for cell in line.cells)
+    assert all(cell.confidence is not None for line in document.lines if line.page == 2
+               for cell in line.cells)
+    # Every body row of both pages, text-layer and OCR alike, with its amounts.
+    exact, unflagged = _amount_misses(scan["rows"], document.lines)
+    assert exact / (BODY_ROWS * len(VALUE_COLUMNS)) >= 0.99 and unflagged == []
+
+
+def test_too_many_scanned_pages_are_refused_before_ocr(scan: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr, "MAX_OCR_PAGES", 1)
+    with pytest.raises(DocumentError) as raised:
+        pdf.read(scan["folder"] / "scanned.pdf")
+    assert raised.value.code == "too_large"
+    assert "2 scanned pages to OCR, more than the limit of 1" in raised.value.message
+
+
+def test_images_are_read_by_ocr() -> None:
+    assert reader_for(Path("scan.PNG")) is ocr.read
+    assert reader_for(Path("photo.jpeg")) is ocr.read
+
+
+def _cell(row: int, text: str, amount: str | None, confidence: float | None) -> StagedCell:
+    return StagedCell(document_id="d", table_index=0, row_index=row, col_index=2, row_kind="subject",
+                      row_group=None, row_code=f"20103{row:02d}", row_name="行政运行", column_label="总计",
+                      measure="total", fiscal_year=2024, is_prior_year=False, raw_text=text,
+                      amount=Decimal(amount) if amount else None, page=3, confidence=confidence)
+
+
+def test_low_confidence_numeric_cells_become_warnings() -> None:
+    table = StagedTable(document_id="d", table_index=0, table_type="general_budget_expenditure",
+                        title="一般公共预算财政拨款支出预算表", label="表二", unit_name="万元",
+                        page_first=3, page_last=3)
+    cells = [
+        _cell(1, "1,172.15", "1172.15", 0.99),  # sure
+        _cell(2, "1,l72.15", None, 0.61),  # a misread figure that no longer parses
+        _cell(3, "677.15", "677.15", 0.85),  # parsed, but unsure
+        _cell(4, "", None, 0.0),  # ink OCR did not read
+        _cell(5, "行政运行", None, 0.5),  # unsure text, not a figure
+        _cell(6, "495.00", "495.00", None),  # from a text layer: nothing to doubt
+    ]
+    extraction = Extraction(document=None, tables=[table], cells=cells)  # type: ignore[arg-type]
+    issues = low_confidence_issues(extraction)
+    flagged = [(i.severity, i.code, i.table_index) for i in issues]
+    assert flagged == [("warning", "low_confidence_cell", 0)] * 3
+    assert issues[0].message == (
+        "table 表二 '一般公共预算财政拨款支出预算表', row 2 (2010302), column '总计', page 3: "
+        "text '1,l72.15' read with confidence 0.61 (below 0.90); check it against the scan"
+    )
+    assert "'677.15' read with confidence 0.85" in issues[1].message
+    assert "row 4 (2010304)" in issues[2].message and "confidence 0.00" in issues[2].message

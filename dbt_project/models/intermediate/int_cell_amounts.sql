@@ -1,8 +1,24 @@
+-- Incremental (docs/scale.md): a nightly run converts only the documents staged since the last build
+{{ config(
+    materialized='incremental',
+    unique_key='document_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns'
+) }}
+
 with
 
 table_cells as (
 
     select * from {{ ref('int_table_cells') }}
+
+),
+
+unbuilt_documents as (
+
+    select int_documents.document_id
+    from {{ ref('int_documents') }} as int_documents
+    {{ unbuilt_documents('int_documents') }}
 
 ),
 
@@ -12,6 +28,7 @@ final as (
         document_id,
         department_id,
         document_type,
+        extractor_version,
         document_fiscal_year,
         fiscal_year,
         is_prior_year,
@@ -37,7 +54,9 @@ final as (
         unit_name
 
     from table_cells
-    where amount is not null
+    where
+        amount is not null
+        and document_id in (select unbuilt_documents.document_id from unbuilt_documents)
 
 )
 

@@ -1,3 +1,11 @@
+-- Incremental (docs/scale.md): a nightly run joins only the documents staged since the last build
+{{ config(
+    materialized='incremental',
+    unique_key='document_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns'
+) }}
+
 with
 
 cells as (
@@ -14,7 +22,8 @@ tables as (
 
 documents as (
 
-    select * from {{ ref('int_documents') }}
+    select * from {{ ref('int_documents') }} as int_documents
+    {{ unbuilt_documents('int_documents') }}
 
 ),
 
@@ -24,6 +33,7 @@ joined as (
         documents.document_id,
         documents.department_id,
         documents.document_type,
+        documents.extractor_version,
         documents.fiscal_year as document_fiscal_year,
         -- a cell without a year of its own belongs to the document's year (docs/staging.md)
         coalesce(cells.fiscal_year, documents.fiscal_year) as fiscal_year,
