@@ -33,7 +33,8 @@ def write_corpus(documents: int, seed: int, workers: int, out: Path) -> None:
     say(f"end to end: generating {documents} PDF documents: "
         f"{shlex.join(generator_command(documents, seed, workers, out))}")
     # the generator reports progress on stdout; here it is progress, so it goes to stderr
-    subprocess.run(generator_command(documents, seed, workers, out), check=True, cwd=REPO, stdout=sys.stderr)
+    subprocess.run(generator_command(documents, seed, workers, out), check=True, cwd=REPO,
+                   stdout=sys.__stderr__)
 
 
 def _step(message: str) -> str | None:

@@ -51,22 +51,23 @@ def budget_disclosures_nightly():
 
     @task(pool=oc.WAREHOUSE_POOL)
     def collect(run: dict, params=None) -> list[dict]:
-        from extractors.pipeline import InputDocument, discover, split_already_extracted
+        from extractors.pipeline import InputDocument, discover, documents_from_paths, split_already_extracted
         if CONFIG.sources_file and not params["inbox"]:
             from extractors.crawl import crawl
             crawled = crawl(CONFIG.sources_file, run["audit"], CONFIG.archive_dir).new_files
             documents = [InputDocument(f.path, f.source_url, f.metadata) for f in crawled]
         else:
             inbox = params["inbox"] or Variable.get("budgetwh_inbox", default=str(CONFIG.inbox_dir))
-            documents = [InputDocument(path) for path in discover([inbox])]
+            documents = documents_from_paths(discover([inbox]))
         pending, _already_staged = split_already_extracted(run["audit"], documents)
-        return [{"path": str(d.path), "source_url": d.source_url, "metadata": d.metadata} for d in pending]
+        return [{"path": str(d.path), "source_url": d.source_url, "metadata": d.metadata,
+                 "parts": [str(p) for p in d.parts]} for d in pending]
 
     @task(execution_timeout=timedelta(minutes=15))
     def extract(document: dict, run: dict) -> str:
         from extractors.pipeline import extract_to_dir
         return extract_to_dir(document["path"], run["extracted"], document["source_url"],
-                              document["metadata"])
+                              document["metadata"], document["parts"])
 
     @task(pool=oc.WAREHOUSE_POOL)
     def load(document_ids: list[str], run: dict) -> int:
@@ -90,9 +91,9 @@ def budget_disclosures_nightly():
                        "env": {"BUDGETWH_WAREHOUSE": "{{ ti.xcom_pull(task_ids='prepare')['audit'] }}"}})
 
     @task(pool=oc.WAREHOUSE_POOL)
-    def validate(run: dict) -> int:
-        from extractors.pipeline import validate
-        return validate(run["audit"], run["run_id"]).errors
+    def validate(run: dict, document_ids: list[str]) -> int:
+        from extractors.pipeline import validate  # scoped to the new documents and their neighbours
+        return validate(run["audit"], run["run_id"], list(document_ids)).errors
 
     @task(pool=oc.WAREHOUSE_POOL)
     def finalize(run: dict) -> None:
@@ -111,9 +112,10 @@ def budget_disclosures_nightly():
               f"error-level finding(s); marts {publication['marts']}", CONFIG.alert_webhook_url)
 
     run = prepare()
-    errors = validate(run)
+    extracted = extract.partial(run=run).expand(document=collect(run))
+    errors = validate(run, extracted)
     published = publish(run, errors)
-    loaded = load(extract.partial(run=run).expand(document=collect(run)), run)
+    loaded = load(extracted, run)
     loaded >> dbt >> errors >> finalize(run) >> published
     announce(published)
 

@@ -9,6 +9,10 @@ beyond ``BUDGETWH_GX_PER_DOCUMENT_LIMIT`` documents, default 20) whose actions r
 site and send the configured alerts. The places GX marks unexpected are the failures;
 every place is written to ``validation.rule_results`` under the run id.
 
+A nightly run loads a small delta into a large warehouse: ``validate(..., document_ids=...)`` checks
+those documents and the ones whose findings they change, and reads only what those rules read
+(``SCOPE_SQL``); the other documents keep the findings of their last run.
+
 ``python -m expectations.runner WAREHOUSE`` validates without the rest of the pipeline.
 """
 
@@ -19,6 +23,7 @@ import os
 import shutil
 import sys
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -40,6 +45,33 @@ DATASOURCE = "budgetwh_rule_results"
 PER_DOCUMENT_PAGES_LIMIT = int(os.environ.get("BUDGETWH_GX_PER_DOCUMENT_LIMIT", "20"))
 REQUIRED_RELATIONS = ("intermediate.int_cell_amounts", "staging.documents", "staging.tables",
                       "staging.narrative_figures")
+SCOPED_RELATIONS = ("intermediate.int_documents",)
+
+# The documents a run checks (scope_documents) and the documents their rules read (input_documents),
+# from the documents a load changed (changed_documents). A document's findings change when it changes
+# or when the same department's document of the same type a year before or after does: BW-NAR-006 and
+# BW-XDC-001 read the prior year's document, so a new year-N document changes year N+1's findings too.
+# The year N±1 documents read their own adjacent years in turn, so the rules read two years either
+# side. BW-XDC-002 reads every staged document (one row each): its gaps (document_id null) are about
+# the whole warehouse, and the latest run that reports any stands for all of them.
+SCOPE_SQL = """
+create or replace temp macro documents_near_changed(years) as table
+select d.document_id
+from intermediate.int_documents as d
+inner join intermediate.int_documents as c
+    on d.department_id = c.department_id and d.document_type = c.document_type
+    and d.fiscal_year between c.fiscal_year - years and c.fiscal_year + years
+where c.document_id in (select document_id from changed_documents)
+union
+select document_id from changed_documents;
+
+create or replace temp table scope_documents as select * from documents_near_changed(1);
+create or replace temp table input_documents as select * from documents_near_changed(2);
+"""
+FULL_SCOPE_SQL = """
+create or replace temp view scope_documents as select document_id from staging.documents;
+create or replace temp view input_documents as select document_id from staging.documents;
+"""
 
 
 class ValidationError(RuntimeError):
@@ -56,9 +88,11 @@ class ValidationSummary:
     warnings: int  # failed places of warning-level rules
     data_docs: Path | None
     results: pd.DataFrame = field(repr=False)
+    scope: frozenset[str] | None = None  # the documents checked; None: every document
 
     def __str__(self) -> str:
-        return (f"validation {self.run_id}: {self.rules} rules, {self.checked} places checked, "
+        checked = "" if self.scope is None else f" of {len(self.scope)} document(s)"
+        return (f"validation {self.run_id}{checked}: {self.rules} rules, {self.checked} places checked, "
                 f"{self.errors} error(s), {self.warnings} warning(s)")
 
 
@@ -71,15 +105,20 @@ def data_docs_index(warehouse: Path) -> Path:
     return gx_root_for(warehouse) / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
 
-def validate(warehouse: Path, run_id: str | None = None) -> ValidationSummary:
-    """Check every rule at every place, let GX judge and report, store all places under ``run_id``."""
+def validate(warehouse: Path, run_id: str | None = None,
+             document_ids: Collection[str] | None = None) -> ValidationSummary:
+    """Check every rule at every place, let GX judge and report, store all places under ``run_id``.
+
+    ``document_ids``: check only these documents and those whose findings they change (``SCOPE_SQL``);
+    ``None`` checks every document. Rules about no single document are checked in either case.
+    """
     warehouse = Path(warehouse)
     run_id = run_id or uuid.uuid4().hex[:12]
     rules = load_rules()
     con = connect(str(warehouse))
     try:
-        _prepare(con)
-        frame = _evaluate(con, rules)
+        scope = _prepare(con, document_ids)
+        frame = _evaluate(con, rules, scoped=scope is not None)
         failed_rows = _judge(frame, rules, gx_root_for(warehouse), run_id)
         frame["passed"] = ~frame["row_id"].isin(failed_rows)
         _store(con, frame, run_id)
@@ -90,34 +129,56 @@ def validate(warehouse: Path, run_id: str | None = None) -> ValidationSummary:
         run_id=run_id, rules=len(rules), checked=len(frame), failed=len(failed),
         errors=int((failed["severity"] == "error").sum()),
         warnings=int((failed["severity"] == "warning").sum()),
-        data_docs=data_docs_index(warehouse) if data_docs_index(warehouse).exists() else None, results=frame)
+        data_docs=data_docs_index(warehouse) if data_docs_index(warehouse).exists() else None, results=frame,
+        scope=scope)
 
 
 # --- compute: DuckDB ------------------------------------------------------------------------------
 
 
-def _prepare(con: duckdb.DuckDBPyConnection) -> None:
+def _prepare(con: duckdb.DuckDBPyConnection, document_ids: Collection[str] | None) -> frozenset[str] | None:
+    """Reference tables, the run's scope and the shared views; returns the documents checked (None: all)."""
     present = {f"{s}.{t}" for s, t in con.execute(
         "select table_schema, table_name from information_schema.tables").fetchall()}
-    missing = [r for r in REQUIRED_RELATIONS if r not in present]
+    required = REQUIRED_RELATIONS + (SCOPED_RELATIONS if document_ids is not None else ())
+    missing = [r for r in required if r not in present]
     if missing:
         raise ValidationError(f"warehouse lacks {', '.join(missing)}: build the dbt models before validating")
+    scope = None if document_ids is None else _scope(con, document_ids)
+    if scope is None:
+        con.execute(FULL_SCOPE_SQL)
     for csv in sorted(REFERENCE_DIR.glob("*.csv")):
         con.execute(f"create or replace temp table ref_{csv.stem} as "
                     "select * from read_csv(?, header = true, all_varchar = true)", [str(csv)])
     con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+    return scope
+
+
+def _scope(con: duckdb.DuckDBPyConnection, document_ids: Collection[str]) -> frozenset[str]:
+    if isinstance(document_ids, str):  # a str is a Collection[str] of its characters
+        raise TypeError(f"document_ids must be a collection of document ids, not the string {document_ids!r}")
+    con.execute("create or replace temp table changed_documents as "
+                "select distinct unnest($ids::varchar[]) as document_id", {"ids": list(document_ids)})
+    unknown = [d for (d,) in con.execute(
+        "select document_id from changed_documents where document_id not in "
+        "(select document_id from staging.documents) order by document_id").fetchall()]
+    if unknown:
+        shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        raise ValidationError(f"{len(unknown)} document id(s) not in staging.documents: {shown}")
+    con.execute(SCOPE_SQL)
+    return frozenset(d for (d,) in con.execute("select document_id from scope_documents").fetchall())
 
 
 def _unit_scales(con: duckdb.DuckDBPyConnection) -> dict[str, Decimal]:
     return {u: Decimal(s) for u, s in con.execute("select unit_name, unit_scale from ref_units").fetchall()}
 
 
-def _evaluate(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...]) -> pd.DataFrame:
+def _evaluate(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...], scoped: bool) -> pd.DataFrame:
     scales = _unit_scales(con)
     records = []
     for rule in rules:
         try:
-            cursor = con.execute(rule.sql)
+            cursor = con.execute(_scoped_query(rule.sql) if scoped else rule.sql)
         except duckdb.Error as e:
             raise ValidationError(f"{rule.rule_id} ({rule.path.name}) failed: {e}") from e
         columns = [d[0] for d in cursor.description]
@@ -129,6 +190,13 @@ def _evaluate(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...]) -> pd.Dat
     frame = pd.DataFrame.from_records(records, columns=list(_PLACE_COLUMNS))
     frame["row_id"] = range(len(frame))
     return frame
+
+
+def _scoped_query(sql: str) -> str:
+    """The rule's places of the scope's documents and of no single document: the rules read two years
+    either side of a changed document, and the outer year's documents lack their own neighbours."""
+    return (f"select * from (\n{sql}\n) as places where document_id is null "
+            "or document_id in (select document_id from scope_documents)")
 
 
 _PLACE_COLUMNS = ("rule_id", "rule_kind", "severity", "document_id", "table_type", "table_index",
@@ -346,12 +414,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m expectations.runner", description=__doc__.split("\n")[0])
     parser.add_argument("warehouse", type=Path)
     parser.add_argument("--run-id")
+    parser.add_argument("--document", action="append", dest="documents", metavar="DOCUMENT_ID",
+                        help="check only this document and those whose findings it changes (repeatable)")
     args = parser.parse_args(argv)
     if not args.warehouse.exists():
         print(f"warehouse not found: {args.warehouse}", file=sys.stderr)
         return 1
     try:
-        summary = validate(args.warehouse, args.run_id)
+        summary = validate(args.warehouse, args.run_id, args.documents)
     except ValidationError as e:
         print(str(e), file=sys.stderr)
         return 1

@@ -1,5 +1,17 @@
 -- What every rule reads, created on the validation's connection before the catalogue runs.
 
+-- The staged documents the run reads (input_documents, made by the runner: every document, or for a
+-- run scoped to the documents a load changed, those and their department's neighbouring years). Rules
+-- read staging through these views so that a scoped run reads only its documents.
+create or replace temp view staged_documents as
+select * from staging.documents where document_id in (select document_id from input_documents);
+
+create or replace temp view staged_tables as
+select * from staging.tables where document_id in (select document_id from input_documents);
+
+create or replace temp view staged_narrative_figures as
+select * from staging.narrative_figures where document_id in (select document_id from input_documents);
+
 -- cell_grid: every (row, column) place of every table, with the amount where a cell was published.
 -- A temp table, not a view: every rule reads it, so it is computed once per run.
 -- Blank cells count as parts of a sum (a blank part is zero and is what the missing-cell hint looks
@@ -9,6 +21,7 @@
 create or replace temp table cell_grid as
 with cells as (
     select * from intermediate.int_cell_amounts
+    where document_id in (select document_id from input_documents)
 ),
 
 grid_rows as (
@@ -240,7 +253,7 @@ create or replace temp view all_money_expenditure_totals as
 select * from figures(['department_expenditure', 'general_budget_expenditure'], ['total'], ['total', 'project'])
 where row_code = 'total' and not is_prior_year and (
     table_type = 'department_expenditure'
-    or (document_id not in (select document_id from staging.tables where table_type = 'department_expenditure')
+    or (document_id not in (select document_id from staged_tables where table_type = 'department_expenditure')
         and document_id not in (select document_id from other_income_documents))
 );
 
@@ -295,8 +308,8 @@ qualify count(*) over (partition by d.document_id) = 1;
 create or replace temp macro narrative_check(figure_keys) as table
 with quoted as (
     select n.*, d.fiscal_year as document_year
-    from staging.narrative_figures as n
-    inner join staging.documents as d using (document_id)
+    from staged_narrative_figures as n
+    inner join staged_documents as d using (document_id)
     where list_contains(figure_keys, n.figure_key)
 ),
 
@@ -405,8 +418,8 @@ both_tables as (
     select d.document_id, d.fiscal_year,
         min(t.table_index) filter (where t.table_type = actual_type) as table_index,
         min(t.page_first) filter (where t.table_type = actual_type) as page
-    from staging.documents as d
-    inner join staging.tables as t using (document_id)
+    from staged_documents as d
+    inner join staged_tables as t using (document_id)
     group by d.document_id, d.fiscal_year
     having count(*) filter (where t.table_type = actual_type) > 0
         and count(*) filter (where t.table_type = expected_type) > 0

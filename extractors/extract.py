@@ -10,6 +10,7 @@ of its bytes, so nothing given to the pipeline is lost.
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +18,9 @@ from pathlib import Path
 from extractors.interpret import interpret
 from extractors.model import DocumentError, Extraction, StagedDocument, document_id_for
 from extractors.readers import is_supported, reader_for
+
+# Numbered parts of one disclosure published as several files (Beijing: 附件1 情况说明, 附件2 报表).
+PART_NAME = re.compile(r"^(?:\d+_)?(?P<stem>.*?)附件\s*\d+")
 
 
 def _rejected(path: Path, source_url: str | None, code: str, message: str) -> Extraction:
@@ -47,10 +51,18 @@ def _rejected(path: Path, source_url: str | None, code: str, message: str) -> Ex
     )
 
 
-def extract_file(path: Path, source_url: str | None = None, metadata: dict | None = None) -> Extraction:
+def extract_file(path: Path, source_url: str | None = None, metadata: dict | None = None,
+                 parts: Iterable[Path] = ()) -> Extraction:
+    """One document → its staging rows; ``parts`` are further files of the same disclosure, read after
+    ``path`` and joined into one document keyed by ``path``'s bytes. Never raises: a document that
+    cannot be read comes back rejected, with its reason."""
+    from extractors.readers.pdf import join_documents
+
     path = Path(path)
     try:
         doc = reader_for(path)(path)
+        if parts:
+            doc = join_documents([doc, *(reader_for(Path(p))(Path(p)) for p in parts)])
         doc.source_url = source_url or doc.source_url
         doc.metadata.update(metadata or {})
         return interpret(doc)
@@ -79,6 +91,16 @@ def iter_input_files(paths: Iterable[Path]) -> list[Path]:
         else:
             found.add(given)
     return sorted(found)
+
+
+def group_parts(paths: Iterable[Path]) -> list[list[Path]]:
+    """Files in order, those that are numbered parts (附件1, 附件2) of one disclosure grouped together."""
+    groups: dict[str, list[Path]] = {}
+    for path in sorted(map(Path, paths)):
+        match = PART_NAME.match(path.stem)
+        key = str(path.parent / match.group("stem")) if match else str(path)
+        groups.setdefault(key, []).append(path)
+    return list(groups.values())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,6 +34,14 @@ class InputDocument:
     path: Path
     source_url: str | None = None
     metadata: dict | None = None
+    parts: tuple[Path, ...] = ()  # further files of the same disclosure (附件2 after 附件1)
+
+
+def documents_from_paths(paths: Sequence[Path]) -> list[InputDocument]:
+    """Local files as documents: numbered parts of one disclosure (附件1, 附件2) become one document."""
+    from extractors.extract import group_parts
+
+    return [InputDocument(group[0], parts=tuple(group[1:])) for group in group_parts(paths)]
 
 
 @dataclass
@@ -59,7 +67,7 @@ def discover(inputs: Sequence[Path]) -> list[Path]:
 
 
 def extract_to_dir(path: Path, out_dir: Path, source_url: str | None = None,
-                   metadata: dict | None = None) -> str:
+                   metadata: dict | None = None, parts: Sequence[Path] = ()) -> str:
     """Extract one document into ``out_dir/<document_id>/*.parquet``.
 
     Bad documents are recorded (status ``rejected`` with the reason), never raised.
@@ -69,7 +77,8 @@ def extract_to_dir(path: Path, out_dir: Path, source_url: str | None = None,
     from extractors.extract import extract_file
     from extractors.load import DDL
 
-    extraction = extract_file(Path(path), source_url=source_url, metadata=metadata)
+    extraction = extract_file(Path(path), source_url=source_url, metadata=metadata,
+                              parts=[Path(p) for p in parts])
     doc_id = extraction.document.document_id
     final = Path(out_dir) / doc_id
     partial = Path(out_dir) / f".{doc_id}.{os.getpid()}.partial"
@@ -94,12 +103,13 @@ def extract_all(documents: Sequence[InputDocument], out_dir: Path, workers: int 
     if workers == 1:
         ids = []
         for i, doc in enumerate(documents, 1):
-            ids.append(extract_to_dir(doc.path, out_dir, doc.source_url, doc.metadata))
+            ids.append(extract_to_dir(doc.path, out_dir, doc.source_url, doc.metadata, doc.parts))
             if progress:
                 progress(i, len(documents), doc.path)
         return ids
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(extract_to_dir, d.path, out_dir, d.source_url, d.metadata) for d in documents]
+        futures = [pool.submit(extract_to_dir, d.path, out_dir, d.source_url, d.metadata, d.parts)
+                   for d in documents]
         ids = []
         for i, (doc, fut) in enumerate(zip(documents, futures, strict=True), 1):
             ids.append(fut.result())
@@ -145,10 +155,12 @@ def transform(warehouse: Path):
     return build(Path(warehouse), exclude="tag:post_validation")
 
 
-def validate(warehouse: Path, run_id: str):
+def validate(warehouse: Path, run_id: str, document_ids: Sequence[str] | None = None):
+    """The rule catalogue; with ``document_ids``, only those documents and the ones their
+    cross-document rules touch (the same department's adjacent years) are checked again."""
     from expectations.runner import validate as run_rules
 
-    return run_rules(Path(warehouse), run_id=run_id)
+    return run_rules(Path(warehouse), run_id=run_id, document_ids=document_ids)
 
 
 def finalize(warehouse: Path):
@@ -201,7 +213,7 @@ def run(inputs: Sequence[Path | InputDocument], warehouse: Path, work_dir: Path 
     warehouse = Path(warehouse)
     folders = [p for p in inputs if not isinstance(p, InputDocument)]
     documents = [d for d in inputs if isinstance(d, InputDocument)]
-    documents += [InputDocument(p) for p in discover(folders)] if folders else []
+    documents += documents_from_paths(discover(folders)) if folders else []
     if not documents:
         raise FileNotFoundError(f"no supported documents under {', '.join(map(str, inputs)) or 'the input'}")
     run_id = new_run_id()
@@ -222,7 +234,7 @@ def run(inputs: Sequence[Path | InputDocument], warehouse: Path, work_dir: Path 
     say("building marts (dbt)")
     summary.data_warnings += transform(warehouse).warned_tests
     say("validating (rule catalogue + Great Expectations)")
-    summary.validation = validate(warehouse, run_id)
+    summary.validation = validate(warehouse, run_id, ids)
     say("building result marts (dbt)")
     summary.data_warnings += finalize(warehouse).warned_tests
     _count(warehouse, ids, summary)
@@ -267,9 +279,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = sub.add_parser("validate", help="run the rule catalogue")
     p.add_argument("--warehouse", type=Path, required=True)
     p.add_argument("--run-id", default=None)
+    p.add_argument("--document", action="append", default=None, help="check only these (repeatable)")
     args = parser.parse_args(argv)
     if args.step == "extract":
-        ids = extract_all([InputDocument(p) for p in discover(args.input)], args.out, args.workers)
+        ids = extract_all(documents_from_paths(discover(args.input)), args.out, args.workers)
         print(f"extracted {len(ids)} document(s) into {args.out}")
     elif args.step == "load":
         print(f"loaded {load_dir(args.warehouse, args.dir)} document(s)")
@@ -278,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.step == "finalize":
         finalize(args.warehouse)
     else:
-        print(validate(args.warehouse, args.run_id or new_run_id()))
+        print(validate(args.warehouse, args.run_id or new_run_id(), args.document))
     return 0
 
 

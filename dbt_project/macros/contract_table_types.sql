@@ -5,5 +5,5 @@
     {%- for budget_type in var('budget_table_types') -%}
         {%- do table_types.extend([budget_type, 'final_' ~ budget_type]) -%}
     {%- endfor -%}
-    {{- return(table_types + var('final_account_only_table_types')) -}}
+    {{- return(table_types + var('final_account_only_table_types') | list) -}}
 {%- endmacro %}

@@ -6,12 +6,12 @@
 -- message: "{fiscal_year} {detail}: {actual} {table_type} table(s) found, the template requires {expected}"
 -- description: Every table the disclosure template requires of a budget or final-account document is present.
 with documents as (
-    select document_id, document_type, fiscal_year from staging.documents where status = 'loaded'
+    select document_id, document_type, fiscal_year from staged_documents where status = 'loaded'
 ),
 
 found as (
     select document_id, table_type, count(*) as tables, min(page_first) as page
-    from staging.tables
+    from staged_tables
     where table_type is not null
     group by all
 )

@@ -8,5 +8,5 @@ select
     t.document_id, coalesce(t.table_type, 'unrecognised') as table_type, t.table_index, null as subject_code,
     d.fiscal_year, 1 as expected_amount, (t.table_type is not null)::integer as actual_amount, 0 as parts_count,
     t.page_first as page, coalesce(t.label || ' ', '') || coalesce(t.title, '') as detail
-from staging.tables as t
-inner join staging.documents as d using (document_id)
+from staged_tables as t
+inner join staged_documents as d using (document_id)

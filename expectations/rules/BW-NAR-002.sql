@@ -8,8 +8,8 @@
 --   names the class without its 支出 suffix, so it is matched as a prefix of the class name.
 with quoted as (
     select n.document_id, n.subject_name, n.amount, n.page, d.fiscal_year
-    from staging.narrative_figures as n
-    inner join staging.documents as d using (document_id)
+    from staged_narrative_figures as n
+    inner join staged_documents as d using (document_id)
     where n.figure_key = 'expenditure_by_class'
 ),
 

@@ -21,5 +21,5 @@ select
     coalesce(f.project_amount, 0) as actual_amount, len(f.parts) as parts_count, f.page, f.unit_name,
     '当年预算' as total_label, f.parts
 from forms as f
-left join staging.tables as s using (document_id, table_index)
+left join staged_tables as s using (document_id, table_index)
 where f.parts is not null and (f.project_amount is not null or list_sum([p.amount for p in f.parts]) <> 0)

@@ -34,4 +34,4 @@ select
     coalesce(w.indicator_weights, 0)::varchar || ' + 预算执行率 '
         || coalesce(w.execution_weight, if(w.indicator_weights = 90, 10, 0))::varchar as detail
 from weights as w
-left join staging.tables as s using (document_id, table_index)
+left join staged_tables as s using (document_id, table_index)

@@ -9,6 +9,8 @@
 --   in year N+1 but none in year N is missing one (two documents of a year, e.g. the same
 --   disclosure as PDF and spreadsheet, are not a gap).
 with published as (
+    -- every staged document, not the run's scope: a gap (document_id null) is about the whole
+    -- warehouse, and a run scoped to a few documents still reports all of them
     select region_name, department_name, document_type, fiscal_year, count(*) as documents,
         min(document_id) as document_id
     from staging.documents

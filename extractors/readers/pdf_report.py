@@ -23,11 +23,12 @@ import argparse
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from extractors.extract import extract_file, group_parts
 from extractors.model import DocumentError, Extraction, StagedCell, StagedTable
 
 HALF_UNIT = Decimal("0.005")
@@ -38,9 +39,6 @@ SUBJECT_CODE_LENGTHS = (3, 5, 7)
 UNIT_CODE = re.compile(r"^\d{6}$")
 # ``[NN_]<stem>附件<n>…`` names one part of a disclosure split over several files; a crawler's
 # numeric prefix (06_, 07_) is not part of the publisher's name.
-PART_NAME = re.compile(r"^(?:\d+_)?(?P<stem>.*?)附件\s*\d+")
-
-
 @dataclass
 class TableResult:
     table: StagedTable
@@ -63,24 +61,8 @@ class DocumentResult:
         return [t for t in self.tables if t.checks]
 
 
-def group_parts(paths: Sequence[Path]) -> list[list[Path]]:
-    """Files in order, those that are numbered parts (附件1, 附件2) of one disclosure grouped together."""
-    groups: dict[str, list[Path]] = {}
-    for path in sorted(paths):
-        match = PART_NAME.match(path.stem)
-        key = match.group("stem") if match else str(path)
-        groups.setdefault(key, []).append(path)
-    return list(groups.values())
-
-
 def extract_group(paths: list[Path]) -> Extraction:
-    from extractors.extract import extract_file
-    from extractors.interpret import interpret
-    from extractors.readers.pdf import join_documents, read
-
-    if len(paths) == 1:
-        return extract_file(paths[0])
-    return interpret(join_documents([read(p) for p in paths]))
+    return extract_file(paths[0], parts=paths[1:])
 
 
 def check_table(table: StagedTable, cells: list[StagedCell]) -> TableResult:
@@ -104,9 +86,13 @@ Check = tuple[str, Decimal, list[Decimal]]
 
 
 def _unit_rows(cells: list[StagedCell]) -> dict[str, int]:
-    """Rows heading one budget unit's rows (an ``other`` row coded with a 6-digit unit code)."""
+    """Rows heading one budget unit's rows (an ``other`` row naming an organisation with its 6-digit
+    unit code)."""
+    from extractors.interpret.metadata import clean_department
+
     return {c.row_code: c.row_index for c in cells
-            if c.row_kind == "other" and c.row_code and UNIT_CODE.match(c.row_code)}
+            if c.row_kind == "other" and c.row_code and UNIT_CODE.match(c.row_code)
+            and clean_department(c.row_name or "")}
 
 
 def _subject_rows(cells: list[StagedCell], by_row) -> dict[tuple[str | None, str], int]:

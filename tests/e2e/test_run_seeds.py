@@ -94,8 +94,8 @@ def test_projects_once_each(built):
 
 
 def failed(built, dept):
-    return q(built, """select rule_id, table_type, subject_code, r.fiscal_year, expected_amount, actual_amount,
-                              hint, suggested_value
+    return q(built, """select rule_id, table_type, subject_code, r.fiscal_year, expected_amount,
+                              actual_amount, hint, suggested_value
                        from marts.fct_reconciliation_result r join marts.dim_department d
                        on d.department_id = r.department_id
                        where not passed and severity = 'error' and department_name = ?""", (dept,))
@@ -107,9 +107,11 @@ def test_real_inconsistencies_reported_at_their_place(built):
     expected, actual, hint, suggested = places[("general_budget_expenditure", "210", 2021)]
     assert (expected, actual, suggested) == (Decimal("38.85"), Decimal("14.37"), Decimal("2.72"))
     assert "decimal shift" in hint
-    assert places[("general_budget_expenditure", "total", 2021)][:2] == (Decimal("1925.88"), Decimal("1926.37"))
+    assert places[("general_budget_expenditure", "total", 2021)][:2] == (Decimal("1925.88"),
+                                                                         Decimal("1926.37"))
     # 基本支出表 30207 邮电费: 5.37 published against 4.37 + blank
-    assert places[("general_budget_basic_expenditure", "30207", 2022)][:2] == (Decimal("4.37"), Decimal("5.37"))
+    assert places[("general_budget_basic_expenditure", "30207", 2022)][:2] == (Decimal("4.37"),
+                                                                               Decimal("5.37"))
     # 三公 2022: vehicle subtotal 6.00 where purchase + operation = 4.00
     assert places[("three_public_expenses", "total", 2022)][3] == Decimal("4.00")
     # project table: 年初特定目标 小计 1,675.45 vs the projects' 1,661.73 (13.72 sits under 上级专项)
@@ -129,7 +131,8 @@ RUN_COLUMNS = {"run_id", "validation_run_id", "validated_at", "checked_at"}  # w
 def marts_snapshot(warehouse: Path) -> dict:
     """Every mart's rows, leaving out only the columns that say which validation run produced them."""
     snapshot = {}
-    for (table,) in q(warehouse, "select table_name from information_schema.tables where table_schema = 'marts'"):
+    tables = q(warehouse, "select table_name from information_schema.tables where table_schema = 'marts'")
+    for (table,) in tables:
         columns = [c for (c,) in q(warehouse, "select column_name from information_schema.columns where "
                                               "table_schema = 'marts' and table_name = ?", (table,))]
         kept = ", ".join(c for c in columns if c not in RUN_COLUMNS)

@@ -105,12 +105,16 @@ def test_figures_staged_exactly_or_flagged(scan: dict, extraction) -> None:
     unflagged = []
     for cell in missed:
         printed_at = [s for s in extraction.cells if s.page == cell["page"] and _inside(s.bbox, cell["bbox"])]
-        flagged = [s for s in printed_at if s.confidence < LOW_CONFIDENCE_THRESHOLD and any(
+        flagged = [s for s in printed_at if _unsure(s) and any(
             t == s.table_index and f"row {s.row_index} " in m for t, m in warned)]
         if not flagged:
             unflagged.append((cell["table_type"], cell["row_code"], cell["measure"], cell["text"],
                               [(s.raw_text, s.confidence) for s in printed_at]))
     assert unflagged == []
+
+
+def _unsure(cell) -> bool:
+    return cell.confidence is not None and cell.confidence < LOW_CONFIDENCE_THRESHOLD
 
 
 def _inside(staged_bbox, printed_bbox) -> bool:
@@ -131,7 +135,7 @@ def test_every_unsure_figure_has_a_warning_naming_it(extraction) -> None:
                 and f"column '{cell.column_label}'" in issue.message
                 and f"confidence {cell.confidence:.2f}" in issue.message)
 
-    unsure = [c for c in extraction.cells if c.confidence < LOW_CONFIDENCE_THRESHOLD]
+    unsure = [c for c in extraction.cells if _unsure(c)]
     figures = [c for c in unsure if c.amount is not None]
     assert all(any(names(i, c) for i in warnings) for c in figures)
     assert all(any(names(i, c) for c in unsure) for i in warnings)

@@ -1,0 +1,33 @@
+"""A disclosure published as two files (Beijing: 附件1 情况说明, 附件2 报表) becomes one document."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+
+from extractors.cli import main
+
+pytestmark = [pytest.mark.xdist_group("e2e"), pytest.mark.shared]
+
+
+def test_narrative_and_tables_files_are_joined(real_dir, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    parts = sorted(real_dir.glob("0[67]_*附件*.pdf"))
+    assert len(parts) == 2
+    for part in parts:
+        shutil.copy(part, inbox / part.name)
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["run", "--input", str(inbox), "--warehouse", str(warehouse), "--workers", "1"]) == 0
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        documents = con.execute("select department_name, fiscal_year, document_type, load_status "
+                                "from marts.dim_document").fetchall()
+        # the year is printed only in the narrative file, the figures only in the tables file
+        assert documents == [("北京市审计局", 2026, "budget", "loaded")]
+        narrative, tables, pages = con.execute(
+            "select (select count(*) from staging.narrative_figures), (select count(*) from staging.tables),"
+            " (select max(page) from staging.cells)").fetchone()
+        assert narrative > 0 and tables >= 10
+        assert pages > con.execute("select page_count from staging.documents").fetchone()[0] // 2

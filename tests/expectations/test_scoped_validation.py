@@ -1,0 +1,124 @@
+"""Validation scoped to the documents a load changed (nightly runs): the scope is the changed documents
+and their department's adjacent years, its findings equal a full run's, and the rest stay as they were."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import duckdb
+import pytest
+
+import expectations.runner as runner
+from expectations.runner import ValidationError, validate
+from extractors.generator.render import render
+from extractors.generator.synthesize import synthesize
+from extractors.pipeline import finalize, run
+
+pytestmark = pytest.mark.slow
+
+SEED = 11
+REGION = "綦江区"
+# 审计局 publishes every year; 统计局 skips 2021, a gap BW-XDC-002 reports with no document of its own
+YEARS = {"审计局": (2020, 2021, 2022, 2023), "统计局": (2020, 2022, 2023)}
+COMPARED = ("rule_id", "document_id", "table_type", "table_index", "subject_code", "fiscal_year", "page",
+            "expected_amount", "actual_amount", "difference", "tolerance", "message", "hint",
+            "suggested_value", "passed")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """The warehouse through the real pipeline, a full validation of it, and its documents by
+    (department, year)."""
+    tmp = tmp_path_factory.mktemp("scoped")
+    for department, years in YEARS.items():
+        for year in years:
+            render(synthesize(SEED, REGION, department, year, "budget"), "text", tmp / "documents")
+    warehouse = tmp / "warehouse.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(runner, "PER_DOCUMENT_PAGES_LIMIT", 0)  # one GX checkpoint per run: faster, same verdicts
+        summary = run([tmp / "documents"], warehouse)
+        assert summary.documents == sum(map(len, YEARS.values())) and not summary.rejected
+        full = validate(warehouse, run_id="full")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        ids = {(name, year): doc for doc, name, year in con.execute(
+            "select document_id, department_name, fiscal_year from staging.documents").fetchall()}
+    finally:
+        con.close()
+    documents = {(department, year): doc for (name, year), doc in ids.items()
+                 for department in YEARS if name.endswith(department)}
+    assert len(documents) == len(ids)
+    return warehouse, full, documents
+
+
+@pytest.fixture
+def one_checkpoint(monkeypatch):
+    monkeypatch.setattr(runner, "PER_DOCUMENT_PAGES_LIMIT", 0)
+
+
+def places(results, documents) -> Counter:
+    """The places of these documents and of no document, as comparable values."""
+    rows = results[results["document_id"].isin(documents) | results["document_id"].isna()]
+    return Counter(tuple(str(v) for v in row) for row in rows[list(COMPARED)].itertuples(index=False))
+
+
+def test_scope_is_the_document_and_its_departments_adjacent_years(corpus, one_checkpoint):
+    warehouse, full, doc = corpus
+
+    scoped = validate(warehouse, run_id="scoped_2021", document_ids=[doc["审计局", 2021]])
+
+    assert scoped.scope == {doc["审计局", 2020], doc["审计局", 2021], doc["审计局", 2022]}
+    assert set(scoped.results["document_id"].dropna()) == scoped.scope
+    assert places(scoped.results, scoped.scope) == places(full.results, scoped.scope)
+    # the cross-document rules really ran inside the scope: 2021 and 2022 read the year before
+    checked = Counter(scoped.results["rule_id"])
+    assert checked["BW-XDC-001"] > 0 and checked["BW-NAR-006"] > 0
+    assert scoped.checked < full.checked
+
+
+def test_the_scope_stops_where_the_department_has_no_document(corpus, one_checkpoint):
+    warehouse, full, doc = corpus
+
+    scoped = validate(warehouse, run_id="scoped_gap", document_ids=[doc["统计局", 2022], doc["审计局", 2020]])
+
+    assert scoped.scope == {doc[d, y] for d, y in (("统计局", 2022), ("统计局", 2023), ("审计局", 2020),
+                                                   ("审计局", 2021))}
+    assert places(scoped.results, scoped.scope) == places(full.results, scoped.scope)
+
+
+def test_a_gap_of_the_whole_warehouse_is_still_reported(corpus, one_checkpoint):
+    warehouse, full, doc = corpus
+
+    scoped = validate(warehouse, run_id="scoped_other", document_ids=[doc["审计局", 2023]])
+
+    gaps = scoped.results[scoped.results["document_id"].isna()]
+    assert [(g.rule_id, g.subject_code, g.fiscal_year, g.passed) for g in gaps.itertuples()] == [
+        ("BW-XDC-002", "重庆市綦江区统计局", 2021, False)]
+    assert places(scoped.results, []) == places(full.results, [])
+
+
+def test_documents_outside_the_scope_keep_their_findings_in_the_mart(corpus, one_checkpoint):
+    warehouse, full, doc = corpus
+    validate(warehouse, run_id="full_again")
+    scoped = validate(warehouse, run_id="scoped_mart", document_ids=[doc["统计局", 2023]])
+
+    finalize(warehouse)
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        runs = dict(con.execute("select document_id, any_value(run_id) from marts.fct_reconciliation_result "
+                                "group by document_id having count(distinct run_id) = 1").fetchall())
+        mart_places = con.execute("select count(*) from marts.fct_reconciliation_result").fetchone()[0]
+    finally:
+        con.close()
+    expected = {d: "scoped_mart" if d in scoped.scope else "full_again" for d in doc.values()}
+    assert runs == {**expected, None: "scoped_mart"}
+    assert mart_places == full.checked
+
+
+def test_bad_document_ids_are_refused(corpus):
+    warehouse, _, _ = corpus
+    with pytest.raises(ValidationError, match=r"1 document id\(s\) not in staging.documents: nosuchdocument"):
+        validate(warehouse, run_id="bad", document_ids=["nosuchdocument"])
+    with pytest.raises(TypeError, match="not the string"):
+        validate(warehouse, run_id="bad", document_ids="abc")
