@@ -7,7 +7,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_sample import MAINTENANCE_CODE, ORIGINAL_SHA, PROJECT_CODE, REVISION_SHA, TARGET_ONLY_CODE
+from dbt_sample import (
+    MAINTENANCE_CODE,
+    ORIGINAL_SHA,
+    PROJECT_CODE,
+    REVISION_SHA,
+    TARGET_ONLY_CODE,
+    rejected_document,
+)
 
 ORIGINAL = ORIGINAL_SHA[:16]
 REVISION = REVISION_SHA[:16]
@@ -164,13 +171,18 @@ def test_department_and_years(con):
 
 def test_documents_revision_and_quality(con):
     got = rows(con, """
-        select document_id, document_type, fiscal_year, is_current, quality_status, failed_warning_count
+        select document_id, document_type, fiscal_year, is_current, quality_status, failed_warning_count,
+               load_status
         from marts.dim_document order by document_id
     """)
-    assert got == [
-        (ORIGINAL, "budget", 2024, False, "warnings", 1),  # latest run: error fixed, a warning left
-        (REVISION, "budget", 2024, True, "passed", 0),  # no rule row, validated after loading
-    ]
+    rejected = rejected_document().document.document_id
+    assert sorted(got) == sorted([
+        (ORIGINAL, "budget", 2024, False, "warnings", 1, "loaded"),  # latest run: error fixed, a warning left
+        (REVISION, "budget", 2024, True, "passed", 0, "loaded"),  # no rule row, validated after loading
+        (rejected, None, None, False, "failed", 0, "rejected"),  # stays visible with its reason
+    ])
+    assert rows(con, "select error_code from marts.dim_document where load_status = 'rejected'") == [
+        (rejected_document().document.error_code,)]
 
 
 def test_reconciliation_results_from_latest_run(con):
