@@ -29,6 +29,8 @@ READERS: dict[str, str] = {
     ".xls": "extractors.readers.xlsx:read",
     ".html": "extractors.readers.html:read",
     ".htm": "extractors.readers.html:read",
+    ".docx": "extractors.readers.docx:read",
+    ".doc": "extractors.readers.docx:read_legacy_doc",
     ".png": "extractors.readers.ocr:read",
     ".jpg": "extractors.readers.ocr:read",
     ".jpeg": "extractors.readers.ocr:read",
