@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import astuple, fields
+from decimal import Decimal
 
 import duckdb
 
@@ -191,9 +192,21 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: Extraction) -> N
 
 
 def _insert_many(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tuple], width: int) -> None:
-    rows = list(rows)
-    if rows:
-        con.executemany(f"insert into staging.{table} values ({_placeholders(width)})", rows)
+    """One bulk insert (``executemany`` runs a statement per row: most of extraction's time).
+
+    Decimals travel as text and are cast by the table's DECIMAL columns, so amounts stay exact.
+    """
+    import pandas as pd
+
+    rows = [tuple(str(v) if isinstance(v, Decimal) else v for v in row) for row in rows]
+    if not rows:
+        return
+    frame = pd.DataFrame(rows, columns=[f"c{i}" for i in range(width)], dtype=object)
+    con.register("_staged_rows", frame)
+    try:
+        con.execute(f"insert into staging.{table} select * from _staged_rows")
+    finally:
+        con.unregister("_staged_rows")
 
 
 __all__ = ["connect", "load_extraction", "DDL", "EXTRACTOR_VERSION", "ExtractionIssue", "NarrativeFigure"]

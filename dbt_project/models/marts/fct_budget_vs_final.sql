@@ -13,9 +13,10 @@ documents as (
 ),
 
 -- the current version of each department's budget and final accounts, current-year columns only
-budgeted as (
+current_expenditure as (
 
     select
+        expenditure.table_type,
         expenditure.department_id,
         expenditure.fiscal_year,
         expenditure.subject_code,
@@ -27,29 +28,23 @@ budgeted as (
     from expenditure
     inner join documents on expenditure.document_id = documents.document_id
     where
-        expenditure.table_type = 'general_budget_expenditure'
+        expenditure.table_type in ('general_budget_expenditure', 'final_general_budget_expenditure')
         and not expenditure.is_prior_year
         and documents.is_current
 
 ),
 
+budgeted as (
+
+    select * from current_expenditure
+    where table_type = 'general_budget_expenditure'
+
+),
+
 spent as (
 
-    select
-        expenditure.department_id,
-        expenditure.fiscal_year,
-        expenditure.subject_code,
-        expenditure.document_id,
-        expenditure.total_amount,
-        expenditure.basic_amount,
-        expenditure.project_amount
-
-    from expenditure
-    inner join documents on expenditure.document_id = documents.document_id
-    where
-        expenditure.table_type = 'final_general_budget_expenditure'
-        and not expenditure.is_prior_year
-        and documents.is_current
+    select * from current_expenditure
+    where table_type = 'final_general_budget_expenditure'
 
 ),
 
@@ -67,7 +62,7 @@ final as (
         spent.basic_amount as final_basic_amount,
         budgeted.project_amount as budget_project_amount,
         spent.project_amount as final_project_amount,
-        spent.total_amount - budgeted.total_amount as difference_amount,
+        cast(spent.total_amount - budgeted.total_amount as decimal(18, 2)) as difference_amount,
         -- share of the budget spent; null where nothing was budgeted (0 or absent)
         cast(spent.total_amount / nullif(budgeted.total_amount, 0) as decimal(9, 4)) as execution_rate
 
