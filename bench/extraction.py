@@ -109,8 +109,23 @@ def cell_accuracy(expected: list[dict], rows: list[list[str]]) -> tuple[int, int
     return len(wanted) - len(missing_cells(wanted, rows)), len(wanted)
 
 
+def has_text_layer(path: Path) -> bool:
+    """Whether any page carries text; scans go to OCR, which naive pdfplumber cannot match at all."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        return any(pdf[i].get_textpage().count_chars() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+
+
 def measure(workers: int, real_dir: Path = REAL_DIR, generated: bool = True) -> list[Figure]:
     real = sorted(real_dir.glob("*.pdf")) if real_dir.is_dir() else []
+    scans = [p for p in real if not has_text_layer(p)]
+    if scans:
+        say(f"extraction: text PDFs only; left out as scans (OCR): {', '.join(p.name for p in scans)}")
+        real = [p for p in real if p not in scans]
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         fixtures = generated_fixtures(Path(tmp)) if generated else []
         paths = real + fixtures
