@@ -81,8 +81,11 @@ def interpret(doc: SourceDocument) -> Extraction:
     )
     year_issue = _settle_fiscal_year(facts, doc)
     figures = read_figures(segmented.narrative, document_id, facts.fiscal_year)
-    if not blocks and not figures:
-        raise DocumentError("no_tables", f"{doc.path.name}: no budget table and no narrative figure found")
+    if not blocks:
+        # a disclosure publishes its tables; prose alone is another kind of report (an evaluation, a
+        # notice) or a narrative part published apart from its tables (joined when given together)
+        raise DocumentError("no_tables", f"{doc.path.name}: no budget or final-account table found"
+                            + (f" ({len(figures)} figure(s) quoted in prose only)" if figures else ""))
 
     extraction = Extraction(
         document=StagedDocument(
