@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,7 +30,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors.model import Cell, DocumentError, Line, SourceDocument, sha256_of
-from extractors.readers.pdf_geometry import page_geometry, page_has_text
+from extractors.readers.pdf_geometry import page_geometry, page_has_text, restore_lost_text
 from extractors.readers.pdf_layout import page_lines
 
 # A complete PDF ends with %%EOF (possibly followed by a little whitespace or junk); PDFium quietly
@@ -49,18 +49,29 @@ _OPEN_ERRORS = {
 def read(path: Path) -> SourceDocument:
     path = Path(path)
     pdf = _open(path)
+    # pdfminer's parse, opened only for a page whose text PDFium partly lost (pdf_geometry).
+    second_parser = None
     try:
         page_count = len(pdf)
         if page_count == 0:
             raise DocumentError("empty_document", f"{path.name}: the PDF has no pages")
         by_page: dict[int, list[Line]] = {}
-        for index in range(page_count):
-            page = _page(pdf, index, path)
-            try:
-                if page_has_text(page):
-                    by_page[index + 1] = page_lines(page_geometry(page, index + 1))
-            finally:
-                page.close()
+        with ExitStack() as stack:
+            for index in range(page_count):
+                page = _page(pdf, index, path)
+                try:
+                    if not page_has_text(page):
+                        continue
+                    geometry = page_geometry(page, index + 1)
+                    if geometry.lost_text:
+                        if second_parser is None:
+                            import pdfplumber
+
+                            second_parser = stack.enter_context(pdfplumber.open(path))
+                        restore_lost_text(geometry, second_parser.pages[index].chars)
+                    by_page[index + 1] = page_lines(geometry)
+                finally:
+                    page.close()
     finally:
         pdf.close()
     without_text = [number for number in range(1, page_count + 1) if number not in by_page]

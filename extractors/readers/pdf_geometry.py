@@ -6,6 +6,13 @@ results are handed to pdfplumber's algorithms (word building, edge merging, tabl
 dicts those algorithms expect: characters with ``text, x0, x1, top, bottom, upright, size``, and edges
 with ``orientation, x0, x1, top, bottom``. Coordinates are PDF points with the origin at the top left
 of the media box, as pdfplumber has them, so a bbox means the same thing whichever library made it.
+
+PDFium's text layer silently leaves out a text object whose glyphs have no outline: a character in a
+font the PDF does not embed, on a machine with no installed font that can stand in for it (a CJK
+``STSong-Light`` without any CJK font installed). A lone character then vanishes (the ``算`` wrapped
+under ``一般公共预`` in a header cell). Such objects are noted in ``PageGeometry.lost_text`` and
+``restore_lost_text`` takes their characters from pdfminer's parse of the page, which reads the font's
+CMap and widths from the PDF itself and so does not depend on installed fonts.
 """
 
 from __future__ import annotations
@@ -22,6 +29,14 @@ from extractors.model import BBox
 RULING_SLOPE_TOLERANCE = 0.5
 # Shorter segments are glyph or hatching details, not table rulings (points).
 RULING_MIN_LENGTH = 2.0
+# PDFium's text layer drops a text object narrower than this (its ``kSizeEpsilon``, points): the
+# object's glyphs have empty boxes because no font could draw them.
+LOST_TEXT_MAX_WIDTH = 1e-4
+# A restored character starts this close (points) to where PDFium placed the lost object's origin.
+LOST_TEXT_MATCH_TOLERANCE = 1.0
+
+# The keys of a character dict that the layout and pdfplumber's algorithms read.
+_CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "doctop", "width", "height", "size")
 
 
 @dataclass
@@ -33,6 +48,8 @@ class PageGeometry:
     height: float
     chars: list[dict] = field(default_factory=list)
     edges: list[dict] = field(default_factory=list)
+    # Origins (x, baseline) of text objects PDFium's text layer left out (see the module docstring).
+    lost_text: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def bbox(self) -> BBox:
@@ -52,9 +69,28 @@ def page_geometry(page: pdfium.PdfPage, page_number: int, with_edges: bool = Tru
         geometry.chars = _chars(textpage, left, top)
     finally:
         textpage.close()
+    edges, geometry.lost_text = _page_objects(page, left, top)
     if with_edges:
-        geometry.edges = _edges(page, left, top)
+        geometry.edges = edges
     return geometry
+
+
+def restore_lost_text(geometry: PageGeometry, parsed_chars: list[dict]) -> None:
+    """Add to ``geometry.chars`` the characters of its lost text objects, taken from pdfplumber's
+    ``page.chars`` of the same page (same coordinates): each printed character that starts at a lost
+    object's origin and that PDFium did not already give."""
+    tolerance = LOST_TEXT_MATCH_TOLERANCE
+    for c in parsed_chars:
+        if c["text"].isspace() or not any(
+            abs(c["x0"] - x) <= tolerance and c["top"] - tolerance <= y <= c["bottom"] + tolerance
+            for x, y in geometry.lost_text
+        ):
+            continue
+        middle_x, middle_y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        if any(k["text"] == c["text"] and k["x0"] <= middle_x <= k["x1"]
+               and k["top"] <= middle_y <= k["bottom"] for k in geometry.chars):
+            continue
+        geometry.chars.append({key: c[key] for key in _CHAR_KEYS} | {"upright": True})
 
 
 def page_has_text(page: pdfium.PdfPage) -> bool:
@@ -96,13 +132,16 @@ def _chars(textpage: pdfium.PdfTextPage, left: float, top: float) -> list[dict]:
     return chars
 
 
-def _edges(page: pdfium.PdfPage, left: float, top: float) -> list[dict]:
+def _page_objects(page: pdfium.PdfPage, left: float,
+                  top: float) -> tuple[list[dict], list[tuple[float, float]]]:
+    """The page's ruling edges, and the origins of text objects PDFium's text layer leaves out."""
     edges: list[dict] = []
+    lost: list[tuple[float, float]] = []
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     raw_page = page.raw
     for i in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
-        _collect_edges(pdfium_c.FPDFPage_GetObject(raw_page, i), identity, left, top, edges)
-    return edges
+        _collect_objects(pdfium_c.FPDFPage_GetObject(raw_page, i), identity, left, top, edges, lost)
+    return edges, lost
 
 
 def _compose(inner: tuple, outer: tuple) -> tuple:
@@ -118,12 +157,18 @@ def _matrix(obj) -> tuple:
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
-def _collect_edges(obj, parent: tuple, left: float, top: float, edges: list[dict]) -> None:
+def _collect_objects(obj, parent: tuple, left: float, top: float, edges: list[dict],
+                     lost: list[tuple[float, float]]) -> None:
     kind = pdfium_c.FPDFPageObj_GetType(obj)
     if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
         matrix = _compose(_matrix(obj), parent)
         for i in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-            _collect_edges(pdfium_c.FPDFFormObj_GetObject(obj, i), matrix, left, top, edges)
+            _collect_objects(pdfium_c.FPDFFormObj_GetObject(obj, i), matrix, left, top, edges, lost)
+        return
+    if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+        origin = _lost_text_origin(obj, parent)
+        if origin is not None:
+            lost.append((origin[0] - left, top - origin[1]))
         return
     if kind != pdfium_c.FPDF_PAGEOBJ_PATH or not _is_drawn(obj):
         return
@@ -142,6 +187,18 @@ def _collect_edges(obj, parent: tuple, left: float, top: float, edges: list[dict
         if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
             _add_edge(point, start, edges)
         previous = point
+
+
+def _lost_text_origin(obj, parent: tuple) -> tuple[float, float] | None:
+    """Where a text object that PDFium's text layer drops sits (PDF user space), else ``None``: only
+    objects in a font the file does not embed, since an embedded font draws whatever it holds."""
+    x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, x0, y0, x1, y1) or x1.value - x0.value >= LOST_TEXT_MAX_WIDTH:
+        return None
+    if pdfium_c.FPDFFont_GetIsEmbedded(pdfium_c.FPDFTextObj_GetFont(obj)) != 0:
+        return None
+    a, b, c, d, e, f = parent
+    return (a * x0.value + c * y0.value + e, b * x0.value + d * y0.value + f)
 
 
 def _is_drawn(obj) -> bool:

@@ -6,9 +6,16 @@ Two kinds of table are found:
   (``RULED_TABLE_SETTINGS``). Merged cells leave ``None`` in the grid, emitted as blank cells so columns
   stay aligned; a cell's text lines are joined (wrapped text is one cell).
 * unruled: a run of text lines split into segments by wide gaps, at least one of which holds a number.
-  Column bounds come from the rows that carry figures (right-aligned numbers and left-aligned names
-  both overlap within their column); header rows above them are placed by overlap, so a header spanning
-  several columns lands in the first one and leaves the rest blank, as a merged cell does
+  Without a header (a continuation page), column bounds come from the rows that carry figures
+  (right-aligned numbers and left-aligned names both overlap within their column). With one (the
+  run's lines above its body, and lines just above the run in the table's type size), the header's
+  lines are first joined into cells: lines of one wrapped cell stack closely on one centre or left
+  edge. A header cell that heads a run of cells below it (centred over them, or starting where they
+  start, within halfway to its neighbours in its own header row) is a group; the others are leaves,
+  and each leaf is a column, so a column blank in every row keeps its place. Header rows are emitted
+  one per level, a group printed once in the first column it spans, as a ruled grid's merged cell
+  reads. Body segments go to the leaf they lie under; a text-only line continues the row above (a
+  wrapped cell) when it sits closer than rows do or the line above filled its column
   (``UNRULED_TABLE_SETTINGS``).
 
 Everything else is running text, one ``Line(is_row=False)`` per printed line; a line made only of
@@ -20,7 +27,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from statistics import median
 
 from pdfplumber.table import TableFinder
@@ -47,6 +56,10 @@ RULED_TABLE_MIN_COLUMNS = 2
 # table: a row whose only text fills at least this share of the table's width, or is a
 # ``label：value`` (金额单位：万元), is running text.
 RULED_FRAME_TEXT_SHARE = 0.5
+# A grid column blank in every row and narrower than this many character heights is a margin (Excel's
+# spacer columns) and is dropped; a wider blank column is a real one with nothing printed on this page
+# (the finished side of a table continued without its header), kept so later cells keep their columns.
+RULED_MARGIN_COLUMN_MAX_WIDTH = 2.0
 
 # Characters closer than ``x_tolerance`` (points) belong to one word; words on one printed line whose
 # vertical centres differ by less than ``line_tolerance`` of the median character height share a line;
@@ -65,6 +78,17 @@ UNRULED_TABLE_SETTINGS = {
     "column_slack": 2.0,
     # A single-cell line inside a table (a wrapped name) sits within this many line heights of its rows.
     "max_line_gap": 1.5,
+    # Lines of one wrapped cell are closer than this many line heights (rows are set apart by their
+    # cells' padding); in a header they also share their centre or left edge within ``column_slack``.
+    "wrap_gap": 0.4,
+    # A body line also continues the text above it when that text ends within this many line heights
+    # (about one character) of its column's right edge: it wrapped there.
+    "wrap_fill_slack": 1.0,
+    # A group header is centred over the cells it spans: within this share of their width.
+    "group_centre_tolerance": 0.15,
+    # A line above a table's first row belongs to its header when its characters are this close in
+    # size (points) to the row's: titles and notes above a table are set in other sizes.
+    "header_size_tolerance": 0.5,
 }
 
 _FIGURE = re.compile(r"^[-−]?[\d,]+(\.\d+)?%?$")
@@ -218,15 +242,19 @@ def _grid_rows(grid: list[list], chars: list[dict], page_number: int,
             continue
         top = min(c.bbox[1] for c in cells if c.bbox)
         rows.append((top, Line(cells, page_number, is_row=True)))
-    return _join_split_codes(_without_blank_columns(rows)), unplaced
+    return _join_split_codes(_without_margin_columns(rows, unit)), unplaced
 
 
-def _without_blank_columns(rows: list[tuple[float, Line]]) -> list[tuple[float, Line]]:
-    """Drop grid columns blank in every row (Excel's margin columns): they carry no position."""
+def _without_margin_columns(rows: list[tuple[float, Line]], unit: float) -> list[tuple[float, Line]]:
+    """Drop narrow grid columns blank in every row (Excel's margin columns): they carry no position."""
     table_rows = [line for _, line in rows if line.is_row]
     if not table_rows:
         return rows
-    used = [any(line.cells[i].text for line in table_rows) for i in range(len(table_rows[0].cells))]
+    max_width = unit * RULED_MARGIN_COLUMN_MAX_WIDTH
+    used = [any(line.cells[i].text for line in table_rows)
+            or max((c.bbox[2] - c.bbox[0] for line in table_rows if (c := line.cells[i]).bbox),
+                   default=0) > max_width
+            for i in range(len(table_rows[0].cells))]
     for line in table_rows:
         line.cells = [c for c, keep in zip(line.cells, used, strict=True) if keep]
     return rows
@@ -369,17 +397,39 @@ def _is_row_candidate(line: TextLine) -> bool:
 
 def _text_blocks(lines: list[TextLine], page_number: int, unit: float) -> list[tuple[float, Line]]:
     blocks: list[tuple[float, Line]] = []
+    emitted: list[int] = []  # blocks made of each running-text line since the last table
     i = 0
     while i < len(lines):
         j = _run_end(lines, i, unit)
         run = lines[i:j]
         if _has_figure_column(run):
-            blocks.extend(_unruled_rows(run, page_number))
-            i = j
+            start = _header_start(lines, i, i - len(emitted), unit)
+            for _ in range(start, i):
+                del blocks[len(blocks) - emitted.pop():]
+            blocks.extend(_unruled_rows(lines[start:j], page_number, unit))
+            emitted, i = [], j
             continue
-        blocks.extend(_running_text(lines[i], page_number))
+        text = _running_text(lines[i], page_number)
+        emitted.append(len(text))
+        blocks.extend(text)
         i += 1
     return blocks
+
+
+def _header_start(lines: list[TextLine], start: int, floor: int, unit: float) -> int:
+    """First line of the table whose run starts at ``start``: single-cell header lines printed above
+    its first multi-cell line (a group label, a wrapped cell's first line) join it when they are close
+    and set in the table's type size."""
+    size = median(c["size"] for c in lines[start].chars)
+    tolerance = UNRULED_TABLE_SETTINGS["header_size_tolerance"]
+    max_gap = unit * UNRULED_TABLE_SETTINGS["max_line_gap"]
+    while start > floor:
+        above = lines[start - 1]
+        if (_is_label_values(above) or _has_figure(above) or lines[start].top - above.bottom > max_gap
+                or any(abs(c["size"] - size) > tolerance for c in above.chars)):
+            break
+        start -= 1
+    return start
 
 
 def _has_figure_column(run: list[TextLine]) -> bool:
@@ -438,23 +488,185 @@ def _running_text(line: TextLine, page_number: int) -> list[tuple[float, Line]]:
             for text, chars in parts]
 
 
-def _unruled_rows(run: list[TextLine], page_number: int) -> list[tuple[float, Line]]:
-    columns = _columns([line for line in run if _has_figure(line)])
+def _unruled_rows(run: list[TextLine], page_number: int, unit: float) -> list[tuple[float, Line]]:
+    first_body = _body_start(run)
+    header: list[tuple[float, Line]] = []
+    if first_body:
+        header, columns = _unruled_header(run[:first_body], run, page_number, unit)
+        run = run[first_body:]
+        place = _body_columns_under(columns, _columns(run))
+    else:
+        columns = _columns([line for line in run if _has_figure(line)])
+        place = partial(_column_of, columns=columns)
+    placed = [[(place(segment), segment) for segment in line.segments] for line in run]
+    right_edges = [max((s[-1]["x1"] for line in placed for i, s in line if i == column), default=0.0)
+                   for column in range(len(columns))]
     rows: list[tuple[float, list[list[list[dict]]]]] = []
     seen_figures = False
-    for line in run:
+    wrap_gap = unit * UNRULED_TABLE_SETTINGS["wrap_gap"]
+    for k, line in enumerate(run):
         cells: list[list[list[dict]]] = [[] for _ in columns]
-        for segment in line.segments:
-            cells[_column_of(segment, columns)].append(segment)
-        if seen_figures and _continues(cells, rows[-1][1]):
+        for column, segment in placed[k]:
+            cells[column].append(segment)
+        # A wrapped cell's next line sits closer than the next row (rows are padded apart), or follows
+        # a line that filled its column.
+        if seen_figures and _continues(cells, rows[-1][1]) and (
+                line.top - run[k - 1].bottom <= wrap_gap or _filled(rows[-1][1], cells, right_edges, unit)):
             for kept, more in zip(rows[-1][1], cells, strict=True):
                 kept.extend(more)
             continue
         seen_figures = seen_figures or _has_figure(line)
         rows.append((line.top, cells))
-    return _join_split_codes([
+    return _join_split_codes(header + [
         (top, Line([_joined_cell(parts, page_number) for parts in cells], page_number, is_row=True))
         for top, cells in rows])
+
+
+def _filled(previous: list[list[list[dict]]], cells: list[list[list[dict]]], right_edges: list[float],
+            unit: float) -> bool:
+    """Every cell ``cells`` continues ended its last line at its column's right edge: it wrapped there."""
+    slack = unit * UNRULED_TABLE_SETTINGS["wrap_fill_slack"]
+    return all(previous[i][-1][-1]["x1"] >= right_edges[i] - slack for i, parts in enumerate(cells) if parts)
+
+
+def _body_start(run: list[TextLine]) -> int:
+    """First body line: the first line with a figure, or a line above it whose cells all start where
+    the names of the figure lines start (rows without figures yet, such as 外交支出 before any amount);
+    header labels are centred or otherwise placed."""
+    first = next(i for i, line in enumerate(run) if _has_figure(line))
+    slack = UNRULED_TABLE_SETTINGS["column_slack"]
+    starts = [s[0]["x0"] for line in run[first:] if _has_figure(line) for s in line.segments
+              if not _FIGURE.match(_segment_text(s))]
+    while first > 0 and all(any(abs(s[0]["x0"] - x) <= slack for x in starts)
+                            for s in run[first - 1].segments):
+        first -= 1
+    return first
+
+
+@dataclass
+class _HeaderCell:
+    """One cell of an unruled header: its printed lines (segments), top to bottom."""
+
+    parts: list[list[dict]]
+
+    @property
+    def bbox(self) -> BBox:
+        return _segment_bbox([c for part in self.parts for c in part])
+
+    @property
+    def centre(self) -> float:
+        return (self.bbox[0] + self.bbox[2]) / 2
+
+
+def _header_cells(lines: list[TextLine], unit: float) -> list[_HeaderCell]:
+    """The header's segments joined into cells: a segment continues the cell whose last line ends
+    just above it, on the same centre or left edge."""
+    gap = unit * UNRULED_TABLE_SETTINGS["wrap_gap"]
+    slack = UNRULED_TABLE_SETTINGS["column_slack"]
+    cells: list[_HeaderCell] = []
+    for segment in sorted((s for line in lines for s in line.segments), key=lambda s: _segment_bbox(s)[1]):
+        x0, top, x1, _ = _segment_bbox(segment)
+        for cell in cells:
+            last = _segment_bbox(cell.parts[-1])
+            if abs(top - last[3]) <= gap and (abs((x0 + x1) / 2 - (last[0] + last[2]) / 2) <= slack
+                                              or abs(x0 - last[0]) <= slack):
+                cell.parts.append(segment)
+                break
+        else:
+            cells.append(_HeaderCell([segment]))
+    return cells
+
+
+def _reach(cell: _HeaderCell, cells: list[_HeaderCell], left: float, right: float) -> tuple[float, float]:
+    """How far a header cell's label reaches: halfway to its neighbours in its own header row (cells
+    beside it whose lines overlap its lines vertically), else to the table's edge."""
+    x0, top, x1, bottom = cell.bbox
+    for other in cells:
+        o = other.bbox
+        if other is cell or o[1] >= bottom or o[3] <= top:
+            continue
+        if o[2] <= x0:
+            left = max(left, (o[2] + x0) / 2)
+        elif o[0] >= x1:
+            right = min(right, (x1 + o[0]) / 2)
+    return left, right
+
+
+def _group_span(cell: _HeaderCell, below: list[_HeaderCell]) -> tuple[float, float] | None:
+    """The widest run of the cells below a header cell (within its reach) that it heads, as a group
+    header does: centred over them, or starting where they start; ``None`` when there is none (the
+    cell is a leaf, even a tall one printed beside the cells under a neighbouring group)."""
+    share = UNRULED_TABLE_SETTINGS["group_centre_tolerance"]
+    slack = UNRULED_TABLE_SETTINGS["column_slack"]
+    best = None
+    for i in range(len(below)):
+        for j in range(i, len(below)):
+            a, b = below[i].bbox[0], max(o.bbox[2] for o in below[i:j + 1])
+            heads = abs((a + b) / 2 - cell.centre) <= share * (b - a) or abs(a - cell.bbox[0]) <= slack
+            if heads and (best is None or b - a > best[1] - best[0]):
+                best = (a, b)
+    return best
+
+
+def _unruled_header(lines: list[TextLine], run: list[TextLine], page_number: int,
+                    unit: float) -> tuple[list[tuple[float, Line]], list[tuple[float, float]]]:
+    """Header rows of an unruled table, one per level, and its columns (one per leaf header cell)."""
+    cells = _header_cells(lines, unit)
+    left = min(s[0]["x0"] for line in run for s in line.segments)
+    right = max(s[-1]["x1"] for line in run for s in line.segments)
+    spans = {}
+    for cell in cells:
+        lo, hi = _reach(cell, cells, left, right)
+        below = sorted((o for o in cells if o.bbox[1] >= cell.bbox[3] and lo <= o.centre <= hi),
+                       key=lambda o: o.bbox[0])
+        span = _group_span(cell, below)
+        if span is not None:
+            spans[id(cell)] = span
+    groups = [c for c in cells if id(c) in spans]
+    leaves = sorted((c for c in cells if id(c) not in spans), key=lambda c: c.bbox[0])
+    paths: list[list[_HeaderCell]] = []
+    for leaf in leaves:
+        top, centre = leaf.bbox[1], leaf.centre
+        over = (g for g in groups if top >= g.bbox[3] and spans[id(g)][0] <= centre <= spans[id(g)][1])
+        paths.append(sorted(over, key=lambda g: g.bbox[1]) + [leaf])
+    rows = []
+    for level in range(max(len(path) for path in paths)):
+        row = [path[level] if level < len(path) else None for path in paths]
+        # A group is printed once, in the first column it spans, as a merged cell reads.
+        printed = [c if c is not None and (j == 0 or c is not row[j - 1]) else None
+                   for j, c in enumerate(row)]
+        top = min(c.bbox[1] for c in row if c is not None)
+        rows.append((top, Line([Cell(_join_wrapped([_segment_text(p) for p in c.parts]), page_number, c.bbox)
+                                if c is not None else Cell("", page_number, None) for c in printed],
+                               page_number, is_row=True)))
+    return rows, [(c.bbox[0], c.bbox[2]) for c in leaves]
+
+
+def _body_columns_under(leaves: list[tuple[float, float]],
+                        body: list[tuple[float, float]]) -> Callable[[list[dict]], int]:
+    """Where a body segment goes under a header: the body's own columns (spans of its segments that
+    overlap, so a short name left-aligned in a wide column sits with the long ones) each go to the leaf
+    header they lie under."""
+    owner = [_leaf_column_of(span, leaves) for span in body]
+
+    def place(segment: list[dict]) -> int:
+        x0, x1 = segment[0]["x0"], segment[-1]["x1"]
+        inside = next((i for i, (a, b) in enumerate(body) if a <= x0 and x1 <= b), None)
+        return owner[inside] if inside is not None else _leaf_column_of((x0, x1), leaves)
+
+    return place
+
+
+def _leaf_column_of(span: tuple[float, float], columns: list[tuple[float, float]]) -> int:
+    """The column (leaf header span) a body span overlaps most, else the last one whose header starts
+    before the span ends (a right-aligned figure ends near its column's right edge, past the start of
+    its header however that is aligned), else the first."""
+    x0, x1 = span
+    overlaps = [min(x1, b) - max(x0, a) for a, b in columns]
+    best = max(range(len(columns)), key=lambda i: overlaps[i])
+    if overlaps[best] > 0:
+        return best
+    return max((i for i, (a, _) in enumerate(columns) if a <= x1), default=0)
 
 
 def _continues(cells: list[list[list[dict]]], previous: list[list[list[dict]]]) -> bool:

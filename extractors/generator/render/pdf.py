@@ -1,6 +1,11 @@
 """PDF with reportlab and the built-in CID font STSong-Light (no font file: readers get the text
 through the Adobe-GB1 CMap, which pdfplumber/pdfminer decode back to Unicode).
 
+The font is referenced, not embedded, so the files are the same bytes whatever fonts the machine has,
+as many published disclosures are; a viewer draws it with an installed CJK font. PDFium, without one,
+drops lone characters from its text layer; the PDF reader restores them (``pdf_geometry``), and
+``tests/readers/test_pdf_fixtures.py`` reads every fixture both ways.
+
 Layouts reproduce what extraction meets in published PDFs:
 ``ruled`` full grid (Excel-export look), ``unruled`` whitespace-aligned, ``wrapped`` narrow name
 columns so long subject names wrap onto two lines inside a cell, ``page_break`` every long table
