@@ -15,7 +15,9 @@ with quoted as (
 
 classes as (
     select *, if(table_type = 'department_expenditure', 1, 2) as preference
-    from figures(['department_expenditure', 'general_budget_expenditure'], ['subject'], ['total'])
+    from figures(
+        ['department_expenditure', 'general_budget_expenditure', 'final_general_budget_expenditure'], ['subject'],
+        ['total'])
     where length(row_code) = 3 and not is_prior_year
 ),
 

@@ -23,7 +23,7 @@ from decimal import Decimal
 from extractors.interpret.classify import family_of, table_type_for
 from extractors.interpret.grid import GridReader
 from extractors.interpret.mappings import load, norm, pattern
-from extractors.interpret.metadata import DocumentFacts, document_title, read_facts
+from extractors.interpret.metadata import DocumentFacts, document_title, foreign_headings, read_facts
 from extractors.interpret.narrative import read_figures
 from extractors.interpret.numbers import unit_factor
 from extractors.interpret.performance import PerformanceReader, PerformanceResult
@@ -107,6 +107,13 @@ def interpret(doc: SourceDocument) -> Extraction:
     )
     if year_issue:
         extraction.issues.append(year_issue)
+    headings = [(t, line.page) for t, line in zip(text_lines, segmented.text_lines, strict=True)]
+    for heading, named, page in foreign_headings(headings, facts.department_name):
+        # BW-CMP-005 reports it at the table printed under the heading
+        table_index = next((i for i, b in enumerate(blocks) if page in b.pages), None)
+        extraction.issues.append(ExtractionIssue(
+            document_id, table_index, "warning", "heading_names_other_department",
+            f"p.{page}: the heading '{heading}' names {named}, not {facts.department_name}"))
 
     projects: list[tuple[int, int, str, Decimal | None]] = []
     for index, (block, table_type) in enumerate(zip(blocks, types, strict=True)):

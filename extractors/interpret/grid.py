@@ -48,6 +48,8 @@ _SHORT_CODE = re.compile(r"^\d{2}$")
 _UNIT_CODE = re.compile(r"^\d{6}$")
 # Placeholders some templates print in the row of column numbers ("**", "*").
 _COLUMN_NUMBER_MARK = re.compile(r"^\*+$")
+# Unmarked, a row reading 1, 2, 3 … numbers columns only when this long: no amount row counts so.
+_UNMARKED_COLUMN_NUMBERS = 4
 _SUBTOTAL = frozenset({"小计", "合计"})
 # A leaf saying only "the figure" of the group above it (基本支出 / 小计, 人员经费 / 决算数).
 _GENERIC_LEAF = re.compile(r"^(?:小计|预算数|决算数|金额)$")
@@ -65,6 +67,7 @@ class Column:
     path: list[str]
     role: str  # code | ordinal | name | value
     side: str | None = None  # income | expenditure in two-sided tables
+    half: int = 0  # which of the lists printed side by side the column belongs to (see _mark_halves)
     measure: str | None = None
     fiscal_year: int | None = None
     is_prior_year: bool = False
@@ -93,10 +96,12 @@ class GridResult:
 
 
 def is_column_numbers(filled: list[str]) -> bool:
-    """The row numbering the columns (栏次 1, 2, 3 …; Xi'an prints ** 1 2 3 4 **): header, not body."""
+    """The row numbering the columns (栏次 1, 2, 3 …; Xi'an prints ** 1 2 3 4 **; the central 三公 决算
+    table prints 1 … 12 alone): header, not body."""
     marks = [v for v in filled if _COLUMN_NUMBER_MARK.match(v)]
     numbers = [v for v in filled if not _COLUMN_NUMBER_MARK.match(v)]
-    return bool(marks) and len(numbers) >= 2 and numbers == [str(i) for i in range(1, len(numbers) + 1)]
+    counted = numbers == [str(i) for i in range(1, len(numbers) + 1)]
+    return counted and len(numbers) >= (2 if marks else _UNMARKED_COLUMN_NUMBERS)
 
 
 def is_body_row(line: Line) -> bool:
@@ -173,9 +178,11 @@ def _measure(family: str | None, column: Column) -> tuple[str | None, bool]:
     # 小计 or 决算数 under a breakdown group is that group's figure (基本支出 / 小计 is basic spending,
     # not the total); under a fund (一般公共预算支出 / 小计) it is the table's total.
     levels = column.levels
+    if any(pattern(config["change_columns"]).search(level) for level in levels):
+        return None, True
     if len(levels) > 1 and _GENERIC_LEAF.match(levels[-1]):
         group = first_match(config["measures"].get(rules_key, []), levels[-2])
-        if group and group != "total":
+        if group:
             return group, False
     for text in [*reversed(levels), joined]:
         key = first_match(rules, text)
@@ -214,6 +221,9 @@ def build_columns(
     if not {"income", "expenditure"} <= {c.side for c in columns}:
         for column in columns:
             column.side = None
+        _mark_halves(columns)
+        if family == "three_public":
+            _three_public_totals(columns)
         return columns
     # A two-sided table: every column belongs to the side whose group it sits under.
     side = None
@@ -223,6 +233,35 @@ def build_columns(
         if column.role == "value" and column.measure is None:
             column.measure, column.known_unmeasured = _measure(family, column)
     return columns
+
+
+def _three_public_totals(columns: list[Column]) -> None:
+    """A 三公 table that adds 会议费 and 培训费 (Xi'an) prints a 合计 over all of them and a 小计 under its
+    三公 group: the 小计 is the 三公 total (合计 = 出国 + 车辆 + 接待, DOMAIN.md); the 合计, which adds the
+    other two, has no measure of its own."""
+    for year in {c.fiscal_year for c in columns}:
+        of_year = [c for c in columns if c.fiscal_year == year]
+        totals = [c for c in of_year if c.measure == "total"]
+        grouped = [c for c in totals if len(c.levels) > min(len(t.levels) for t in totals)]
+        if grouped and any(c.measure in ("meeting", "training") for c in of_year):
+            for column in totals:
+                if column not in grouped:
+                    column.measure, column.known_unmeasured = None, True
+
+
+def _mark_halves(columns: list[Column]) -> None:
+    """A table printing coded lists side by side (基本支出决算表: 301/303 lines | 302 lines | 307/310/399
+    lines, each list with its own code, name and amount columns): a code column after the amounts of
+    the list before it starts the next half, whose cells make rows of their own."""
+    half, seen_code, seen_value = 0, False, False
+    for column in columns:
+        if column.role == "code" and seen_code and seen_value and any(
+            c.role == "value" for c in columns[column.index :]
+        ):
+            half, seen_value = half + 1, False
+        seen_code = seen_code or column.role == "code"
+        seen_value = seen_value or column.role == "value"
+        column.half = half
 
 
 def _row_label(texts: list[str], columns: list[Column]) -> tuple[str | None, str | None]:
@@ -332,21 +371,30 @@ class GridReader:
             ExtractionIssue(self.document_id, self.table_index, severity, code, message)
         )
 
-    def _sides(self) -> list[str | None]:
+    def _sides(self) -> list[tuple[str | None, int]]:
+        """The (side, half) groups of columns, each making its own row of a printed line."""
         sides = []
         for column in self.columns:
-            if column.side not in sides:
-                sides.append(column.side)
+            if (column.side, column.half) not in sides:
+                sides.append((column.side, column.half))
         return sides
 
     def _read_row(self, row_index: int, line: Line) -> None:
         width = len(self.columns)
         collapsed = self.rows_may_collapse and len(line.cells) < width and self.family in _BREAKDOWN_FAMILIES
         texts = _texts(line, width)
-        for side in self._sides():
-            columns = [c for c in self.columns if c.side == side]
+        groups: list[tuple[str | None, str | None, str | None, list[Column], bool]] = []
+        for side, half in self._sides():
+            columns = [c for c in self.columns if c.side == side and c.half == half]
             code, name = _row_label(texts, columns)
             values = [c for c in columns if c.role == "value"]
+            blank = all(is_blank(texts[c.index]) for c in values)
+            if not code and not name and not blank and groups and groups[-1][0] == side and groups[-1][4]:
+                # a label printed across two lists side by side (公用经费合计 over the 302 and the 310
+                # lists) with its amount under the second: one row
+                code, name = groups.pop()[1:3]
+            groups.append((side, code, name, values, blank and bool(code or name)))
+        for side, code, name, values, _ in groups:
             if not code and not name and all(is_blank(texts[c.index]) for c in values):
                 continue
             kind, key = self._classify(code, name, side)

@@ -26,6 +26,9 @@ _HEADING_PREFIX = re.compile(r"^.*第[一二三四五六七八九十\d]+部分|^
 _ORGANISATION = re.compile(r"(?:局|厅|室|委|会|院|部|办|署|处|所|站|馆|队|团|社|校|中心|政府|集团|公司)$")
 _FINAL = "决算"
 _BUDGET = "预算"
+# A heading over a document's table set: "上海市普陀区规划和自然资源局 2024 年度部门决算表".
+_TABLE_SET_HEADING = re.compile(r"(?:预算|决算)表$")
+_HEADING_LENGTH = 60  # characters (normalised): longer lines are running text, not headings
 
 
 @dataclass
@@ -56,6 +59,26 @@ def document_title(text_lines: list[str]) -> tuple[str, int, str] | None:
         if m and len(n) <= 60 and _DOCUMENT_TITLE.search(m.group("rest")) and not n.endswith("表"):
             return text.strip(), int(m.group("year")), m.group("prefix")
     return None
+
+
+def foreign_headings(
+    lines: list[tuple[str, int | None]], department: str | None
+) -> list[tuple[str, str, int | None]]:
+    """(heading, the department it names, page) of the table-set headings naming a department other than
+    the document's (上海市规划和自然资源局 over 上海市普陀区规划和自然资源局's tables). A shorter name the
+    document's name ends with (普陀区规划和自然资源局) is the same department."""
+    if not department:
+        return []
+    found = []
+    for text, page in lines:
+        n = norm(text)
+        m = _YEAR_TITLE.match(n)
+        if not (m and len(n) <= _HEADING_LENGTH and _TABLE_SET_HEADING.search(m.group("rest"))):
+            continue
+        named = clean_department(m.group("prefix"))
+        if named and not norm(department).endswith(named):
+            found.append((text.strip(), named, page))
+    return found
 
 
 def place_of(department: str | None) -> tuple[str | None, str | None]:

@@ -36,10 +36,55 @@ def test_every_numeric_cell_is_read_exactly_with_page_and_bbox(fixtures: list[Pa
             assert 0 <= x0 < x1 and 0 <= top < bottom, (path.name, cell)
 
 
-# Layouts whose every amount the interpreter stages today; ``unruled`` (wrapped multi-line headers) and
-# ``no_repeat`` (continuation pages without title or header) are read fully (test above) but not yet
-# typed fully.
-STAGED_LAYOUTS = ("ruled", "wrapped", "page_break")
+# Run in a child process (PDFium's font set is fixed when the library starts): restart PDFium with an
+# empty font folder as its only one, so it finds no installed CJK font and falls back to its own
+# Latin ones; read each fixture and print its rows and how many pages lost text in PDFium's layer.
+_READ_WITHOUT_CJK_FONTS = """
+import ctypes, json, sys
+import pypdfium2.raw as pdfium_c
+folder = ctypes.cast(ctypes.c_char_p(sys.argv[1].encode()), ctypes.POINTER(ctypes.c_char))
+paths = (ctypes.POINTER(ctypes.c_char) * 2)(folder, None)
+pdfium_c.FPDF_DestroyLibrary()
+pdfium_c.FPDF_InitLibraryWithConfig(pdfium_c.FPDF_LIBRARY_CONFIG(
+    version=2, m_pUserFontPaths=ctypes.cast(paths, ctypes.POINTER(ctypes.POINTER(ctypes.c_char))),
+    m_pIsolate=None, m_v8EmbedderSlot=0))
+import pypdfium2 as pdfium
+from extractors.readers.pdf import read
+from extractors.readers.pdf_geometry import page_geometry
+out = {}
+for name in sys.argv[2:]:
+    pdf = pdfium.PdfDocument(name)
+    lost = sum(bool(page_geometry(pdf[i], i + 1).lost_text) for i in range(len(pdf)))
+    pdf.close()
+    rows = [[c.text for c in line.cells] for line in read(name).lines if line.is_row]
+    out[name] = {"pages_with_lost_text": lost, "rows": rows}
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def test_fixtures_read_the_same_without_an_installed_cjk_font(fixtures: list[Path], tmp_path: Path) -> None:
+    """The fixtures' STSong-Light is not embedded, so PDFium measures it with whatever font is installed;
+    without a CJK one (``fonts-wqy-microhei``) its text layer drops lone CJK characters, such as the
+    ``算`` of a header ``一般公共预算`` wrapped in a narrow ruled cell. The reader restores them from
+    pdfminer's parse: every row reads as it does with the CJK font."""
+    import json
+    import subprocess
+    import sys
+
+    no_fonts = tmp_path / "no_fonts"
+    no_fonts.mkdir()
+    done = subprocess.run([sys.executable, "-c", _READ_WITHOUT_CJK_FONTS, str(no_fonts), *map(str, fixtures)],
+                          capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[2])
+    without = json.loads(done.stdout)
+    for path in fixtures:
+        assert without[str(path)]["pages_with_lost_text"] > 0, path.name  # the fallback really was in use
+        rows = [[c.text for c in line.cells] for line in read(path).lines if line.is_row]
+        assert without[str(path)]["rows"] == rows, path.name
+
+
+# Every layout stages every amount: ``unruled`` (wrapped multi-line headers rebuilt from whitespace) and
+# ``no_repeat`` (continuation pages without title or header, blank columns kept in place) included.
+STAGED_LAYOUTS = render_module.PDF_LAYOUTS
 
 
 def test_fixtures_stage_their_amounts_through_the_interpreter(fixtures: list[Path]) -> None:
@@ -103,3 +148,28 @@ def test_beijing_narrative_and_tables_are_joined(real_dir: Path) -> None:
     result = evaluate(groups[0])
     assert result.error is None
     assert len(result.tables) >= 10
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(("prefix", "year", "expected"), [
+    # Xi'an 2019: 合计 83.74 adds 会议费 19.06 and 培训费 36.30 to the 三公 小计 28.38; the 增减变化情况
+    # columns beside it are differences, not 2019 figures.
+    ("23_", 2019, {"total": "28.38", "vehicle_total": "24.00", "vehicle_operation": "24.00",
+                   "reception": "4.38", "meeting": "19.06", "training": "36.30"}),
+    # Jiangsu 2018: 合计 1,656.86 = “三公”经费 小计 675.10 + 会议费 884.16 + 培训费 97.60.
+    ("39_", 2018, {"total": "675.10", "outbound_travel": "106.00", "vehicle_total": "156.60",
+                   "vehicle_operation": "156.60", "reception": "412.50", "meeting": "884.16",
+                   "training": "97.60"}),
+])
+def test_three_public_total_beside_meetings_and_training(real_dir: Path, prefix: str, year: int,
+                                                         expected: dict[str, str]) -> None:
+    """A 三公 table that adds 会议费 and 培训费 stages its 三公 小计 as the total, one cell per measure."""
+    from extractors.extract import extract_file
+
+    (path,) = real_dir.glob(f"{prefix}*.pdf")
+    extraction = extract_file(path)
+    (table,) = [t for t in extraction.tables if t.table_type == "three_public_expenses"]
+    first = [c for c in extraction.cells if c.table_index == table.table_index and c.row_index == 0
+             and c.fiscal_year == year and c.measure and c.amount is not None]
+    assert {c.measure: str(c.amount) for c in first} == expected
+    assert len(first) == len(expected)
