@@ -1,12 +1,12 @@
-"""How the PDF path fares on a folder of real disclosures: loaded or rejected, tables typed, sums that hold.
+"""How extraction fares on a folder of real disclosures: loaded or rejected, tables typed, sums that hold.
 
     python -m extractors.readers.pdf_report [FOLDER]     (default ../shared/real)
 
-For each PDF: rejected with its code and reason, or loaded with N tables of which T typed, and the
-share of its tables that pass their own arithmetic. Files published as parts of one disclosure
-(``…附件1…``, ``…附件2…`` of one department, as Beijing does) are joined with ``join_documents``
-first. The checks are the within-table ones that need nothing but the staged cells (the full rule
-catalogue in ``expectations/`` needs a built warehouse):
+For each file (PDF, spreadsheet, web page): rejected with its code and reason, or loaded with N tables
+of which T typed, and the share of its tables that pass their own arithmetic. Files published as
+parts of one disclosure (``…附件1…``, ``…附件2…`` of one department, as Beijing does) are joined
+with ``join_documents`` first. The checks are the within-table ones that need nothing but the
+staged cells (the full rule catalogue in ``expectations/`` needs a built warehouse):
 
 * hierarchy: a subject row equals the sum of its child codes (类 = Σ 款, 款 = Σ 项), per column;
 * total: the ``total`` row equals the sum of the class (3-digit) rows, per column;
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from extractors.extract import extract_file, group_parts
+from extractors.extract import extract_file, group_parts, iter_input_files
 from extractors.model import DocumentError, Extraction, StagedCell, StagedTable
 
 HALF_UNIT = Decimal("0.005")
@@ -68,10 +68,10 @@ def extract_group(paths: list[Path]) -> Extraction:
 def check_table(table: StagedTable, cells: list[StagedCell]) -> TableResult:
     result = TableResult(table)
     scale = UNIT_IN_WAN.get(table.unit_name or "万元", Decimal(1))
-    by_row: dict[int, dict[str, StagedCell]] = defaultdict(dict)
+    by_row: dict[RowKey, dict[str, StagedCell]] = defaultdict(dict)
     for cell in cells:
         if cell.measure and cell.amount is not None:
-            by_row[cell.row_index].setdefault(f"{cell.measure}|{cell.fiscal_year}", cell)
+            by_row[_row(cell)].setdefault(f"{cell.measure}|{cell.fiscal_year}", cell)
     for check in (_hierarchy_checks, _total_checks, _column_checks):
         for label, expected, parts in check(cells, by_row):
             result.checks += 1
@@ -83,26 +83,33 @@ def check_table(table: StagedTable, cells: list[StagedCell]) -> TableResult:
 
 
 Check = tuple[str, Decimal, list[Decimal]]
+# A staged row: its printed line, and its label, since a line printing lists side by side (基本支出决算表:
+# 301 | 302 | 310 lists) stages one row per list under the same row_index.
+RowKey = tuple[int, str, str]
 
 
-def _unit_rows(cells: list[StagedCell]) -> dict[str, int]:
+def _row(cell: StagedCell) -> RowKey:
+    return cell.row_index, cell.row_code or "", cell.row_name or ""
+
+
+def _unit_rows(cells: list[StagedCell]) -> dict[str, RowKey]:
     """Rows heading one budget unit's rows (an ``other`` row naming an organisation with its 6-digit
     unit code)."""
     from extractors.interpret.metadata import clean_department
 
-    return {c.row_code: c.row_index for c in cells
+    return {c.row_code: _row(c) for c in cells
             if c.row_kind == "other" and c.row_code and UNIT_CODE.match(c.row_code)
             and clean_department(c.row_name or "")}
 
 
-def _subject_rows(cells: list[StagedCell], by_row) -> dict[tuple[str | None, str], int]:
+def _subject_rows(cells: list[StagedCell], by_row) -> dict[tuple[str | None, str], RowKey]:
     """Subject rows by (unit, code): a table grouped by budget unit repeats its codes in each unit."""
     starts = sorted((row, unit) for unit, row in _unit_rows(cells).items())
     rows = {}
     for c in cells:
         if c.row_kind == "subject" and c.row_code and c.row_code.isdigit():
-            unit = next((u for start, u in reversed(starts) if start < c.row_index), None)
-            rows[(unit, c.row_code)] = c.row_index
+            unit = next((u for start, u in reversed(starts) if start[0] < c.row_index), None)
+            rows[(unit, c.row_code)] = _row(c)
     return rows
 
 
@@ -127,12 +134,12 @@ def _is_child(parent: str, code: str) -> bool:
 def _total_checks(cells: list[StagedCell], by_row) -> Iterator[Check]:
     """The total row equals the sum of the class rows, or of the unit rows where rows are grouped by
     budget unit; each unit row equals the sum of its own class rows."""
-    classes: dict[str | None, list[int]] = defaultdict(list)
+    classes: dict[str | None, list[RowKey]] = defaultdict(list)
     for (group, code), row in _subject_rows(cells, by_row).items():
         if len(code) == SUBJECT_CODE_LENGTHS[0]:
             classes[group].append(row)
     units = _unit_rows(cells)
-    totals = {c.row_index for c in cells if c.row_kind == "total" and c.row_code == "total"}
+    totals = {_row(c) for c in cells if c.row_kind == "total" and c.row_code == "total"}
     sums = [(row, list(units.values()) or classes[None]) for row in totals]
     sums += [(row, classes[unit]) for unit, row in units.items()]
     for row, parts in sums:
@@ -145,17 +152,17 @@ def _total_checks(cells: list[StagedCell], by_row) -> Iterator[Check]:
 def _column_checks(cells: list[StagedCell], by_row) -> Iterator[Check]:
     """total = its parts, only where the row has no other figure of that year beside them (a table with
     a third part, e.g. 单位预留机动经费, promises nothing about two of them)."""
-    figures: dict[tuple[int, int | None], int] = defaultdict(int)
+    figures: dict[tuple[RowKey, int | None], int] = defaultdict(int)
     for c in cells:
         if c.amount is not None:
-            figures[(c.row_index, c.fiscal_year)] += 1
+            figures[(_row(c), c.fiscal_year)] += 1
     for row, measures in by_row.items():
         for key, cell in measures.items():
             measure, year = key.split("|")
             for part_names in COLUMN_SUMS.get(measure, []):
                 parts = [measures.get(f"{p}|{year}") for p in part_names]
                 if all(p is not None for p in parts) and figures[(row, cell.fiscal_year)] == len(parts) + 1:
-                    yield f"row {row} {key}", cell.amount, [p.amount for p in parts]
+                    yield f"row {row[0]} {key}", cell.amount, [p.amount for p in parts]
 
 
 def evaluate(paths: list[Path]) -> DocumentResult:
@@ -172,6 +179,17 @@ def evaluate(paths: list[Path]) -> DocumentResult:
         cells_by_table[cell.table_index].append(cell)
     return DocumentResult(name, tables=[check_table(t, cells_by_table[t.table_index])
                                         for t in extraction.tables])
+
+
+def evaluate_folder(paths: list[Path]) -> list[DocumentResult]:
+    """Every file (PDF, spreadsheet, web page), the parts of one disclosure joined."""
+    return [evaluate(group) for group in group_parts(paths)]
+
+
+def pass_share(results: list[DocumentResult]) -> tuple[int, int]:
+    """(tables passing their sums, tables checked) over the loaded documents."""
+    checked = [t for r in results for t in r.checked]
+    return sum(t.passed for t in checked), len(checked)
 
 
 def numeric_cells(expected: list[dict]) -> list[dict]:
@@ -209,28 +227,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", nargs="?", type=Path, default=Path("../shared/real"))
     parser.add_argument("-v", "--verbose", action="store_true", help="list every failed sum")
     args = parser.parse_args(argv)
-    paths = sorted(args.folder.glob("*.pdf"))
+    paths = iter_input_files([args.folder])
     if not paths:
-        print(f"no PDFs in {args.folder}", file=sys.stderr)
+        print(f"no disclosure files in {args.folder}", file=sys.stderr)
         return 1
-    checked = passed = 0
-    for group in group_parts(paths):
-        result = evaluate(group)
+    results = evaluate_folder(paths)
+    for result in results:
         if result.error:
             print(f"REJECTED {result.name}: {result.error}")
             continue
         typed = sum(t.table.table_type is not None for t in result.tables)
-        ok = sum(t.passed for t in result.checked)
-        checked += len(result.checked)
-        passed += ok
         print(f"LOADED   {result.name}: {len(result.tables)} tables, {typed} typed; "
-              f"{ok}/{len(result.checked)} checked tables pass their sums")
+              f"{sum(t.passed for t in result.checked)}/{len(result.checked)} checked tables pass their sums")
         for t in result.tables:
             if args.verbose and t.failures:
                 print(f"    table {t.table.table_index} {t.table.table_type} {t.table.title!r}: "
                       + "; ".join(t.failures[:5]))
             if args.verbose and t.table.table_type is None:
                 print(f"    table {t.table.table_index} untyped: {t.table.title!r}")
+    passed, checked = pass_share(results)
     share = 100 * passed / checked if checked else 0.0
     print(f"tables passing their own sums: {passed}/{checked} = {share:.1f}%")
     return 0
