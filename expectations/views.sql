@@ -404,14 +404,17 @@ with published as (
     select * from figures([actual_type], ['total'], [actual_measure])
     where list_contains(actual_codes, row_code) and not is_prior_year
     qualify row_number() over (
-        partition by document_id, fiscal_year order by list_position(actual_codes, row_code)) = 1
+        partition by document_id, fiscal_year
+        order by list_position(actual_codes, row_code), table_index) = 1
 ),
 
 reference as (
     select * from figures([expected_type], ['total'], [expected_measure])
     where list_contains(expected_codes, row_code) and not is_prior_year
+    -- a document printing the table for the department and again per unit: the first, the department's
     qualify row_number() over (
-        partition by document_id, fiscal_year order by list_position(expected_codes, row_code)) = 1
+        partition by document_id, fiscal_year
+        order by list_position(expected_codes, row_code), table_index) = 1
 ),
 
 both_tables as (
