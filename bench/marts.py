@@ -6,9 +6,12 @@ new document ids, each copy a department of its own (so no copy supersedes anoth
 document are real extractor output; only their number grows.
 
 At each size: a full rebuild (``dbt build --full-refresh``, what a new extractor version costs), the
-validation of every document (``expectations.runner.validate``) and the result marts. Then a delta of new
-documents is staged and the pipeline's own ``transform`` (dbt build, incremental models) times the
-nightly rebuild.
+warehouse file's size, the validation of every document (``expectations.runner.validate``) and the result
+marts. Then a delta of new documents is staged and the pipeline's own ``transform`` (dbt build, models
+incremental by document) times the nightly rebuild, and once more with nothing new.
+
+The disk is watched: replication and the builds stop (the figures measured so far are kept) when less
+than ``MIN_FREE_DISK_BYTES`` would remain free.
 """
 
 from __future__ import annotations
@@ -26,42 +29,78 @@ from bench.figures import REPO, Figure, bench_command, say
 
 STAGING_CHILDREN = ("tables", "cells", "narrative_figures", "extraction_issues")
 DBT = REPO / ".venv" / "bin" / "dbt"
+# Copies staged per transaction: one transaction of a million documents' cells (~0.5 G rows) would hold
+# all of them until commit; 50k documents' worth (~27 M cells) keeps each insert's memory modest.
+REPLICATE_BATCH_DOCUMENTS = 50_000
+# DuckDB's default memory limit is 80 % of the machine; the bench shares it with everyone else
+REPLICATE_MEMORY_LIMIT = "4GB"
+# Stop before the disk does: the machine is shared, and a full disk breaks every other job on it.
+MIN_FREE_DISK_BYTES = 20 * 1024**3
+# A full rebuild writes the new tables before it drops the old ones: the file grows past its final size.
+FULL_REBUILD_HEADROOM = 1.5
+# When a full rebuild would not fit, a size is reached by incremental builds of this many new documents
+# each (a backfill), which never hold two copies of the big tables.
+GROWTH_STEP_DOCUMENTS = 100_000
+
+
+class DiskLow(RuntimeError):
+    """Going on would leave less than MIN_FREE_DISK_BYTES free."""
+
+
+def check_disk(path: Path) -> int:
+    """Free bytes on ``path``'s file system; raises DiskLow below the floor."""
+    free = shutil.disk_usage(path).free
+    if free < MIN_FREE_DISK_BYTES:
+        raise DiskLow(f"{free / 1024**3:.1f} GB free on {path}, under the "
+                      f"{MIN_FREE_DISK_BYTES / 1024**3:.0f} GB floor: stopping")
+    return free
 
 
 def replicate(warehouse: Path, documents: int) -> int:
     """Stage copies of the base documents until ``documents`` loaded documents are staged; returns that count.
 
     The base is the documents staged before any copy; copy ``k`` of base document ``d`` gets the id
-    ``left(md5(d || '#' || k), 16)`` (the shape of a real id) and the department name ``<name> #k``.
+    ``left(md5(d || '#' || k), 16)`` (the shape of a real id) and the department name ``<name> #k``. The
+    base's rows are kept in tables of their own (``bench_base_<table>``), so staging a batch of copies
+    reads the few base rows, never the growing staging tables.
     """
-    con = duckdb.connect(str(warehouse))
+    con = duckdb.connect(str(warehouse), config={"memory_limit": REPLICATE_MEMORY_LIMIT})
     try:
         con.execute("create table if not exists bench_base as select document_id from staging.documents "
                     "where status = 'loaded'")
+        for table in ("documents", *STAGING_CHILDREN):
+            con.execute(f"create table if not exists bench_base_{table} as select * from staging.{table} "
+                        "where document_id in (select document_id from bench_base)")
         base = con.execute("select count(*) from bench_base").fetchone()[0]
         staged = con.execute("select count(*) from staging.documents where status = 'loaded'").fetchone()[0]
         first_copy = staged // base
         last_copy = -(-documents // base) - 1
-        if last_copy < first_copy:
-            return staged
-        con.execute("begin transaction")
-        con.execute(
-            "create temp table copies as select b.document_id as base_id, k.range as copy, "
-            "left(md5(b.document_id || '#' || k.range), 16) as document_id "
-            "from bench_base b cross join range(?, ?) k", [first_copy, last_copy + 1])
-        con.execute("""
-            insert into staging.documents
-            select d.* replace (c.document_id as document_id, md5(c.document_id) as sha256,
-                                d.department_name || ' #' || c.copy as department_name,
-                                current_timestamp as loaded_at)
-            from staging.documents d join copies c on d.document_id = c.base_id""")
-        for table in STAGING_CHILDREN:
-            con.execute(f"insert into staging.{table} select t.* replace (c.document_id as document_id) "
-                        f"from staging.{table} t join copies c on t.document_id = c.base_id")
-        con.execute("commit")
+        batch = max(1, REPLICATE_BATCH_DOCUMENTS // base)
+        for start in range(first_copy, last_copy + 1, batch):
+            check_disk(warehouse.parent)
+            _stage_copies(con, start, min(start + batch, last_copy + 1))
         return con.execute("select count(*) from staging.documents where status = 'loaded'").fetchone()[0]
     finally:
         con.close()
+
+
+def _stage_copies(con: duckdb.DuckDBPyConnection, first_copy: int, end_copy: int) -> None:
+    """Copies ``first_copy`` .. ``end_copy - 1`` of every base document, in one transaction."""
+    con.execute("begin transaction")
+    con.execute(
+        "create or replace temp table copies as select b.document_id as base_id, k.range as copy, "
+        "left(md5(b.document_id || '#' || k.range), 16) as document_id "
+        "from bench_base b cross join range(?, ?) k", [first_copy, end_copy])
+    con.execute("""
+        insert into staging.documents
+        select d.* replace (c.document_id as document_id, md5(c.document_id) as sha256,
+                            d.department_name || ' #' || c.copy as department_name,
+                            current_timestamp as loaded_at)
+        from bench_base_documents d join copies c on d.document_id = c.base_id""")
+    for table in STAGING_CHILDREN:
+        con.execute(f"insert into staging.{table} select t.* replace (c.document_id as document_id) "
+                    f"from bench_base_{table} t join copies c on t.document_id = c.base_id")
+    con.execute("commit")
 
 
 def staged_cells(warehouse: Path) -> int:
@@ -109,16 +148,36 @@ def measure(base: Path, work: Path, sizes: list[int], delta: int, validate_up_to
     figures: list[Figure] = []
     print(f"\n== marts as they grow (replicated staging of {base.name}); full rebuild command:\n"
           f"   BUDGETWH_WAREHOUSE=<file> {shlex.join(full_rebuild_command(warehouse))}")
-    print(f"{'documents':>10}{'cells':>14}{'replicate s':>13}{'dbt full s':>12}{'validate s':>12}"
-          f"{'finalize s':>12}")
+    print(f"{'documents':>10}{'cells':>14}{'replicate s':>13}{'dbt build s':>13}{'build':>13}{'file MB':>10}"
+          f"{'free GB':>9}{'validate s':>12}{'finalize s':>12}")
+    built_size = 0
     for size in sizes:
-        say(f"marts: staging {size} documents")
-        seconds_replicate, documents = _timed(replicate, warehouse, size)
-        cells = staged_cells(warehouse)
         label = _size_label(size)
-        say(f"marts: {documents} documents, {cells} cells: full dbt rebuild")
-        seconds_build = full_rebuild(warehouse)
-        figures.append(Figure(f"dbt_full_build_seconds_{label}", seconds_build, "s", command))
+        full = not built_size or _fits(warehouse, built_size, size, FULL_REBUILD_HEADROOM)
+        if not full and not _fits(warehouse, built_size, size, 1.0):
+            say(f"marts: {label} documents would leave under {MIN_FREE_DISK_BYTES / 1024**3:.0f} GB free: "
+                f"stopping at {_size_label(built_size)}")
+            break
+        try:
+            if full:
+                say(f"marts: staging {size} documents")
+                seconds_replicate, documents = _timed(replicate, warehouse, size)
+                say(f"marts: {documents} documents, {staged_cells(warehouse)} cells: full dbt rebuild")
+                seconds_build = full_rebuild(warehouse)
+            else:
+                say(f"marts: a full rebuild at {label} would leave under "
+                    f"{MIN_FREE_DISK_BYTES / 1024**3:.0f} GB free: growing by incremental builds")
+                seconds_replicate, seconds_build, documents = _grow(warehouse, built_size, size, transform)
+        except DiskLow as low:
+            say(f"marts: {low}")
+            break
+        built_size = size
+        cells = staged_cells(warehouse)
+        file_mb = warehouse.stat().st_size / 1024**2
+        how = "full" if full else f"+{_size_label(GROWTH_STEP_DOCUMENTS)} steps"
+        figures.append(Figure(f"dbt_full_build_seconds_{label}" if full else
+                              f"dbt_incremental_growth_seconds_{label}", seconds_build, "s", command))
+        figures.append(Figure(f"warehouse_file_mb_{label}", file_mb, "MB", command))
         seconds_validate = seconds_finalize = float("nan")
         if size <= validate_up_to:
             say(f"marts: validating {documents} documents")
@@ -126,20 +185,29 @@ def measure(base: Path, work: Path, sizes: list[int], delta: int, validate_up_to
             seconds_finalize, _ = _timed(finalize, warehouse)
             figures.append(Figure(f"validation_seconds_{label}", seconds_validate, "s", command))
             figures.append(Figure(f"finalize_seconds_{label}", seconds_finalize, "s", command))
-        print(f"{documents:>10}{cells:>14}{seconds_replicate:>13.1f}{seconds_build:>12.1f}"
-              f"{seconds_validate:>12.1f}{seconds_finalize:>12.1f}")
+        free_gb = shutil.disk_usage(work).free / 1024**3
+        print(f"{documents:>10}{cells:>14}{seconds_replicate:>13.1f}{seconds_build:>13.1f}{how:>13}{file_mb:>10.0f}"
+              f"{free_gb:>9.1f}{seconds_validate:>12.1f}{seconds_finalize:>12.1f}", flush=True)
+    if not built_size:
+        return figures
 
-    largest, delta_label = _size_label(sizes[-1]), _size_label(delta)
+    largest, delta_label = _size_label(built_size), _size_label(delta)
     say(f"marts: staging a delta of {delta} new documents on {largest}")
     built = loaded_documents(warehouse)
-    replicate(warehouse, sizes[-1] + delta)
+    replicate(warehouse, built_size + delta)
     new_documents = sorted(loaded_documents(warehouse) - built)
     seconds_incremental, _ = _timed(transform, warehouse)
-    full = next(f.value for f in figures if f.name == f"dbt_full_build_seconds_{largest}")
+    full = next((f.value for f in figures if f.name == f"dbt_full_build_seconds_{largest}"), None)
     figures.append(Figure(f"dbt_incremental_build_seconds_{delta_label}_on_{largest}",
                           seconds_incremental, "s", command, baseline=full, target="< 120"))
     print(f"incremental dbt build (pipeline transform) after {len(new_documents)} new documents on "
-          f"{largest}: {seconds_incremental:.1f} s (full rebuild {full:.1f} s)")
+          f"{largest}: {seconds_incremental:.1f} s (full rebuild {_seconds(full)}); warehouse file "
+          f"{warehouse.stat().st_size / 1024**2:.0f} MB", flush=True)
+    say(f"marts: the same build with nothing new on {largest}")
+    seconds_noop, _ = _timed(transform, warehouse)
+    figures.append(Figure(f"dbt_incremental_build_nothing_new_seconds_on_{largest}", seconds_noop, "s",
+                          command, baseline=full))
+    print(f"incremental dbt build with nothing new on {largest}: {seconds_noop:.1f} s", flush=True)
     if delta <= validate_up_to:
         say(f"marts: validating the {len(new_documents)} new documents only")
         seconds_scoped, _ = _timed(validate_documents, warehouse, new_run_id(), new_documents)
@@ -147,6 +215,35 @@ def measure(base: Path, work: Path, sizes: list[int], delta: int, validate_up_to
                               command))
         print(f"validation scoped to the {len(new_documents)} new documents: {seconds_scoped:.1f} s")
     return figures
+
+
+def _seconds(value: float | None) -> str:
+    return "not measured at this size" if value is None else f"{value:.1f} s"
+
+
+def _grow(warehouse: Path, built_documents: int, documents: int, transform) -> tuple[float, float, int]:
+    """Stage and build (pipeline ``transform``, incremental) GROWTH_STEP_DOCUMENTS at a time up to
+    ``documents``; returns (seconds staging, seconds building, documents staged)."""
+    seconds_replicate = seconds_build = 0.0
+    staged = built_documents
+    while staged < documents:
+        step = min(documents, staged + GROWTH_STEP_DOCUMENTS)
+        seconds, staged = _timed(replicate, warehouse, step)
+        seconds_replicate += seconds
+        seconds, _ = _timed(transform, warehouse)
+        seconds_build += seconds
+        free = check_disk(warehouse.parent)
+        say(f"marts: {staged} documents built incrementally ({seconds:.1f} s), file "
+            f"{warehouse.stat().st_size / 1024**3:.1f} GB, {free / 1024**3:.1f} GB free")
+    return seconds_replicate, seconds_build, staged
+
+
+def _fits(warehouse: Path, built_documents: int, documents: int, headroom: float) -> bool:
+    """Whether growing the warehouse from ``built_documents`` to ``documents`` keeps the disk floor, at the
+    file's measured bytes per document times ``headroom`` (FULL_REBUILD_HEADROOM for a full rebuild)."""
+    per_document = warehouse.stat().st_size / built_documents
+    needed = per_document * (documents - built_documents) * headroom
+    return shutil.disk_usage(warehouse.parent).free - needed >= MIN_FREE_DISK_BYTES
 
 
 def loaded_documents(warehouse: Path) -> set[str]:

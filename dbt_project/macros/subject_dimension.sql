@@ -1,6 +1,7 @@
 {#- A classification dimension: the national class-level codes and names from a seed, plus the
-    section/item codes as the documents publish them (the most frequently published name wins; ties go
-    to the alphabetically first so rebuilds are stable). `levels` maps code length to level. -#}
+    section/item codes as the documents publish them (counted per document in int_published_subjects;
+    the most frequently published name wins; ties go to the alphabetically first so rebuilds are
+    stable). `levels` maps code length to level. -#}
 {% macro subject_dimension(classes_seed, table_types, levels) %}
 with
 
@@ -10,24 +11,23 @@ classes as (
 
 ),
 
-table_cells as (
+published_subjects as (
 
-    select * from {{ ref('int_table_cells') }}
+    select * from {{ ref('int_published_subjects') }}
 
 ),
 
 published_names as (
 
     select
-        row_code as subject_code,
-        trim(row_name) as subject_name,
-        count(distinct (document_id, table_index, row_index)) as times_published
+        subject_code,
+        subject_name,
+        sum(times_published) as times_published
 
-    from table_cells
-    where row_kind = 'subject'
-        and table_type in {{ in_list(table_types) }}
-        and length(row_code) in ({{ levels.keys() | join(', ') }})
-        and nullif(trim(row_name), '') is not null
+    from published_subjects
+    where
+        table_type in {{ in_list(table_types) }}
+        and length(subject_code) in ({{ levels.keys() | join(', ') }})
     group by 1, 2
 
 ),

@@ -1,6 +1,7 @@
 {{ config(severity='warn') }}
 {#- The facts pivot cells by (document, table type, code, year, measure); a code printed twice in tables
-    of one type (or twice in one table) would make the pivot pick one of the figures. Warn, naming them. -#}
+    of one type (or twice in one table) would make the pivot pick one of the figures. Warn, naming them.
+    Checks the cells of the latest build (macros/get_where_subquery.sql), every cell on a full build. -#}
 select
     document_id,
     table_type,
@@ -12,7 +13,8 @@ select
 
 from {{ ref('int_cell_amounts') }}
 where
-    row_kind = 'subject'
+    {{ built_in_last_build(ref('int_cell_amounts')) }}
+    and row_kind = 'subject'
     and table_type in {{ in_list(
         var('function_expenditure_table_types') + var('basic_expenditure_table_types')
     ) }}

@@ -1,24 +1,11 @@
--- Incremental (docs/scale.md): a nightly run converts only the documents staged since the last build
-{{ config(
-    materialized='incremental',
-    unique_key='document_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns'
-) }}
+-- A view over int_table_cells (docs/scale.md): the numeric cells, converted on read, stored once
+{{ config(materialized='view') }}
 
 with
 
 table_cells as (
 
     select * from {{ ref('int_table_cells') }}
-
-),
-
-unbuilt_documents as (
-
-    select int_documents.document_id
-    from {{ ref('int_documents') }} as int_documents
-    {{ unbuilt_documents('int_documents') }}
 
 ),
 
@@ -51,12 +38,11 @@ final as (
         x1,
         bottom,
         inferred,
-        unit_name
+        unit_name,
+        built_at
 
     from table_cells
-    where
-        amount is not null
-        and document_id in (select unbuilt_documents.document_id from unbuilt_documents)
+    where amount is not null
 
 )
 

@@ -1,9 +1,11 @@
--- Incremental (docs/scale.md): a nightly run joins only the documents staged since the last build
+-- Incremental by document (macros/unbuilt_documents.sql): a run joins only the documents staged since
+-- the last build, deletes first the documents re-extracted or gone, and stamps its rows built_at
 {{ config(
     materialized='incremental',
-    unique_key='document_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns'
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_documents_to_rebuild('int_documents') }}",
+    post_hook="{{ record_built_documents('int_documents') }}"
 ) }}
 
 with
@@ -59,7 +61,8 @@ joined as (
         cells.x1,
         cells.bottom,
         cells.inferred,
-        tables.unit_name
+        tables.unit_name,
+        {{ build_timestamp() }} as built_at
 
     from cells
     inner join documents on cells.document_id = documents.document_id

@@ -6,9 +6,9 @@ documents as (
 
 ),
 
-cell_amounts as (
+document_fiscal_years as (
 
-    select * from {{ ref('int_cell_amounts') }}
+    select * from {{ ref('int_document_fiscal_years') }}
 
 ),
 
@@ -18,8 +18,7 @@ fiscal_years as (
     select fiscal_year from documents
     where fiscal_year is not null
     union
-    select fiscal_year from cell_amounts
-    where fiscal_year is not null
+    select fiscal_year from document_fiscal_years
 
 ),
 

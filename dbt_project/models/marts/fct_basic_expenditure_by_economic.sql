@@ -1,8 +1,18 @@
+-- Incremental by document (macros/unbuilt_documents.sql): a run reads only the cells of the documents
+-- int_table_cells built since this model's last build
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_documents_to_rebuild('int_table_cells') }}",
+    post_hook="{{ record_built_documents('int_table_cells') }}"
+) }}
 with
 
 cell_amounts as (
 
     select * from {{ ref('int_cell_amounts') }}
+    where {{ rows_to_build() }}
 
 ),
 
@@ -46,7 +56,8 @@ final as (
         public_operation_amount,
         table_type,
         is_prior_year,
-        subject_name
+        subject_name,
+        {{ build_timestamp() }} as built_at
 
     from pivoted
 

@@ -1,8 +1,19 @@
+-- Incremental by department (macros/departments_to_rebuild.sql): a run rebuilds only the departments
+-- with a document new, re-extracted, gone or no longer current since the last build
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_departments_to_rebuild() }}",
+    post_hook="{{ record_department_documents() }}"
+) }}
+
 with
 
 expenditure as (
 
     select * from {{ ref('fct_expenditure_by_function') }}
+    where {{ in_departments_to_rebuild('department_id') }}
 
 ),
 
@@ -64,7 +75,8 @@ final as (
         spent.project_amount as final_project_amount,
         cast(spent.total_amount - budgeted.total_amount as decimal(18, 2)) as difference_amount,
         -- share of the budget spent; null where nothing was budgeted (0 or absent)
-        cast(spent.total_amount / nullif(budgeted.total_amount, 0) as decimal(9, 4)) as execution_rate
+        cast(spent.total_amount / nullif(budgeted.total_amount, 0) as decimal(9, 4)) as execution_rate,
+        {{ build_timestamp() }} as built_at
 
     from budgeted
     full outer join spent

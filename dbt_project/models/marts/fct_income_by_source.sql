@@ -1,8 +1,18 @@
+-- Incremental by document (macros/unbuilt_documents.sql): a run reads only the cells of the documents
+-- int_table_cells built since this model's last build
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_documents_to_rebuild('int_table_cells') }}",
+    post_hook="{{ record_built_documents('int_table_cells') }}"
+) }}
 with
 
 cell_amounts as (
 
     select * from {{ ref('int_cell_amounts') }}
+    where {{ rows_to_build() }}
 
 ),
 
@@ -92,7 +102,8 @@ final as (
         table_type,
         income_source,
         cast(amount as decimal(18, 2)) as amount,
-        is_prior_year
+        is_prior_year,
+        {{ build_timestamp() }} as built_at
 
     from income_by_source
 

@@ -1,11 +1,21 @@
 {%- set text_measures = [
     'indicator_level1', 'indicator_level2', 'indicator_level3', 'unit', 'operator', 'target_value', 'is_core'
 ] -%}
+-- Incremental by document (macros/unbuilt_documents.sql): a run reads only the cells of the documents
+-- int_table_cells built since this model's last build
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_documents_to_rebuild('int_table_cells') }}",
+    post_hook="{{ record_built_documents('int_table_cells') }}"
+) }}
 with
 
 table_cells as (
 
     select * from {{ ref('int_table_cells') }}
+    where {{ rows_to_build() }}
 
 ),
 
@@ -97,7 +107,8 @@ final as (
         weight_text,
         table_type,
         table_index,
-        row_index
+        row_index,
+        {{ build_timestamp() }} as built_at
 
     from parsed
 

@@ -1,8 +1,18 @@
+-- Incremental by document (macros/unbuilt_documents.sql): a run reads only the cells of the documents
+-- int_table_cells built since this model's last build
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_documents_to_rebuild('int_table_cells') }}",
+    post_hook="{{ record_built_documents('int_table_cells') }}"
+) }}
 with
 
 table_cells as (
 
     select * from {{ ref('int_table_cells') }}
+    where {{ rows_to_build() }}
 
 ),
 
@@ -160,7 +170,8 @@ final as (
         coalesce(project_code, 'name:' || normalised_name) as project_key,
         table_index,
         row_index,
-        performance_table_index
+        performance_table_index,
+        {{ build_timestamp() }} as built_at
 
     from projects
 

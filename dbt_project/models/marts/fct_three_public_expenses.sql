@@ -1,11 +1,21 @@
 {%- set measures = [
     'total', 'outbound_travel', 'vehicle_total', 'vehicle_purchase', 'vehicle_operation', 'reception'
 ] -%}
+-- Incremental by document (macros/unbuilt_documents.sql): a run reads only the cells of the documents
+-- int_table_cells built since this model's last build
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_documents_to_rebuild('int_table_cells') }}",
+    post_hook="{{ record_built_documents('int_table_cells') }}"
+) }}
 with
 
 cell_amounts as (
 
     select * from {{ ref('int_cell_amounts') }}
+    where {{ rows_to_build() }}
 
 ),
 
@@ -84,7 +94,8 @@ final as (
         vehicle_operation_amount,
         reception_amount,
         table_type,
-        table_index
+        table_index,
+        {{ build_timestamp() }} as built_at
 
     from pivoted
 

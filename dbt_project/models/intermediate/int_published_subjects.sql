@@ -1,0 +1,54 @@
+-- Incremental by document (macros/unbuilt_documents.sql): the subject dimensions count published
+-- names here, one row per document and name, instead of reading every cell
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_documents_to_rebuild('int_table_cells') }}",
+    post_hook="{{ record_built_documents('int_table_cells') }}"
+) }}
+
+with
+
+table_cells as (
+
+    select * from {{ ref('int_table_cells') }}
+    where {{ rows_to_build() }}
+
+),
+
+-- one line per printed row (a row's cells share its code and name)
+subject_rows as (
+
+    select distinct
+        document_id,
+        table_type,
+        table_index,
+        row_index,
+        row_code as subject_code,
+        trim(row_name) as subject_name
+
+    from table_cells
+    where
+        row_kind = 'subject'
+        and row_code is not null
+        and nullif(trim(row_name), '') is not null
+
+),
+
+final as (
+
+    select
+        document_id,
+        table_type,
+        subject_code,
+        subject_name,
+        count(*) as times_published,
+        {{ build_timestamp() }} as built_at
+
+    from subject_rows
+    group by document_id, table_type, subject_code, subject_name
+
+)
+
+select * from final
