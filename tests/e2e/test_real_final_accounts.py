@@ -171,3 +171,21 @@ def test_the_central_final_account_is_consistent(warehouse):
     # 三公 决算 (p.15): 合计 46.21 vs 4.69 + 40.61 + 0.90 = 46.20, within the rounding of three parts
     assert _result(warehouse, document_id, "BW-ROW-006", "total")[:3] == (
         Decimal("46.20"), Decimal("46.21"), True)
+
+
+@pytest.mark.parametrize("key", ["petitions", "putuo_planning"])
+def test_the_basic_expenditure_mart_has_a_total_for_every_line(warehouse, key):
+    """Lists printed side by side give one figure per line (人员经费 or 公用经费): that figure is its total."""
+    document_id = _document(warehouse, key)
+    rows = warehouse.execute(
+        "select subject_code, total_amount, personnel_amount, public_operation_amount "
+        "from marts.fct_basic_expenditure_by_economic where document_id = ? and not is_prior_year",
+        [document_id]).fetchall()
+    assert len(rows) >= 10
+    assert [r for r in rows if r[1] is None] == []
+    for code, total, personnel, public in rows:
+        printed = [a for a in (personnel, public) if a is not None]
+        assert total == (printed[0] if len(printed) == 1 else total), code
+    by_code = {code: total for code, total, _, _ in rows}
+    if key == "putuo_planning":  # p.16: 301 4816.14, 302 440.90 (the classes of BW-ROW-002 above)
+        assert (by_code["301"], by_code["302"]) == (Decimal("4816.14"), Decimal("440.90"))

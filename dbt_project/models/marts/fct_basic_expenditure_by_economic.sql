@@ -51,7 +51,13 @@ final as (
         department_id,
         fiscal_year,
         subject_code,
-        total_amount,
+        -- a table printing its economic lines as lists side by side (the central and Shanghai
+        -- 基本支出决算表: a 人员经费 list, a 公用经费 list) prints one figure per line, which is its total
+        case
+            when total_amount is not null then total_amount
+            when personnel_amount is null then public_operation_amount
+            when public_operation_amount is null then personnel_amount
+        end as total_amount,
         personnel_amount,
         public_operation_amount,
         table_type,
