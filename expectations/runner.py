@@ -4,10 +4,16 @@ DuckDB computes every rule (``rules/*.sql`` over the dbt models and staging); th
 difference, the rounding tolerance 0.005·(k+1)·unit_scale of a sum of k rounded parts (XBRL
 Calculations 1.1 interval rule) and a hint, then hands the compact frame (one row per place) to GX's
 pandas datasource: one suite per severity, one expectation per rule (``excess_thousandths`` ≤ 0:
-how far the difference goes beyond the tolerance), one checkpoint per document (one for the whole run
-beyond ``BUDGETWH_GX_PER_DOCUMENT_LIMIT`` documents, default 20) whose actions rebuild the Data Docs
-site and send the configured alerts. The places GX marks unexpected are the failures;
+how far the difference goes beyond the tolerance), one checkpoint per document whose actions rebuild
+the Data Docs site and send the configured alerts. The places GX marks unexpected are the failures;
 every place is written to ``validation.rule_results`` under the run id.
+
+Beyond ``BUDGETWH_GX_PER_DOCUMENT_LIMIT`` documents (default 20) one checkpoint judges the whole run,
+and GX gets the compact form: every place beyond its tolerance (what its pages list) and one summary row
+per rule for the places within it (their count and largest excess), not 400 rows per document. Beyond
+``BUDGETWH_VALIDATE_BATCH_DOCUMENTS`` documents (default 500) the places are also computed and stored a
+batch at a time (a department's years together), so memory is one batch's (10,000 documents at once
+took 11 GB); there a place fails when its excess is positive and GX, judging the compact frame, must agree.
 
 A nightly run loads a small delta into a large warehouse: ``validate(..., document_ids=...)`` checks
 those documents and the ones whose findings they change, and reads only what those rules read
@@ -43,6 +49,9 @@ HALF_CENT = Decimal("0.005")
 SEVERITY_IN_GX = {"error": "critical", "warning": "warning"}
 DATASOURCE = "budgetwh_rule_results"
 PER_DOCUMENT_PAGES_LIMIT = int(os.environ.get("BUDGETWH_GX_PER_DOCUMENT_LIMIT", "20"))
+# Beyond this many documents a run is checked and stored in batches of this many (a department's years
+# together), so its memory is that of one batch (~1 GB per 1,000 documents), not of the whole run.
+VALIDATE_BATCH_DOCUMENTS = int(os.environ.get("BUDGETWH_VALIDATE_BATCH_DOCUMENTS", "500"))
 REQUIRED_RELATIONS = ("intermediate.int_cell_amounts", "staging.documents", "staging.tables",
                       "staging.narrative_figures")
 SCOPED_RELATIONS = ("intermediate.int_documents",)
@@ -67,6 +76,18 @@ select document_id from changed_documents;
 
 create or replace temp table scope_documents as select * from documents_near_changed(1);
 create or replace temp table input_documents as select * from documents_near_changed(2);
+"""
+# A batch's inputs: its documents and their department's documents two years either side.
+BATCH_INPUT_SQL = """
+create or replace temp table input_documents as
+select d.document_id
+from intermediate.int_documents as d
+inner join intermediate.int_documents as c
+    on d.department_id = c.department_id and d.document_type = c.document_type
+    and d.fiscal_year between c.fiscal_year - 2 and c.fiscal_year + 2
+where c.document_id in (select document_id from scope_documents)
+union
+select document_id from scope_documents;
 """
 FULL_SCOPE_SQL = """
 create or replace temp view scope_documents as select document_id from staging.documents;
@@ -118,19 +139,109 @@ def validate(warehouse: Path, run_id: str | None = None,
     con = connect(str(warehouse))
     try:
         scope = _prepare(con, document_ids)
-        frame = _evaluate(con, rules, scoped=scope is not None)
-        failed_rows = _judge(frame, rules, gx_root_for(warehouse), run_id)
-        frame["passed"] = ~frame["row_id"].isin(failed_rows)
-        _store(con, frame, run_id)
+        batches = _validation_batches(con, scope is not None)
+        if batches is None:
+            con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+            frame = _evaluate(con, rules, scoped=scope is not None)
+            checked = len(frame)
+            documents = frame["document_id"].nunique()
+            judged = frame if documents <= PER_DOCUMENT_PAGES_LIMIT else _compact(frame, frame["excess"] > 0)
+            failed_rows = _judge(judged, rules, gx_root_for(warehouse), run_id,
+                                 per_document=documents <= PER_DOCUMENT_PAGES_LIMIT)
+            frame["passed"] = ~frame["row_id"].isin(failed_rows)
+            _store(con, frame, run_id)
+        else:
+            frame, checked = _validate_in_batches(con, rules, batches, scope is not None,
+                                                  gx_root_for(warehouse), run_id)
     finally:
         con.close()
     failed = frame[~frame["passed"]]
     return ValidationSummary(
-        run_id=run_id, rules=len(rules), checked=len(frame), failed=len(failed),
+        run_id=run_id, rules=len(rules), checked=checked, failed=len(failed),
         errors=int((failed["severity"] == "error").sum()),
         warnings=int((failed["severity"] == "warning").sum()),
         data_docs=data_docs_index(warehouse) if data_docs_index(warehouse).exists() else None, results=frame,
         scope=scope)
+
+
+def _validation_batches(con: duckdb.DuckDBPyConnection, scoped: bool) -> list[list[str]] | None:
+    """The run's documents in batches of ``VALIDATE_BATCH_DOCUMENTS``, a department's years together
+    (their rules read each other); None: one pass (few documents, or no ``int_documents`` to batch by)."""
+    count = con.execute("select count(*) from scope_documents").fetchone()[0]
+    has_documents_model = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'intermediate' and table_name = 'int_documents'").fetchone()[0]
+    if count <= VALIDATE_BATCH_DOCUMENTS or not has_documents_model:
+        return None
+    ids = [d for (d,) in con.execute("""
+        select s.document_id from scope_documents as s
+        left join intermediate.int_documents as d using (document_id)
+        order by d.department_id, d.document_type, d.fiscal_year, s.document_id""").fetchall()]
+    # the scope's names become the batch's tables: drop the run-wide ones (views for a full run)
+    kind = "table" if scoped else "view"
+    con.execute(f"drop {kind} if exists scope_documents; drop {kind} if exists input_documents")
+    return [ids[i:i + VALIDATE_BATCH_DOCUMENTS] for i in range(0, len(ids), VALIDATE_BATCH_DOCUMENTS)]
+
+
+def _validate_in_batches(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...], batches: list[list[str]],
+                         scoped: bool, gx_root: Path, run_id: str) -> tuple[pd.DataFrame, int]:
+    """Check, store and forget one batch of documents at a time, so memory stays that of one batch.
+
+    Each batch reads its documents and their department's neighbours two years either side (what the
+    cross-document rules read, as in ``SCOPE_SQL``); rules about no single document run with the first
+    batch. A place passes when its excess over the tolerance is not positive; GX then judges the compact
+    frame (every failed place, one summary row per rule for the rest) and must agree. Returns the failed
+    places and the number of places checked.
+    """
+    con.execute("delete from validation.rule_results where run_id = ?", [run_id])
+    failures: list[pd.DataFrame] = []
+    within: dict[str, list] = {}  # rule_id → [places within tolerance, their largest excess, a row]
+    checked = 0
+    for number, ids in enumerate(batches):
+        con.execute("create or replace temp table scope_documents as "
+                    "select unnest($ids::varchar[]) as document_id", {"ids": ids})
+        con.execute(BATCH_INPUT_SQL)
+        con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+        frame = _evaluate(con, rules, scoped=True, documentless=number == 0, first_row_id=checked)
+        checked += len(frame)
+        over = frame["excess"] > 0
+        frame["passed"] = ~over
+        _store(con, frame, run_id, replace=False)
+        failures.append(frame[over])
+        for rule_id, rows in frame[~over].groupby("rule_id", sort=False):
+            seen = within.setdefault(rule_id, [0, None, rows.iloc[0]])
+            largest = rows["excess"].max()
+            seen[0] += len(rows)
+            seen[1] = largest if seen[1] is None else max(seen[1], largest)
+        del frame
+    failed = pd.concat(failures, ignore_index=True) if failures else \
+        pd.DataFrame(columns=[*_PLACE_COLUMNS, "row_id", "passed"])
+    judged = pd.concat([failed.drop(columns="passed"), _summary_rows(within)], ignore_index=True)
+    failed_rows = _judge(judged, rules, gx_root, run_id, per_document=False)
+    if failed_rows != set(failed["row_id"]):
+        raise ValidationError(f"GX and the tolerance disagree on {len(failed_rows ^ set(failed['row_id']))} "
+                              "place(s)")
+    return failed, checked
+
+
+def _compact(frame: pd.DataFrame, over: pd.Series) -> pd.DataFrame:
+    """What GX judges of a large run: every place beyond its tolerance (the failures its pages list) and,
+    per rule, one row summarising the places within it (their count and largest excess)."""
+    within: dict[str, list] = {}
+    for rule_id, rows in frame[~over].groupby("rule_id", sort=False):
+        within[rule_id] = [len(rows), rows["excess"].max(), rows.iloc[0]]
+    return pd.concat([frame[over], _summary_rows(within)], ignore_index=True)
+
+
+def _summary_rows(within: dict[str, list]) -> pd.DataFrame:
+    """One row per rule for its places within tolerance: negative row ids, so never a place's."""
+    rows = []
+    for number, (rule_id, (count, largest, example)) in enumerate(sorted(within.items()), 1):
+        text = f"{count} place(s) within tolerance"
+        rows.append({**dict.fromkeys(_PLACE_COLUMNS), "rule_id": rule_id, "rule_kind": example["rule_kind"],
+                     "severity": example["severity"], "excess": largest, "message": text, "place": text,
+                     "row_id": -number})
+    return pd.DataFrame(rows, columns=[*_PLACE_COLUMNS, "row_id"])
 
 
 # --- compute: DuckDB ------------------------------------------------------------------------------
@@ -150,7 +261,6 @@ def _prepare(con: duckdb.DuckDBPyConnection, document_ids: Collection[str] | Non
     for csv in sorted(REFERENCE_DIR.glob("*.csv")):
         con.execute(f"create or replace temp table ref_{csv.stem} as "
                     "select * from read_csv(?, header = true, all_varchar = true)", [str(csv)])
-    con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
     return scope
 
 
@@ -173,12 +283,13 @@ def _unit_scales(con: duckdb.DuckDBPyConnection) -> dict[str, Decimal]:
     return {u: Decimal(s) for u, s in con.execute("select unit_name, unit_scale from ref_units").fetchall()}
 
 
-def _evaluate(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...], scoped: bool) -> pd.DataFrame:
+def _evaluate(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...], scoped: bool,
+              documentless: bool = True, first_row_id: int = 0) -> pd.DataFrame:
     scales = _unit_scales(con)
     records = []
     for rule in rules:
         try:
-            cursor = con.execute(_scoped_query(rule.sql) if scoped else rule.sql)
+            cursor = con.execute(_scoped_query(rule.sql, documentless) if scoped else rule.sql)
         except duckdb.Error as e:
             raise ValidationError(f"{rule.rule_id} ({rule.path.name}) failed: {e}") from e
         columns = [d[0] for d in cursor.description]
@@ -188,15 +299,17 @@ def _evaluate(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...], scoped: b
         for values in cursor.fetchall():
             records.append(_place(rule, dict(zip(columns, values, strict=True)), scales))
     frame = pd.DataFrame.from_records(records, columns=list(_PLACE_COLUMNS))
-    frame["row_id"] = range(len(frame))
+    frame["row_id"] = range(first_row_id, first_row_id + len(frame))
     return frame
 
 
-def _scoped_query(sql: str) -> str:
-    """The rule's places of the scope's documents and of no single document: the rules read two years
-    either side of a changed document, and the outer year's documents lack their own neighbours."""
-    return (f"select * from (\n{sql}\n) as places where document_id is null "
-            "or document_id in (select document_id from scope_documents)")
+def _scoped_query(sql: str, documentless: bool = True) -> str:
+    """The rule's places of the scope's documents and (``documentless``) of no single document: the rules
+    read two years either side of a changed document, and the outer year's documents lack their own
+    neighbours."""
+    nulls = "document_id is null or " if documentless else ""
+    return (f"select * from (\n{sql}\n) as places where {nulls}"
+            "document_id in (select document_id from scope_documents)")
 
 
 _PLACE_COLUMNS = ("rule_id", "rule_kind", "severity", "document_id", "table_type", "table_index",
@@ -262,8 +375,10 @@ def _place_name(row: dict) -> str:
 # --- judge and report: Great Expectations ----------------------------------------------------------
 
 
-def _judge(frame: pd.DataFrame, rules: tuple[Rule, ...], gx_root: Path, run_id: str) -> set[int]:
-    """Run one checkpoint per document over the frame; the row ids GX reports unexpected."""
+def _judge(frame: pd.DataFrame, rules: tuple[Rule, ...], gx_root: Path, run_id: str,
+           per_document: bool = True) -> set[int]:
+    """Run one checkpoint per document (``per_document``) or one for the run over the frame; the row
+    ids GX reports unexpected."""
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -279,7 +394,7 @@ def _judge(frame: pd.DataFrame, rules: tuple[Rule, ...], gx_root: Path, run_id: 
     index_columns = ["row_id", "rule_id", *PAYLOAD_FIELDS]
     gx_frame = _gx_frame(frame)
     failed: set[int] = set()
-    for asset_name, rows in _batches(gx_frame):
+    for asset_name, rows in _batches(gx_frame, per_document):
         asset = _asset(datasource, asset_name)
         batch = _batch_definition(asset)
         definitions = [context.validation_definitions.add_or_update(
@@ -305,14 +420,14 @@ def _clear_previous_results(gx_root: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _batches(gx_frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+def _batches(gx_frame: pd.DataFrame, per_document: bool = True) -> list[tuple[str, pd.DataFrame]]:
     """One batch (and Data Docs page) per document while that stays cheap, else one for the run.
 
     GX spends 2–4 s on each checkpoint run whatever its size, so a run over hundreds of documents is
     judged as one batch; its pages still list every failure with its document.
     """
     documents = gx_frame["document"].fillna("")
-    if documents.nunique() > PER_DOCUMENT_PAGES_LIMIT:
+    if not per_document or documents.nunique() > PER_DOCUMENT_PAGES_LIMIT:
         return [("all_documents", gx_frame)]
     return [(f"document_{doc}" if doc else "no_document", rows)
             for doc, rows in gx_frame.groupby(documents, sort=True)]
@@ -347,15 +462,16 @@ def _suites(context, rules: tuple[Rule, ...]) -> list:
 
     suites = []
     for severity in ("error", "warning"):
-        suite = gx.ExpectationSuite(name=f"budgetwh_{severity}_rules", meta={
-            "notes": f"The {severity}-level reconciliation rules of budgetwh, one expectation per rule."})
-        for rule in (r for r in rules if r.severity == severity):
-            suite.add_expectation(gx.expectations.ExpectColumnValuesToBeBetween(
-                column="excess_thousandths", max_value=0, row_condition=Column("rule_id") == rule.rule_id,
-                severity=SEVERITY_IN_GX[severity], description=f"{rule.rule_id}: {rule.description}",
-                meta={"rule_id": rule.rule_id, "rule_kind": rule.kind, "severity": severity,
-                      "comparison": rule.comparison}))
-        if suite.expectations:
+        # the expectations go in with the suite: adding them one by one to a suite the store already
+        # holds (every run after the first) re-serialises the whole suite each time (~0.2 s a rule)
+        expectations = [gx.expectations.ExpectColumnValuesToBeBetween(
+            column="excess_thousandths", max_value=0, row_condition=Column("rule_id") == rule.rule_id,
+            severity=SEVERITY_IN_GX[severity], description=f"{rule.rule_id}: {rule.description}",
+            meta={"rule_id": rule.rule_id, "rule_kind": rule.kind, "severity": severity,
+                  "comparison": rule.comparison}) for rule in rules if rule.severity == severity]
+        if expectations:
+            suite = gx.ExpectationSuite(name=f"budgetwh_{severity}_rules", expectations=expectations, meta={
+                "notes": f"The {severity}-level reconciliation rules of budgetwh, one expectation per rule."})
             suites.append(context.suites.add_or_update(suite))
     return suites
 
@@ -373,8 +489,9 @@ def _batch_definition(asset):
 # --- store -----------------------------------------------------------------------------------------
 
 
-def _store(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, run_id: str) -> None:
-    """Replace the run's rows in validation.rule_results (amounts go through text to stay exact)."""
+def _store(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, run_id: str, replace: bool = True) -> None:
+    """Replace (``replace``) or add to the run's rows in validation.rule_results (amounts go through text
+    to stay exact)."""
     table = pd.DataFrame({
         "document_id": frame["document_id"], "rule_id": frame["rule_id"], "rule_kind": frame["rule_kind"],
         "severity": frame["severity"], "passed": frame["passed"].astype(bool),
@@ -388,7 +505,8 @@ def _store(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, run_id: str) -> 
     }).astype({c: object for c in ("document_id", "table_type", "subject_code", "message", "hint")})
     con.execute("begin transaction")
     try:
-        con.execute("delete from validation.rule_results where run_id = ?", [run_id])
+        if replace:
+            con.execute("delete from validation.rule_results where run_id = ?", [run_id])
         con.register("places", table)
         con.execute("""
             insert into validation.rule_results (run_id, document_id, rule_id, rule_kind, severity, passed,

@@ -57,6 +57,14 @@ def test_a_section_child_gets_the_resolved_options(tmp_path):
     child = build_parser().parse_args(_child_argv(args, "marts", tmp_path / "out.json")[3:])
     assert child.section == "marts"
     assert (child.sizes, child.no_airflow, child.work) == ([100, 200], True, tmp_path)
+    assert child.corpus is None
+
+
+def test_a_kept_corpus_reaches_the_end_to_end_child(tmp_path):
+    args = resolve(build_parser().parse_args(["--only", "e2e", "--full", "--corpus", str(tmp_path / "c")]))
+    args.work = tmp_path
+    child = build_parser().parse_args(_child_argv(args, "e2e", tmp_path / "out.json")[3:])
+    assert (child.corpus, child.documents) == (tmp_path / "c", 10_000)
 
 
 def test_pipeline_progress_messages_map_to_steps():

@@ -116,6 +116,34 @@ def test_documents_outside_the_scope_keep_their_findings_in_the_mart(corpus, one
     assert mart_places == full.checked
 
 
+def stored(warehouse, run_id) -> Counter:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return Counter(con.execute("select * exclude (run_id, checked_at) from validation.rule_results "
+                                   "where run_id = ?", [run_id]).fetchall())
+    finally:
+        con.close()
+
+
+def test_a_run_in_batches_finds_and_stores_what_one_pass_does(corpus, one_checkpoint, monkeypatch):
+    """Beyond VALIDATE_BATCH_DOCUMENTS documents a run is checked and stored a batch at a time (a
+    department's years together, each batch reading its neighbours), so its memory is one batch's."""
+    warehouse, full, doc = corpus
+    monkeypatch.setattr(runner, "VALIDATE_BATCH_DOCUMENTS", 2)
+
+    batched = validate(warehouse, run_id="batched")
+    scoped = validate(warehouse, run_id="batched_scope", document_ids=[doc["审计局", 2021]])
+
+    assert (batched.checked, batched.failed, batched.errors, batched.warnings) == (
+        full.checked, full.failed, full.errors, full.warnings)
+    assert not batched.results["passed"].any()  # a batched run keeps only its failures in memory
+    failed = full.results[~full.results["passed"]]
+    assert places(batched.results, doc.values()) == places(failed, doc.values())
+    assert stored(warehouse, "batched") == stored(warehouse, "full")
+    in_scope = {f for f in stored(warehouse, "full").elements() if f[0] in scoped.scope or f[0] is None}
+    assert len(scoped.scope) == 3 and set(stored(warehouse, "batched_scope")) == in_scope
+
+
 def test_bad_document_ids_are_refused(corpus):
     warehouse, _, _ = corpus
     with pytest.raises(ValidationError, match=r"1 document id\(s\) not in staging.documents: nosuchdocument"):
