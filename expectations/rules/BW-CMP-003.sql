@@ -3,14 +3,26 @@
 -- kind: completeness
 -- unit: count
 -- message: "{table_type} line {subject_code} ({detail}): parent lines found {actual}, expected {expected}"
--- description: A section or item code starts with a code present as its parent line in the same table.
-with lines as (
+-- description: >
+--   A section or item code starts with a code present as its parent line in the same table, where the
+--   table prints a hierarchy (lines of more than one level); a list of detail lines all at one level
+--   (Beijing 支出总表: function × economic code) promises no parent lines.
+with hierarchies as (
+    select document_id, table_index
+    from cell_grid
+    where row_kind = 'subject'
+    group by document_id, table_index
+    having count(distinct length(row_code)) > 1
+),
+
+lines as (
     select document_id, table_type, table_index, row_code, any_value(row_name) as row_name,
         min(page) as page, any_value(document_fiscal_year) as fiscal_year
     from cell_grid
     where row_kind = 'subject'
         and (list_contains(function_table_types(), table_type) or list_contains(economic_table_types(), table_type))
         and regexp_full_match(row_code, '[0-9]{5}|[0-9]{7}')
+        and (document_id, table_index) in (select (document_id, table_index) from hierarchies)
     group by all
 ),
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 
 import duckdb
 import pytest
@@ -31,3 +32,11 @@ def test_narrative_and_tables_files_are_joined(real_dir, tmp_path):
             " (select max(page) from staging.cells)").fetchone()
         assert narrative > 0 and tables >= 10
         assert pages > con.execute("select page_count from staging.documents").fetchone()[0] // 2
+        # 预算03表 支出总表 is a list of detail lines (function × economic code, 2010801 on 24 lines): a
+        # code's figure is the sum of its lines, and no parent line is promised
+        assert con.execute(
+            "select total_amount, basic_amount, project_amount from marts.fct_expenditure_by_function "
+            "where table_type = 'department_expenditure' and subject_code = '2010801'").fetchone() == (
+            Decimal("17960.82"), Decimal("17705.01"), Decimal("255.81"))
+        assert con.execute("select count(*) from validation.rule_results "
+                           "where rule_id = 'BW-CMP-003' and not passed").fetchone()[0] == 0

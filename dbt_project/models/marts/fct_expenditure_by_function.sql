@@ -25,6 +25,9 @@ expenditure_cells as (
         document_id,
         department_id,
         table_type,
+        table_index,
+        row_index,
+        row_kind,
         row_code as subject_code,
         row_name,
         fiscal_year,
@@ -48,6 +51,64 @@ expenditure_cells as (
 
 ),
 
+-- A list of detail lines (Beijing 支出总表: function × economic code, one line each) prints a code on
+-- several lines and no line of another level: a code's figure there is the sum of its lines. A table with
+-- a hierarchy prints each code once.
+detail_lists as (
+
+    select
+        document_id,
+        table_index
+
+    from expenditure_cells
+    where row_kind = 'subject'
+    group by document_id, table_index
+    having
+        count(distinct length(subject_code)) = 1
+        and count(distinct row_index) > count(distinct subject_code)
+
+),
+
+code_amounts as (
+
+    select
+        c.document_id,
+        c.department_id,
+        c.table_type,
+        c.subject_code,
+        min(c.row_name) as row_name,
+        c.fiscal_year,
+        c.is_prior_year,
+        c.measure,
+        sum(c.amount) as amount
+
+    from expenditure_cells as c
+    inner join detail_lists as d
+        on c.document_id = d.document_id and c.table_index = d.table_index
+    group by
+        c.document_id, c.department_id, c.table_type, c.subject_code,
+        c.fiscal_year, c.is_prior_year, c.measure
+
+    union all
+
+    select
+        c.document_id,
+        c.department_id,
+        c.table_type,
+        c.subject_code,
+        c.row_name,
+        c.fiscal_year,
+        c.is_prior_year,
+        c.measure,
+        c.amount
+
+    from expenditure_cells as c
+    left join detail_lists as d
+        on c.document_id = d.document_id and c.table_index = d.table_index
+    where d.document_id is null
+
+),
+
 pivoted as (
 
     select
@@ -60,7 +121,7 @@ pivoted as (
         min(row_name) as subject_name,
         {{ pivot_measures(['total', 'basic', 'project']) }}
 
-    from expenditure_cells
+    from code_amounts
     group by document_id, department_id, fiscal_year, subject_code, table_type, is_prior_year
 
 ),
