@@ -171,3 +171,15 @@
     {%- endif %}
     order by built_at, sources.document_id
 {%- endmacro %}
+
+{% macro incremental_by_document(source='int_table_cells') -%}
+{#- The config of a model built per document from `source`: appended, each run first deleting the rows
+    of the documents to rebuild and then recording what it built (the macros above). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_documents_to_rebuild('" ~ source ~ "') }}",
+    post_hook="{{ record_built_documents('" ~ source ~ "') }}"
+) }}
+{%- endmacro %}

@@ -1,12 +1,6 @@
 -- Incremental by document (macros/unbuilt_documents.sql): a run joins only the documents staged since
 -- the last build, deletes first the documents re-extracted or gone, and stamps its rows built_at
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='append_new_columns',
-    pre_hook="{{ delete_documents_to_rebuild('int_documents') }}",
-    post_hook="{{ record_built_documents('int_documents') }}"
-) }}
+{{ incremental_by_document('int_documents') }}
 
 with
 

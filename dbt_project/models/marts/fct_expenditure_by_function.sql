@@ -1,12 +1,6 @@
 -- Incremental by document (macros/unbuilt_documents.sql): a run reads only the cells of the documents
 -- int_table_cells built since this model's last build
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='append_new_columns',
-    pre_hook="{{ delete_documents_to_rebuild('int_table_cells') }}",
-    post_hook="{{ record_built_documents('int_table_cells') }}"
-) }}
+{{ incremental_by_document() }}
 with
 
 cell_amounts as (
@@ -80,7 +74,7 @@ code_amounts as (
         c.fiscal_year,
         c.is_prior_year,
         c.measure,
-        sum(c.amount) as amount
+        cast(sum(c.amount) as decimal(18, 2)) as amount
 
     from expenditure_cells as c
     inner join detail_lists as d

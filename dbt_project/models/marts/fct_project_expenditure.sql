@@ -1,12 +1,6 @@
 -- Incremental by document (macros/unbuilt_documents.sql): a run reads only the cells of the documents
 -- int_table_cells built since this model's last build
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='append_new_columns',
-    pre_hook="{{ delete_documents_to_rebuild('int_table_cells') }}",
-    post_hook="{{ record_built_documents('int_table_cells') }}"
-) }}
+{{ incremental_by_document() }}
 with
 
 table_cells as (
