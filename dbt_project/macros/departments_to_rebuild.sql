@@ -20,13 +20,7 @@
     {#- a query of the department ids whose documents changed since the model's last build -#}
     select sources.department_id
     from ({{ department_document_versions() }}) as sources
-    where not exists (
-        select 1
-        from {{ build_state_relation(this.identifier) }} as built
-        where
-            built.document_id = sources.document_id
-            and built.source_version = sources.source_version
-    )
+    where not {{ built_in_this_version('sources') }}
     union
     select built.department_id
     from {{ build_state_relation(this.identifier) }} as built

@@ -83,14 +83,20 @@
     select sources.document_id
     from ({{ source_versions(source) }}) as sources
     {%- if builds_incrementally() %}
-    where not exists (
+    where not {{ built_in_this_version('sources') }}
+    {%- endif %}
+{%- endmacro %}
+
+{% macro built_in_this_version(sources) -%}
+    {#- a condition: this model's state holds the document of `sources` (an alias with document_id and
+        source_version) in that version -#}
+    exists (
         select 1
         from {{ build_state_relation(this.identifier) }} as built
         where
-            built.document_id = sources.document_id
-            and built.source_version = sources.source_version
+            built.document_id = {{ sources }}.document_id
+            and built.source_version = {{ sources }}.source_version
     )
-    {%- endif %}
 {%- endmacro %}
 
 {% macro unbuilt_documents(documents, source='int_documents') -%}
