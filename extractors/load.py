@@ -238,6 +238,18 @@ _DEFAULTS = {"loaded_at": "cast(current_timestamp as timestamp)"}
 
 
 def _staging_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    """The staging table's (name, type) columns; asked once per connection and table (the catalogue
+    query costs ~2.5 ms, a tenth of a document's Parquet writing)."""
+    key = (id(con), table)
+    if key not in _COLUMNS:
+        _COLUMNS[key] = _catalogue_columns(con, table)
+    return _COLUMNS[key]
+
+
+_COLUMNS: dict[tuple[int, str], list[tuple[str, str]]] = {}
+
+
+def _catalogue_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
     return con.execute("select column_name, data_type from information_schema.columns "
                        "where table_schema = 'staging' and table_name = ? order by ordinal_position",
                        [table]).fetchall()

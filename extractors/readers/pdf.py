@@ -30,7 +30,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors.model import Cell, DocumentError, Line, SourceDocument, sha256_of
-from extractors.readers.pdf_geometry import page_geometry, page_has_text, restore_lost_text
+from extractors.readers.pdf_geometry import page_geometry, restore_lost_text
 from extractors.readers.pdf_layout import page_lines
 
 # A complete PDF ends with %%EOF (possibly followed by a little whitespace or junk); PDFium quietly
@@ -60,9 +60,9 @@ def read(path: Path) -> SourceDocument:
             for index in range(page_count):
                 page = _page(pdf, index, path)
                 try:
-                    if not page_has_text(page):
-                        continue
                     geometry = page_geometry(page, index + 1)
+                    if not geometry.has_text:
+                        continue
                     if geometry.lost_text:
                         if second_parser is None:
                             import pdfplumber

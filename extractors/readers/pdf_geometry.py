@@ -50,6 +50,8 @@ class PageGeometry:
     edges: list[dict] = field(default_factory=list)
     # Origins (x, baseline) of text objects PDFium's text layer left out (see the module docstring).
     lost_text: list[tuple[float, float]] = field(default_factory=list)
+    # Whether the text layer holds anything but whitespace (a scan has none: OCR reads it instead).
+    has_text: bool = False
 
     @property
     def bbox(self) -> BBox:
@@ -66,7 +68,7 @@ def page_geometry(page: pdfium.PdfPage, page_number: int, with_edges: bool = Tru
     geometry = PageGeometry(page_number, right - left, top - bottom)
     textpage = page.get_textpage()
     try:
-        geometry.chars = _chars(textpage, left, top)
+        geometry.chars, geometry.has_text = _chars(textpage, left, top)
     finally:
         textpage.close()
     edges, geometry.lost_text = _page_objects(page, left, top)
@@ -93,26 +95,21 @@ def restore_lost_text(geometry: PageGeometry, parsed_chars: list[dict]) -> None:
         geometry.chars.append({key: c[key] for key in _CHAR_KEYS} | {"upright": True})
 
 
-def page_has_text(page: pdfium.PdfPage) -> bool:
-    textpage = page.get_textpage()
-    try:
-        return any(not ch.isspace() for ch in textpage.get_text_range())
-    finally:
-        textpage.close()
-
-
-def _chars(textpage: pdfium.PdfTextPage, left: float, top: float) -> list[dict]:
+def _chars(textpage: pdfium.PdfTextPage, left: float, top: float) -> tuple[list[dict], bool]:
+    """The characters the page draws, and whether it draws any text at all (unmapped glyphs included)."""
     raw = textpage.raw
     box = pdfium_c.FS_RECTF()
     chars = []
+    has_text = False
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
         # PDFium inserts spaces and line breaks of its own; only what the page draws is kept.
         if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
             continue
         code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        text = chr(code)
+        has_text = has_text or not text.isspace()
         if code in (0, 0xFFFE, 0xFFFF) or code < 0x20:
             continue
-        text = chr(code)
         if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, box):
             continue
         x0, x1 = box.left - left, box.right - left
@@ -129,7 +126,7 @@ def _chars(textpage: pdfium.PdfTextPage, left: float, top: float) -> list[dict]:
             "upright": True,
             "size": pdfium_c.FPDFText_GetFontSize(raw, i),
         })
-    return chars
+    return chars, has_text
 
 
 def _page_objects(page: pdfium.PdfPage, left: float,
