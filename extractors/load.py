@@ -9,6 +9,7 @@ its error: nothing given to the pipeline is ever silently dropped.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import astuple, fields
 from decimal import Decimal
@@ -138,8 +139,19 @@ create table if not exists validation.rule_results (
 _CHILD_TABLES = ("tables", "cells", "narrative_figures", "extraction_issues")
 
 
+# DuckDB's memory per process (its default is 80 % of the machine): the loader and validation here, dbt
+# through dbt_project/profiles.yml (same variable, same default). Beyond it DuckDB spills to
+# <warehouse>.tmp, so a large build or backfill stays within a worker's share of the machine.
+MEMORY_LIMIT_ENV = "BUDGETWH_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "1536MB"
+
+
+def memory_limit() -> str:
+    return os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT
+
+
 def connect(warehouse: str) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(warehouse)
+    con = duckdb.connect(warehouse, config={"memory_limit": memory_limit()})
     con.execute(DDL)
     return con
 

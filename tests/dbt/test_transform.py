@@ -8,7 +8,7 @@ import pytest
 from dbt_sample import sample_budget
 
 from extractors.load import connect, load_extraction
-from extractors.transform import DBT_PROJECT_DIR, TransformError, build, main
+from extractors.transform import DBT_PROJECT_DIR, TransformError, _release_warehouse, build, main
 
 
 def test_missing_warehouse_is_a_clear_error(tmp_path: Path):
@@ -66,3 +66,31 @@ def test_nothing_built_before_validation_depends_on_its_results(tmp_path: Path, 
 
     assert models("tag:post_validation") == {"fct_reconciliation_result", "dim_document"}
     assert models("tag:post_validation+") == models("tag:post_validation")
+
+
+def test_one_memory_limit_caps_dbt_and_the_loader(warehouse: Path, monkeypatch):
+    """BUDGETWH_MEMORY_LIMIT caps DuckDB in the loader and validation (``load.connect``) and in dbt (the
+    profile), with the same default in both when unset."""
+    from dbt.cli.main import dbtRunner
+
+    from extractors.load import DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_ENV
+
+    def limits() -> tuple[str, str]:
+        con = connect(str(warehouse))
+        loader = con.execute("select current_setting('memory_limit')").fetchone()[0]
+        con.close()
+        shown = dbtRunner().invoke([
+            "show", "--inline", "select current_setting('memory_limit') as m", "--project-dir",
+            str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path",
+            str(warehouse.parent / "target"), "--log-path", str(warehouse.parent / "logs"), "--quiet"])
+        _release_warehouse()  # as build() does: dbt-duckdb keeps the database open, its settings pinned
+        assert shown.success, shown.exception
+        return loader, shown.result.results[0].agate_table.rows[0][0]
+
+    monkeypatch.setenv("BUDGETWH_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv(MEMORY_LIMIT_ENV, "300MB")
+    assert limits() == ("286.1 MiB", "286.1 MiB")
+    monkeypatch.delenv(MEMORY_LIMIT_ENV)
+    loader, dbt = limits()
+    assert loader == dbt == "1.4 GiB"  # 1536MB, DEFAULT_MEMORY_LIMIT
+    assert DEFAULT_MEMORY_LIMIT == "1536MB"
