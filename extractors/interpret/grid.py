@@ -180,6 +180,8 @@ def _measure(family: str | None, column: Column) -> tuple[str | None, bool]:
     levels = column.levels
     if any(pattern(config["change_columns"]).search(level) for level in levels):
         return None, True
+    if levels and pattern(config["part_columns"]).search(levels[-1]):
+        return None, True
     if len(levels) > 1 and _GENERIC_LEAF.match(levels[-1]):
         group = first_match(config["measures"].get(rules_key, []), levels[-2])
         if group:

@@ -40,3 +40,14 @@ def test_narrative_and_tables_files_are_joined(real_dir, tmp_path):
             Decimal("17960.82"), Decimal("17705.01"), Decimal("255.81"))
         assert con.execute("select count(*) from validation.rule_results "
                            "where rule_id = 'BW-CMP-003' and not passed").fetchone()[0] == 0
+        # 预算05表: 项目支出 / 扣除基建项目后预算数 is a part of project spending, not a second total column
+        # (read as the total, it made every line's total its project figure: 22 false BW-ROW-003)
+        assert con.execute("select count(*) from validation.rule_results "
+                           "where rule_id = 'BW-ROW-003' and passed").fetchone()[0] >= 20
+        assert con.execute("select count(*) from validation.rule_results "
+                           "where rule_id = 'BW-ROW-003' and not passed").fetchone()[0] == 0
+        # its lines are per budget unit (2050803: 32.80 with 13.20 of projects, and 90.00): summed by code
+        assert con.execute(
+            "select total_amount, basic_amount, project_amount from marts.fct_expenditure_by_function "
+            "where table_type = 'general_budget_expenditure' and subject_code = '2050803'").fetchone() == (
+            Decimal("122.80"), Decimal("109.60"), Decimal("13.20"))
