@@ -51,3 +51,8 @@ def test_narrative_and_tables_files_are_joined(real_dir, tmp_path):
             "select total_amount, basic_amount, project_amount from marts.fct_expenditure_by_function "
             "where table_type = 'general_budget_expenditure' and subject_code = '2050803'").fetchone() == (
             Decimal("122.80"), Decimal("109.60"), Decimal("13.20"))
+        # 预算04表 prints one 预算数 column for all appropriations and no government-fund or state-capital
+        # money: its 本年支出合计 is the general budget's, checked against 预算05表's total
+        assert con.execute("select passed, expected_amount, actual_amount from validation.rule_results "
+                           "where rule_id = 'BW-XTB-003'").fetchall() == [
+            (True, Decimal("32801.94"), Decimal("32801.94"))]
