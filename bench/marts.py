@@ -30,8 +30,9 @@ from bench.figures import REPO, Figure, bench_command, say
 STAGING_CHILDREN = ("tables", "cells", "narrative_figures", "extraction_issues")
 DBT = REPO / ".venv" / "bin" / "dbt"
 # Copies staged per transaction: one transaction of a million documents' cells (~0.5 G rows) would hold
-# all of them until commit; 50k documents' worth (~27 M cells) keeps each insert's memory modest.
-REPLICATE_BATCH_DOCUMENTS = 50_000
+# all of them until commit; 10k documents' worth (~5.6 M cells) keeps each commit's memory modest (50k
+# ran out of a 4 GB limit committing at 300k documents).
+REPLICATE_BATCH_DOCUMENTS = 10_000
 # DuckDB's default memory limit is 80 % of the machine; the bench shares it with everyone else
 REPLICATE_MEMORY_LIMIT = "4GB"
 # Stop before the disk does: the machine is shared, and a full disk breaks every other job on it.
@@ -64,7 +65,8 @@ def replicate(warehouse: Path, documents: int) -> int:
     base's rows are kept in tables of their own (``bench_base_<table>``), so staging a batch of copies
     reads the few base rows, never the growing staging tables.
     """
-    con = duckdb.connect(str(warehouse), config={"memory_limit": REPLICATE_MEMORY_LIMIT})
+    con = duckdb.connect(str(warehouse), config={"memory_limit": REPLICATE_MEMORY_LIMIT,
+                                                 "preserve_insertion_order": False})
     try:
         con.execute("create table if not exists bench_base as select document_id from staging.documents "
                     "where status = 'loaded'")
