@@ -35,7 +35,7 @@ from bench import extraction
 from bench.figures import REPO, Figure, read_figures, say, write_figures
 
 SECTIONS = ("extraction", "e2e", "marts", "nightly")
-DEFAULTS = {"documents": 60, "sizes": "1000,10000", "delta": 1000, "validate_up_to": 1000}
+DEFAULTS = {"documents": 500, "sizes": "1000,10000", "delta": 1000, "validate_up_to": 1000}
 FULL = {"documents": 10_000, "sizes": "10000,100000,1000000", "delta": 10_000, "validate_up_to": 10_000}
 MARTS_BASE_DOCUMENTS = 40
 
