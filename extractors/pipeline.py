@@ -186,6 +186,17 @@ def validate(warehouse: Path, run_id: str, document_ids: Sequence[str] | None = 
     return run_rules(Path(warehouse), run_id=run_id, document_ids=document_ids)
 
 
+def validate_in_own_process(warehouse: Path, run_id: str, document_ids: Sequence[str] | None = None):
+    """``validate`` in a child process, as an Airflow task runs it: what validation holds (Great
+    Expectations, the batches' frames, DuckDB's buffers) goes back to the system when it ends, instead of
+    staying in this process under the result marts' build (10k documents in one process peaked at 2.4 GB;
+    each step alone stays under 1.5 GB)."""
+    import multiprocessing
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(validate, warehouse, run_id, document_ids).result()
+
+
 def finalize(warehouse: Path):
     """dbt: the models built from validation results (fct_reconciliation_result, dim_document)."""
     from extractors.transform import build
@@ -257,7 +268,7 @@ def run(inputs: Sequence[Path | InputDocument], warehouse: Path, work_dir: Path 
     say("building marts (dbt)")
     summary.data_warnings += transform(warehouse).warned_tests
     say("validating (rule catalogue + Great Expectations)")
-    summary.validation = validate(warehouse, run_id, ids)
+    summary.validation = validate_in_own_process(warehouse, run_id, ids)
     say("building result marts (dbt)")
     summary.data_warnings += finalize(warehouse).warned_tests
     _count(warehouse, ids, summary)

@@ -92,5 +92,5 @@ def test_one_memory_limit_caps_dbt_and_the_loader(warehouse: Path, monkeypatch):
     assert limits() == ("286.1 MiB", "286.1 MiB")
     monkeypatch.delenv(MEMORY_LIMIT_ENV)
     loader, dbt = limits()
-    assert loader == dbt == "1.4 GiB"  # 1536MB, DEFAULT_MEMORY_LIMIT
-    assert DEFAULT_MEMORY_LIMIT == "1536MB"
+    assert loader == dbt == "953.6 MiB"  # 1GB, DEFAULT_MEMORY_LIMIT
+    assert DEFAULT_MEMORY_LIMIT == "1GB"
