@@ -182,6 +182,9 @@ def _measure(family: str | None, column: Column) -> tuple[str | None, bool]:
         return None, True
     if levels and pattern(config["part_columns"]).search(levels[-1]):
         return None, True
+    if (family == "income" and len(levels) > 1 and not _GENERIC_LEAF.match(levels[-1])
+            and any(pattern(config["carryover_parts"]).search(level) for level in levels[:-1])):
+        return None, True
     if len(levels) > 1 and _GENERIC_LEAF.match(levels[-1]):
         group = first_match(config["measures"].get(rules_key, []), levels[-2])
         if group:

@@ -64,3 +64,11 @@ def test_narrative_and_tables_files_are_joined(real_dir, tmp_path):
             ("all_project_total", True, Decimal("7633.52"), Decimal("7633.51"))]
         assert con.execute("select count(*) from staging.narrative_figures "
                            "where figure_key = 'expenditure_total' and amount in (25218.54, 7633.51)").fetchone()[0] == 0
+        # 上年结转结余 and its fund lines (预算04表 rows, 预算02表 columns) are carry-over, not this year's
+        # income: with them, every rule holds on this document
+        assert con.execute("select income_source, amount from marts.fct_income_by_source "
+                           "where table_type = 'fiscal_appropriation_summary' order by 1").fetchall() == [
+            ("general_budget", Decimal("32365.09")), ("prior_year_carryover", Decimal("436.85"))]
+        checked, failed = con.execute("select count(*), count(*) filter (where not passed) "
+                                      "from validation.rule_results").fetchone()
+        assert checked >= 200 and failed == 0
