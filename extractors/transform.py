@@ -131,7 +131,12 @@ def _release_warehouse() -> None:
 
 
 def _first_line(message: str | None) -> str:
-    return (message or "").strip().splitlines()[0] if message and message.strip() else "failed"
+    """dbt's message for a node, shortened: its heading and, for a runtime error, the cause below it
+    (``Runtime Error in model x (path)`` / ``Out of Memory Error: …``)."""
+    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
+    if not lines:
+        return "failed"
+    return " ".join(lines[:2]) if lines[0].startswith("Runtime Error") else lines[0]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -58,12 +58,13 @@ def test_narrative_and_tables_files_are_joined(real_dir, tmp_path):
             (True, Decimal("32801.94"), Decimal("32801.94"))]
         # 基本支出预算25218.54万元，占本年支出预算76.76% (and 项目支出 7633.51): shares of all the money, so
         # compared with 预算03表 支出总表, not read as the expenditure total
-        assert con.execute("select subject_code, passed, expected_amount, actual_amount from validation.rule_results "
+        assert con.execute("select subject_code, passed, expected_amount, actual_amount "
+                           "from validation.rule_results "
                            "where rule_id = 'BW-NAR-003' order by subject_code").fetchall() == [
             ("all_basic_total", True, Decimal("25218.54"), Decimal("25218.54")),
             ("all_project_total", True, Decimal("7633.52"), Decimal("7633.51"))]
-        assert con.execute("select count(*) from staging.narrative_figures "
-                           "where figure_key = 'expenditure_total' and amount in (25218.54, 7633.51)").fetchone()[0] == 0
+        assert con.execute("select count(*) from staging.narrative_figures where figure_key = "
+                           "'expenditure_total' and amount in (25218.54, 7633.51)").fetchone()[0] == 0
         # 上年结转结余 and its fund lines (预算04表 rows, 预算02表 columns) are carry-over, not this year's
         # income: with them, every rule holds on this document
         assert con.execute("select income_source, amount from marts.fct_income_by_source "
