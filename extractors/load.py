@@ -153,7 +153,10 @@ def memory_limit() -> str:
 
 
 def connect(warehouse: str) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(warehouse, config={"memory_limit": memory_limit()})
+    con = duckdb.connect(warehouse)
+    # set on the open database, not as connect() configuration: a process where dbt-duckdb already holds
+    # the file open (Airflow's `dags test`, Cosmos) may only connect with the configuration it has
+    con.execute("set memory_limit = $limit", {"limit": memory_limit()})
     con.execute(DDL)
     return con
 
