@@ -129,9 +129,9 @@ def full_rebuild_command(warehouse: Path) -> list[str]:
 
 def full_rebuild(warehouse: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(full_rebuild_command(warehouse), check=True, cwd=REPO,
-                   env={MEMORY_LIMIT_ENV: BUILD_UP_MEMORY_LIMIT, **os.environ,
-                        "BUDGETWH_WAREHOUSE": str(warehouse)})
+    with build_up_memory():
+        subprocess.run(full_rebuild_command(warehouse), check=True, cwd=REPO,
+                       env={**os.environ, "BUDGETWH_WAREHOUSE": str(warehouse)})
     return time.perf_counter() - start
 
 

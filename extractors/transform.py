@@ -102,7 +102,8 @@ def build(warehouse: Path, select: str | None = None, exclude: str | None = None
     failed = [r for r in results if str(r.status) in _FAILED]
     if failed or not outcome.success:
         names = tuple(r.node.name for r in failed)
-        details = "; ".join(f"{r.node.resource_type} {r.node.name}: {_first_line(r.message)}" for r in failed)
+        details = "; ".join(f"{r.node.resource_type} {r.node.name}: {_short_message(r.message)}"
+                            for r in failed)
         raise TransformError(f"dbt build failed on {warehouse}: {details or 'see dbt output'}", names)
     succeeded = Counter(str(r.node.resource_type) for r in results if str(r.status) in {"success", "pass"})
     return BuildResult(
@@ -130,7 +131,7 @@ def _release_warehouse() -> None:
             environment.close()
 
 
-def _first_line(message: str | None) -> str:
+def _short_message(message: str | None) -> str:
     """dbt's message for a node, shortened: its heading and, for a runtime error, the cause below it
     (``Runtime Error in model x (path)`` / ``Out of Memory Error: …``)."""
     lines = [line.strip() for line in (message or "").splitlines() if line.strip()]

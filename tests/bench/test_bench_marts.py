@@ -82,6 +82,16 @@ def _contents(warehouse: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
+def _loaded_corpus(tmp_path: Path) -> Path:
+    """Two generated text documents extracted and staged in a new warehouse (nothing built yet)."""
+    corpus, warehouse = tmp_path / "corpus", tmp_path / "w.duckdb"
+    subprocess.run([sys.executable, "-m", "extractors.generator", "corpus", "--n", "2", "--seed", "3",
+                    "--format", "text", "--out", str(corpus)], check=True, cwd=REPO, capture_output=True)
+    documents = [InputDocument(p) for p in sorted(corpus.rglob("*.txt"))]
+    load_dir(warehouse, tmp_path / "extracted", extract_all(documents, tmp_path / "extracted", workers=1))
+    return warehouse
+
+
 def _int_table_cells(warehouse: Path) -> list[tuple]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -93,11 +103,7 @@ def _int_table_cells(warehouse: Path) -> list[tuple]:
 
 @pytest.mark.slow
 def test_incremental_build_adds_only_new_documents_and_matches_a_full_rebuild(tmp_path):
-    corpus, warehouse = tmp_path / "corpus", tmp_path / "w.duckdb"
-    subprocess.run([sys.executable, "-m", "extractors.generator", "corpus", "--n", "2", "--seed", "3",
-                    "--format", "text", "--out", str(corpus)], check=True, cwd=REPO, capture_output=True)
-    documents = [InputDocument(p) for p in sorted(corpus.rglob("*.txt"))]
-    load_dir(warehouse, tmp_path / "extracted", extract_all(documents, tmp_path / "extracted", workers=1))
+    warehouse = _loaded_corpus(tmp_path)
     transform(warehouse)
     con = duckdb.connect(str(warehouse))
     # a mark on a built row: an incremental build leaves built documents alone, a full rebuild redoes them
@@ -131,11 +137,7 @@ def _budget_with_expenditure_table(con) -> str:
 
 @pytest.mark.slow
 def test_incremental_build_follows_re_extractions_and_removals_and_equals_a_full_rebuild(tmp_path):
-    corpus, warehouse = tmp_path / "corpus", tmp_path / "w.duckdb"
-    subprocess.run([sys.executable, "-m", "extractors.generator", "corpus", "--n", "2", "--seed", "3",
-                    "--format", "text", "--out", str(corpus)], check=True, cwd=REPO, capture_output=True)
-    documents = [InputDocument(p) for p in sorted(corpus.rglob("*.txt"))]
-    load_dir(warehouse, tmp_path / "extracted", extract_all(documents, tmp_path / "extracted", workers=1))
+    warehouse = _loaded_corpus(tmp_path)
     replicate(warehouse, 8)
     transform(warehouse)
     replicate(warehouse, 12)  # new documents

@@ -97,14 +97,14 @@ def test_one_memory_limit_caps_dbt_and_the_loader(warehouse: Path, monkeypatch):
 
 
 def test_a_runtime_error_keeps_its_cause():
-    from extractors.transform import _first_line
+    from extractors.transform import _short_message
 
     message = ("Runtime Error in model int_table_cells (models/intermediate/int_table_cells.sql)\n"
                "  Out of Memory Error: could not allocate block of size 256.0 KiB\n"
                "  \n  Possible solutions:\n  * Reducing the number of threads")
-    assert _first_line(message) == (
+    assert _short_message(message) == (
         "Runtime Error in model int_table_cells (models/intermediate/int_table_cells.sql) "
         "Out of Memory Error: could not allocate block of size 256.0 KiB")
-    assert _first_line("Got 1 result, configured to fail if != 0\n\ncompiled code at …") == (
+    assert _short_message("Got 1 result, configured to fail if != 0\n\ncompiled code at …") == (
         "Got 1 result, configured to fail if != 0")
-    assert _first_line(None) == _first_line("  ") == "failed"
+    assert _short_message(None) == _short_message("  ") == "failed"
