@@ -2,7 +2,13 @@
 
 A document is keyed by the hash of its bytes. Loading a document replaces everything it loaded
 before (delete then insert in one transaction), so re-running on the same input changes nothing
-and a failure leaves the previous state. A rejected document keeps one row in ``documents`` with
+and a failure leaves the previous state.
+
+Only ``documents`` has a primary key. A key on ``tables`` or ``cells`` would be an ART index over every
+row, which DuckDB must hold in memory to check each insert: a commit's memory would grow with the corpus
+(10k documents' cells ran out of 4 GB at 800k staged). Their keys are dbt's data tests instead
+(``stg_staging__tables``, ``int_table_cells``), run on what each build stages; ``connect`` drops the keys
+from a warehouse staged before this. A rejected document keeps one row in ``documents`` with
 its error: nothing given to the pipeline is ever silently dropped.
 """
 
@@ -65,8 +71,7 @@ create table if not exists staging.tables (
     project_name  varchar,
     is_empty      boolean not null,
     note          varchar,
-    header_json   varchar,
-    primary key (document_id, table_index)
+    header_json   varchar
 );
 
 create table if not exists staging.cells (
@@ -87,8 +92,7 @@ create table if not exists staging.cells (
     page          integer,
     x0 double, top double, x1 double, bottom double,
     inferred      boolean not null,
-    confidence    double,
-    primary key (document_id, table_index, row_index, col_index)
+    confidence    double
 );
 
 create table if not exists staging.narrative_figures (
@@ -158,7 +162,32 @@ def connect(warehouse: str) -> duckdb.DuckDBPyConnection:
     # the file open (Airflow's `dags test`, Cosmos) may only connect with the configuration it has
     con.execute("set memory_limit = $limit", {"limit": memory_limit()})
     con.execute(DDL)
+    _drop_growing_keys(con)
     return con
+
+
+# staging tables whose primary key an earlier DDL declared (see the module's docstring)
+_UNKEYED_TABLES = ("tables", "cells")
+
+
+def _drop_growing_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild, once, a staging table an earlier DDL keyed: DuckDB cannot drop a primary key in place, so
+    the rows move to the table as ``DDL`` now makes it, in one transaction (a failure keeps the keyed one)."""
+    keyed = [table for (table,) in con.execute(
+        "select table_name from duckdb_constraints() where schema_name = 'staging' "
+        "and constraint_type = 'PRIMARY KEY' and list_contains($tables, table_name)",
+        {"tables": list(_UNKEYED_TABLES)}).fetchall()]
+    for table in keyed:
+        con.execute("begin transaction")
+        try:
+            con.execute(f"alter table staging.{table} rename to {table}_keyed")
+            con.execute(DDL)
+            con.execute(f"insert into staging.{table} select * from staging.{table}_keyed")
+            con.execute(f"drop table staging.{table}_keyed")
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
 
 
 def _document_row(d: StagedDocument) -> tuple:
