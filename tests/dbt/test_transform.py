@@ -50,6 +50,42 @@ def test_warnings_are_reported_not_raised(warehouse: Path):
     assert result.models >= 19 and result.tests > 100
 
 
+def test_a_cell_staged_twice_fails_the_build(warehouse: Path):
+    """staging.cells has no primary key (its index would grow with every cell): the key is dbt's test on
+    the cells a build brings in, and a duplicate fails the build by name."""
+    con = connect(str(warehouse))
+    load_extraction(con, sample_budget())
+    con.execute("insert into staging.cells select * from staging.cells "
+                "where table_index = 2 and row_code = '2010301' limit 1")
+    con.close()
+    with pytest.raises(TransformError) as raised:
+        build(warehouse, exclude="tag:post_validation")
+    assert raised.value.failed_nodes == (
+        "unique_combination_of_columns_int_table_cells_document_id__table_index__row_index__col_index",)
+
+
+def test_a_warehouse_staged_with_keys_keeps_its_rows_without_them(warehouse: Path):
+    con = connect(str(warehouse))
+    load_extraction(con, sample_budget())
+    staged = {table: con.execute(f"select * from staging.{table} order by all").fetchall()
+              for table in ("tables", "cells")}
+    # the keys the DDL declared before
+    con.execute("alter table staging.tables add primary key (document_id, table_index)")
+    con.execute("alter table staging.cells add primary key (document_id, table_index, row_index, col_index)")
+    con.close()
+
+    con = connect(str(warehouse))
+    keys = con.execute("select table_name from duckdb_constraints() where schema_name = 'staging' "
+                       "and constraint_type = 'PRIMARY KEY'").fetchall()
+    assert keys == [("documents",)]
+    assert {table: con.execute(f"select * from staging.{table} order by all").fetchall()
+            for table in ("tables", "cells")} == staged
+    assert len(staged["cells"]) > 100
+    assert con.execute("select count(*) from duckdb_tables() where schema_name = 'staging' "
+                       "and table_name like '%_keyed'").fetchone()[0] == 0
+    con.close()
+
+
 def test_nothing_built_before_validation_depends_on_its_results(tmp_path: Path, monkeypatch):
     from dbt.cli.main import dbtRunner
 
