@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import psycopg2
 import pytest
-from conftest import AIRFLOW, PG_HOST, PG_USER, REPO, airflow, fresh_database, run
+from airflow_run import AIRFLOW, PG_HOST, PG_USER, REPO, airflow, fresh_database, run
 
 from extractors.pipeline import discover
 

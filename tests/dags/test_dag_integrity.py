@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import REPO, airflow, airflow_env
+from airflow_run import REPO, airflow, airflow_env
 
 from extractors.pipeline import discover
 

@@ -175,7 +175,8 @@ def test_the_central_final_account_is_consistent(warehouse):
 
 @pytest.mark.parametrize("key", ["petitions", "putuo_planning"])
 def test_the_basic_expenditure_mart_has_a_total_for_every_line(warehouse, key):
-    """Lists printed side by side give one figure per line (人员经费 or 公用经费): that figure is its total."""
+    """Lists printed side by side give one figure per line (人员经费 or 公用经费): that figure is its
+    total."""
     document_id = _document(warehouse, key)
     rows = warehouse.execute(
         "select subject_code, total_amount, personnel_amount, public_operation_amount "

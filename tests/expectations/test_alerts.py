@@ -84,7 +84,7 @@ def test_nothing_is_on_by_default(monkeypatch):
 
 
 def test_an_unreachable_receiver_does_not_fail_validation(warehouse, monkeypatch):
-    from conftest import build_tongnan
+    from seed_documents import build_tongnan
 
     w = Warehouse(warehouse)
     build_tongnan(w)
@@ -146,7 +146,7 @@ class SmtpSink:
 
 
 def test_email_reaches_a_local_smtp_server(warehouse, monkeypatch):
-    from conftest import build_tongnan
+    from seed_documents import build_tongnan
 
     w = Warehouse(warehouse)
     build_tongnan(w)

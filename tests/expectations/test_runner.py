@@ -24,7 +24,7 @@ def failures(summary, document_id=None, severity=None):
 @pytest.fixture(scope="module")
 def validated(tmp_path_factory):
     """The two-document warehouse, validated once for the tests that only read the outcome."""
-    from conftest import build_qijiang, build_tongnan
+    from seed_documents import build_qijiang, build_tongnan
 
     w = Warehouse(tmp_path_factory.mktemp("validated") / "warehouse.duckdb")
     build_tongnan(w)
