@@ -198,9 +198,12 @@ def validate_in_own_process(warehouse: Path, run_id: str, document_ids: Sequence
 
 
 def finalize(warehouse: Path):
-    """dbt: the models built from validation results (fct_reconciliation_result, dim_document)."""
+    """dbt: the models built from validation results (fct_reconciliation_result, dim_document), after the
+    passing places of superseded runs are pruned (``expectations.runner.prune_superseded``)."""
+    from expectations.runner import prune_superseded
     from extractors.transform import build
 
+    prune_superseded(Path(warehouse))
     return build(Path(warehouse), select="tag:post_validation")
 
 

@@ -129,6 +129,8 @@ def test_a_run_in_batches_finds_and_stores_what_one_pass_does(corpus, one_checkp
     """Beyond VALIDATE_BATCH_DOCUMENTS documents a run is checked and stored a batch at a time (a
     department's years together, each batch reading its neighbours), so its memory is one batch's."""
     warehouse, full, doc = corpus
+    # one pass stored afresh: an earlier test's finalize pruned the passing places of "full"
+    validate(warehouse, run_id="one_pass")
     monkeypatch.setattr(runner, "VALIDATE_BATCH_DOCUMENTS", 2)
 
     batched = validate(warehouse, run_id="batched")
@@ -139,9 +141,47 @@ def test_a_run_in_batches_finds_and_stores_what_one_pass_does(corpus, one_checkp
     assert not batched.results["passed"].any()  # a batched run keeps only its failures in memory
     failed = full.results[~full.results["passed"]]
     assert places(batched.results, doc.values()) == places(failed, doc.values())
-    assert stored(warehouse, "batched") == stored(warehouse, "full")
-    in_scope = {f for f in stored(warehouse, "full").elements() if f[0] in scoped.scope or f[0] is None}
+    assert stored(warehouse, "batched") == stored(warehouse, "one_pass")
+    in_scope = {f for f in stored(warehouse, "one_pass").elements() if f[0] in scoped.scope or f[0] is None}
     assert len(scoped.scope) == 3 and set(stored(warehouse, "batched_scope")) == in_scope
+
+
+def test_finalize_prunes_only_passing_places_no_mart_reads(corpus, one_checkpoint):
+    """Superseded runs keep their failed places (a finding's history); their passing places go, and the
+    result mart, which reads each document's latest run, is the same before and after."""
+    warehouse, full, doc = corpus
+    validate(warehouse, run_id="before_prune")
+    validate(warehouse, run_id="latest_scoped", document_ids=[doc["统计局", 2023]])
+
+    def snapshot():
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            return (
+                Counter(con.execute("select * exclude (checked_at) from validation.rule_results "
+                                    "where not passed").fetchall()),
+                con.execute("select count(*) from validation.rule_results where passed").fetchone()[0],
+                Counter(con.execute("select * exclude (checked_at) from marts.fct_reconciliation_result")
+                        .fetchall()),
+                set(con.execute("select distinct document_id, run_id from validation.rule_results "
+                                "where passed").fetchall()),
+            )
+        finally:
+            con.close()
+
+    from extractors.transform import build
+    build(warehouse, select="tag:post_validation")  # the mart, before any pruning
+    failed_before, passed_before, mart_before, _ = snapshot()
+    deleted = runner.prune_superseded(warehouse)
+    finalize(warehouse)
+    failed_after, passed_after, mart_after, passing_runs = snapshot()
+
+    assert deleted > 0 and passed_after == passed_before - deleted
+    assert failed_after == failed_before
+    assert mart_after == mart_before and sum(mart_after.values()) > 0
+    # the one rule about no single document here (the 2021 gap) fails: no passing place without one
+    latest = {d: "latest_scoped" for d in (doc["统计局", 2022], doc["统计局", 2023])}
+    assert passing_runs == {(d, latest.get(d, "before_prune")) for d in doc.values()}
+    assert runner.prune_superseded(warehouse) == 0
 
 
 def test_bad_document_ids_are_refused(corpus):

@@ -14,8 +14,8 @@ documents as (
 
 -- The latest run per document: a document re-validated after a fix shows its new findings only, and
 -- a document not in a later partial run keeps its last findings. Rules about no single document
--- (document_id null) follow the latest run that checked any of them. Older runs stay in
--- validation.rule_results.
+-- (document_id null) follow the latest run that checked any of them. Older runs' failed places stay in
+-- validation.rule_results (their passing places are pruned: expectations.runner.prune_superseded).
 runs as (
 
     select
