@@ -2,14 +2,14 @@
 
 A document is keyed by the hash of its bytes. Loading a document replaces everything it loaded
 before (delete then insert in one transaction), so re-running on the same input changes nothing
-and a failure leaves the previous state.
+and a failure leaves the previous state. A rejected document keeps one row in ``documents`` with
+its error: nothing given to the pipeline is ever silently dropped.
 
 Only ``documents`` has a primary key. A key on ``tables`` or ``cells`` would be an ART index over every
 row, which DuckDB must hold in memory to check each insert: a commit's memory would grow with the corpus
 (10k documents' cells ran out of 4 GB at 800k staged). Their keys are dbt's data tests instead
 (``stg_staging__tables``, ``int_table_cells``), run on what each build stages; ``connect`` drops the keys
-from a warehouse staged before this. A rejected document keeps one row in ``documents`` with
-its error: nothing given to the pipeline is ever silently dropped.
+from a warehouse staged before this.
 """
 
 from __future__ import annotations
