@@ -5,7 +5,8 @@ end-to-end section's warehouse, or one built here from generated documents) are 
 new document ids, each copy a department of its own (so no copy supersedes another). The facts per
 document are real extractor output; only their number grows.
 
-At each size: a full rebuild (``dbt build --full-refresh``, what a new extractor version costs), the
+At each size: a full rebuild (``dbt build --full-refresh``, what a change of model SQL costs; past
+``FULL_REBUILD_MAX_DOCUMENTS`` the size is reached by incremental builds of 100k documents instead), the
 warehouse file's size, the validation of every document (``expectations.runner.validate``) and the result
 marts. Then a delta of new documents is staged and the pipeline's own ``transform`` (dbt build, models
 incremental by document) times the nightly rebuild, and once more with nothing new.
