@@ -190,3 +190,13 @@ def test_incremental_build_follows_re_extractions_and_removals_and_equals_a_full
     assert any(revision in row for row in pairs) and not any(revised in row for row in pairs)
     assert rejected not in {row[0] for row in cells} and removed not in {row[0] for row in cells}
     assert all(len(incremental[r]) > 0 for r in BY_DOCUMENT + READING_THEM)
+
+
+def test_a_step_in_its_own_process_reports_its_own_peak_memory():
+    from bench.marts import in_own_process
+
+    # the test process may be large; the child's figure is the child's: ~300 MiB for a 300 MiB buffer
+    seconds, peak = in_own_process(bytearray, 300 * 1024**2)
+    assert 300 <= peak < 600 and seconds >= 0
+    _, small = in_own_process(bytearray, 1024)
+    assert small < 200
