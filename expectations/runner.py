@@ -11,9 +11,11 @@ every place is written to ``validation.rule_results`` under the run id.
 Beyond ``BUDGETWH_GX_PER_DOCUMENT_LIMIT`` documents (default 20) one checkpoint judges the whole run,
 and GX gets the compact form: every place beyond its tolerance (what its pages list) and one summary row
 per rule for the places within it (their count and largest excess), not 400 rows per document. Beyond
-``BUDGETWH_VALIDATE_BATCH_DOCUMENTS`` documents (default 500) the places are also computed and stored a
-batch at a time (a department's years together), so memory is one batch's (10,000 documents at once
-took 11 GB); there a place fails when its excess is positive and GX, judging the compact frame, must agree.
+``BUDGETWH_VALIDATE_BATCH_DOCUMENTS`` documents (default 500) the places are also computed a batch at a
+time (a department's years together) and made and stored ``BUDGETWH_VALIDATE_CHUNK_PLACES`` at a time
+(default 20,000), so memory is one batch's in DuckDB and one chunk's in Python, however large the run
+and the warehouse (10,000 documents at once took 11 GB); there a place fails when its excess is positive
+and GX, judging the compact frame, must agree.
 
 A nightly run loads a small delta into a large warehouse: ``validate(..., document_ids=...)`` checks
 those documents and the ones whose findings they change, and reads only what those rules read
@@ -29,7 +31,7 @@ import os
 import shutil
 import sys
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -52,6 +54,10 @@ PER_DOCUMENT_PAGES_LIMIT = int(os.environ.get("BUDGETWH_GX_PER_DOCUMENT_LIMIT", 
 # Beyond this many documents a run is checked and stored in batches of this many (a department's years
 # together), so its memory is that of one batch (~1 GB per 1,000 documents), not of the whole run.
 VALIDATE_BATCH_DOCUMENTS = int(os.environ.get("BUDGETWH_VALIDATE_BATCH_DOCUMENTS", "500"))
+# A batch's places are made, stored and forgotten this many at a time: a batch held whole (≈ 230k places
+# of 500 documents at ≈ 1.6 KB each as Python objects) took a 10k-document validation of a 1 M-document
+# warehouse to 2.2 GB, beside DuckDB's own gigabyte.
+CHUNK_PLACES = int(os.environ.get("BUDGETWH_VALIDATE_CHUNK_PLACES", "20000"))
 REQUIRED_RELATIONS = ("intermediate.int_cell_amounts", "staging.documents", "staging.tables",
                       "staging.narrative_figures")
 SCOPED_RELATIONS = ("intermediate.int_documents",)
@@ -185,7 +191,8 @@ def _validation_batches(con: duckdb.DuckDBPyConnection, scoped: bool) -> list[li
 
 def _validate_in_batches(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...], batches: list[list[str]],
                          scoped: bool, gx_root: Path, run_id: str) -> tuple[pd.DataFrame, int]:
-    """Check, store and forget one batch of documents at a time, so memory stays that of one batch.
+    """Check one batch of documents at a time, and store and forget its places a chunk at a time, so
+    memory stays that of one batch in DuckDB and of one chunk (``CHUNK_PLACES``) in Python.
 
     Each batch reads its documents and their department's neighbours two years either side (what the
     cross-document rules read, as in ``SCOPE_SQL``); rules about no single document run with the first
@@ -195,25 +202,25 @@ def _validate_in_batches(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...]
     """
     con.execute("delete from validation.rule_results where run_id = ?", [run_id])
     failures: list[pd.DataFrame] = []
-    within: dict[str, list] = {}  # rule_id → [places within tolerance, their largest excess, a row]
+    within: dict[str, list] = {}  # see _tally
     checked = 0
-    for number, ids in enumerate(batches):
-        con.execute("create or replace temp table scope_documents as "
-                    "select unnest($ids::varchar[]) as document_id", {"ids": ids})
-        con.execute(BATCH_INPUT_SQL)
-        con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
-        frame = _evaluate(con, rules, scoped=True, documentless=number == 0, first_row_id=checked)
-        checked += len(frame)
-        over = frame["excess"] > 0
-        frame["passed"] = ~over
-        _store(con, frame, run_id, replace=False)
-        failures.append(frame[over])
-        for rule_id, rows in frame[~over].groupby("rule_id", sort=False):
-            seen = within.setdefault(rule_id, [0, None, rows.iloc[0]])
-            largest = rows["excess"].max()
-            seen[0] += len(rows)
-            seen[1] = largest if seen[1] is None else max(seen[1], largest)
-        del frame
+    writer = con.cursor()  # stores a chunk while con streams the rule's next one
+    try:
+        for number, ids in enumerate(batches):
+            con.execute("create or replace temp table scope_documents as "
+                        "select unnest($ids::varchar[]) as document_id", {"ids": ids})
+            con.execute(BATCH_INPUT_SQL)
+            con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+            chunks = _place_chunks(con, rules, scoped=True, documentless=number == 0, first_row_id=checked)
+            for frame in chunks:
+                checked += len(frame)
+                over = frame["excess"] > 0
+                frame["passed"] = ~over
+                _store(writer, frame, run_id, replace=False)
+                failures.append(frame[over])
+                _tally(within, frame[~over])
+    finally:
+        writer.close()
     failed = pd.concat(failures, ignore_index=True) if failures else \
         pd.DataFrame(columns=[*_PLACE_COLUMNS, "row_id", "passed"])
     judged = pd.concat([failed.drop(columns="passed"), _summary_rows(within)], ignore_index=True)
@@ -228,9 +235,17 @@ def _compact(frame: pd.DataFrame, over: pd.Series) -> pd.DataFrame:
     """What GX judges of a large run: every place beyond its tolerance (the failures its pages list) and,
     per rule, one row summarising the places within it (their count and largest excess)."""
     within: dict[str, list] = {}
-    for rule_id, rows in frame[~over].groupby("rule_id", sort=False):
-        within[rule_id] = [len(rows), rows["excess"].max(), rows.iloc[0]]
+    _tally(within, frame[~over])
     return pd.concat([frame[over], _summary_rows(within)], ignore_index=True)
+
+
+def _tally(within: dict[str, list], places: pd.DataFrame) -> None:
+    """Add places within tolerance to ``within``: rule_id → [their count, their largest excess, a row]."""
+    for rule_id, rows in places.groupby("rule_id", sort=False):
+        seen = within.setdefault(rule_id, [0, None, rows.iloc[0]])
+        largest = rows["excess"].max()
+        seen[0] += len(rows)
+        seen[1] = largest if seen[1] is None else max(seen[1], largest)
 
 
 def _summary_rows(within: dict[str, list]) -> pd.DataFrame:
@@ -283,10 +298,20 @@ def _unit_scales(con: duckdb.DuckDBPyConnection) -> dict[str, Decimal]:
     return {u: Decimal(s) for u, s in con.execute("select unit_name, unit_scale from ref_units").fetchall()}
 
 
-def _evaluate(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...], scoped: bool,
-              documentless: bool = True, first_row_id: int = 0) -> pd.DataFrame:
+def _evaluate(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...], scoped: bool) -> pd.DataFrame:
+    """Every place of every rule in one frame (a run small enough to hold whole)."""
+    return pd.concat(list(_place_chunks(con, rules, scoped)), ignore_index=True)
+
+
+def _place_chunks(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...], scoped: bool,
+                  documentless: bool = True, first_row_id: int = 0) -> Iterator[pd.DataFrame]:
+    """Every rule's places, as frames of about ``CHUNK_PLACES`` rows, row ids numbered from ``first_row_id``.
+
+    Each rule's result is fetched a chunk at a time, so nothing may run on ``con`` while a frame is out
+    (store through another cursor)."""
     scales = _unit_scales(con)
-    records = []
+    records: list[dict] = []
+    row_id = first_row_id
     for rule in rules:
         try:
             cursor = con.execute(_scoped_query(rule.sql, documentless) if scoped else rule.sql)
@@ -296,8 +321,16 @@ def _evaluate(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...], scoped: b
         missing = [c for c in RESULT_COLUMNS if c not in columns]
         if missing:
             raise ValidationError(f"{rule.rule_id} returns no {', '.join(missing)}")
-        for values in cursor.fetchall():
-            records.append(_place(rule, dict(zip(columns, values, strict=True)), scales))
+        while rows := cursor.fetchmany(CHUNK_PLACES):
+            records += [_place(rule, dict(zip(columns, values, strict=True)), scales) for values in rows]
+            if len(records) >= CHUNK_PLACES:
+                yield _place_frame(records, row_id)
+                row_id, records = row_id + len(records), []
+    if records or row_id == first_row_id:
+        yield _place_frame(records, row_id)
+
+
+def _place_frame(records: list[dict], first_row_id: int) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=list(_PLACE_COLUMNS))
     frame["row_id"] = range(first_row_id, first_row_id + len(frame))
     return frame
