@@ -64,8 +64,9 @@ def measure_cli(work: Path) -> list[Figure]:
             Figure("nightly_first_cli_seconds", first, "s", command)]
 
 
-def airflow_env(home: Path) -> dict[str, str]:
-    """An isolated Airflow running this repository's DAGs (as tests/dags does)."""
+def airflow_env(home: Path, **settings: str) -> dict[str, str]:
+    """An isolated Airflow (own AIRFLOW_HOME and data dir) running this repository's DAGs, failing fast,
+    with no pings; ``settings`` add to it (the orchestration tests use it too)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "BUDGETWH_"))}
     env.update({
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -76,6 +77,7 @@ def airflow_env(home: Path) -> dict[str, str]:
         "BUDGETWH_TASK_RETRIES": "0",
         "DO_NOT_TRACK": "true",
     })
+    env.update(settings)
     return env
 
 

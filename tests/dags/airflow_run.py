@@ -1,5 +1,5 @@
-"""Helpers of the orchestration tests: a fresh PostgreSQL database on this machine's server, an isolated
-Airflow running this repository's DAGs."""
+"""Helpers of the orchestration tests: a fresh PostgreSQL database on this machine's server, commands of
+the stack (their isolated Airflow is ``bench.nightly.airflow_env``)."""
 
 from __future__ import annotations
 
@@ -32,22 +32,6 @@ def fresh_database(name: str) -> str:
 
 REPO = Path(__file__).resolve().parents[2]
 AIRFLOW = Path(sys.executable).with_name("airflow")
-
-
-def airflow_env(home: Path, **settings: str) -> dict[str, str]:
-    """An isolated Airflow (own AIRFLOW_HOME and data dir) running this repo's DAGs; fails fast, no pings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "BUDGETWH_"))}
-    env.update({
-        "PATH": f"{AIRFLOW.parent}{os.pathsep}{os.environ.get('PATH', '')}",  # airflow, dbt as in the image
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "false",
-        "BUDGETWH_DATA_DIR": str(home / "data"),
-        "BUDGETWH_TASK_RETRIES": "0",
-        "DO_NOT_TRACK": "true",
-    })
-    env.update(settings)
-    return env
 
 
 def run(argv: list[str], env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from airflow_run import REPO, airflow, airflow_env
+from airflow_run import REPO, airflow
 
+from bench.nightly import airflow_env
 from extractors.pipeline import discover
 
 DAG_ID = "budget_disclosures_nightly"
