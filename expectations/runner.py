@@ -11,11 +11,12 @@ every place is written to ``validation.rule_results`` under the run id.
 Beyond ``BUDGETWH_GX_PER_DOCUMENT_LIMIT`` documents (default 20) one checkpoint judges the whole run,
 and GX gets the compact form: every place beyond its tolerance (what its pages list) and one summary row
 per rule for the places within it (their count and largest excess), not 400 rows per document. Beyond
-``BUDGETWH_VALIDATE_BATCH_DOCUMENTS`` documents (default 500) the places are also computed a batch at a
-time (a department's years together) and made and stored ``BUDGETWH_VALIDATE_CHUNK_PLACES`` at a time
-(default 20,000), so memory is one batch's in DuckDB and one chunk's in Python, however large the run
-and the warehouse (10,000 documents at once took 11 GB); there a place fails when its excess is positive
-and GX, judging the compact frame, must agree.
+``BUDGETWH_VALIDATE_ONE_PASS_DOCUMENTS`` documents (default 200) the places are also computed a batch of
+``BUDGETWH_VALIDATE_BATCH_DOCUMENTS`` (default 500) at a time (a department's years together) and made
+and stored ``BUDGETWH_VALIDATE_CHUNK_PLACES`` at a time (default 20,000), so memory is one batch's in
+DuckDB and one chunk's in Python, however large the run and the warehouse (10,000 documents at once took
+11 GB); there only the failures are kept, a place fails when its excess is positive, and GX, judging the
+compact frame, must agree.
 
 A nightly run loads a small delta into a large warehouse: ``validate(..., document_ids=...)`` checks
 those documents and the ones whose findings they change, and reads only what those rules read
@@ -51,8 +52,11 @@ HALF_CENT = Decimal("0.005")
 SEVERITY_IN_GX = {"error": "critical", "warning": "warning"}
 DATASOURCE = "budgetwh_rule_results"
 PER_DOCUMENT_PAGES_LIMIT = int(os.environ.get("BUDGETWH_GX_PER_DOCUMENT_LIMIT", "20"))
-# Beyond this many documents a run is checked and stored in batches of this many (a department's years
-# together), so its memory is that of one batch (~1 GB per 1,000 documents), not of the whole run.
+# Up to this many documents a run is checked in one pass and its places are held whole (the summary's
+# results list them all): 484 documents' 218k places took such a run on 1 M documents to 1,777 MiB.
+ONE_PASS_DOCUMENTS = int(os.environ.get("BUDGETWH_VALIDATE_ONE_PASS_DOCUMENTS", "200"))
+# Beyond it, a run is checked in batches of this many documents (a department's years together), so
+# DuckDB's work is one batch's, and only its failures are kept.
 VALIDATE_BATCH_DOCUMENTS = int(os.environ.get("BUDGETWH_VALIDATE_BATCH_DOCUMENTS", "500"))
 # A batch's places are made, stored and forgotten this many at a time: a batch held whole (≈ 230k places
 # of 500 documents at ≈ 1.6 KB each as Python objects) took a 10k-document validation of a 1 M-document
@@ -172,12 +176,13 @@ def validate(warehouse: Path, run_id: str | None = None,
 
 def _validation_batches(con: duckdb.DuckDBPyConnection, scoped: bool) -> list[list[str]] | None:
     """The run's documents in batches of ``VALIDATE_BATCH_DOCUMENTS``, a department's years together
-    (their rules read each other); None: one pass (few documents, or no ``int_documents`` to batch by)."""
+    (their rules read each other); None: one pass (up to ``ONE_PASS_DOCUMENTS``, or no ``int_documents``
+    to batch by)."""
     count = con.execute("select count(*) from scope_documents").fetchone()[0]
     has_documents_model = con.execute(
         "select count(*) from information_schema.tables "
         "where table_schema = 'intermediate' and table_name = 'int_documents'").fetchone()[0]
-    if count <= VALIDATE_BATCH_DOCUMENTS or not has_documents_model:
+    if count <= ONE_PASS_DOCUMENTS or not has_documents_model:
         return None
     ids = [d for (d,) in con.execute("""
         select s.document_id from scope_documents as s

@@ -126,12 +126,13 @@ def stored(warehouse, run_id) -> Counter:
 
 
 def test_a_run_in_batches_finds_and_stores_what_one_pass_does(corpus, one_checkpoint, monkeypatch):
-    """Beyond VALIDATE_BATCH_DOCUMENTS documents a run is checked a batch at a time (a department's years
+    """Beyond ONE_PASS_DOCUMENTS documents a run is checked a batch at a time (a department's years
     together, each batch reading its neighbours) and its places are made and stored CHUNK_PLACES at a
     time (chunks that end within a rule's places and span rules), so its memory is one batch's."""
     warehouse, full, doc = corpus
     # one pass stored afresh: an earlier test's finalize pruned the passing places of "full"
     validate(warehouse, run_id="one_pass")
+    monkeypatch.setattr(runner, "ONE_PASS_DOCUMENTS", 1)
     monkeypatch.setattr(runner, "VALIDATE_BATCH_DOCUMENTS", 2)
     monkeypatch.setattr(runner, "CHUNK_PLACES", 7)
 
