@@ -1,7 +1,7 @@
 """Benchmarks: extraction, end to end, marts as they grow, the nightly no-op; one report, one run.
 
     .venv/bin/python -m bench [--only SECTION,...] [--full] [--workers N] [--documents N]
-                              [--sizes N,N,...] [--delta N] [--validate-up-to N]
+                              [--sizes N,N,...] [--delta N] [--validate-up-to N] [--keep DIR]
 
 Sections (each in a process of its own, so its time and peak memory are its alone):
 
@@ -29,6 +29,8 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench import extraction
@@ -72,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--validate-up-to", type=int, help="validate only marts up to this many documents "
                         f"(default {DEFAULTS['validate_up_to']}; --full {FULL['validate_up_to']})")
     parser.add_argument("--no-airflow", action="store_true", help="nightly: skip the Airflow no-op")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep it (corpora, the "
+                        "marts' warehouse in DIR/marts/marts.duckdb) instead of a temporary folder")
     parser.add_argument("--real", type=Path, default=extraction.REAL_DIR, help="folder of real PDFs")
     parser.add_argument("--no-generated", action="store_true", help="extraction: real PDFs only")
     parser.add_argument("--child", choices=extraction.EXTRACTORS, help=argparse.SUPPRESS)
@@ -141,6 +145,17 @@ def _child_argv(args: argparse.Namespace, section: str, out: Path) -> list[str]:
                                          ("--no-airflow", args.no_airflow)) if on]
 
 
+@contextmanager
+def work_folder(keep: Path | None) -> Iterator[Path]:
+    """``keep`` (made if missing, left in place), or a temporary folder removed afterwards."""
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        yield keep
+        return
+    with tempfile.TemporaryDirectory(prefix="budgetwh-bench-") as tmp:
+        yield Path(tmp)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = resolve(build_parser().parse_args(argv))
     if args.child:
@@ -154,8 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[Figure] = []
     failed: list[str] = []
     load_before = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="budgetwh-bench-") as tmp:
-        args.work = Path(tmp)
+    with work_folder(args.keep) as work:
+        args.work = work
         for section in [s for s in SECTIONS if s in args.only.split(",")]:
             if section == "e2e":
                 from bench.end_to_end import write_corpus

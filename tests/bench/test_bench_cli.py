@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bench.__main__ import DEFAULTS, FULL, _child_argv, _sizes, build_parser, resolve
+from bench.__main__ import DEFAULTS, FULL, _child_argv, _sizes, build_parser, resolve, work_folder
 from bench.end_to_end import _step
 from bench.figures import Figure, read_figures, write_figures
 from bench.nightly import filled_sources
@@ -78,3 +78,14 @@ def test_local_sample_sources_get_their_port(tmp_path):
     text = filled_sources(8123, tmp_path / "sources.yml").read_text(encoding="utf-8")
     assert "{port}" not in text
     assert "http://127.0.0.1:8123/" in text
+
+
+def test_keep_leaves_the_work_folder_and_a_temporary_one_goes(tmp_path):
+    kept = tmp_path / "kept" / "bench"
+    assert build_parser().parse_args(["--keep", str(kept)]).keep == kept
+    with work_folder(kept) as work:
+        (work / "marts.duckdb").write_text("x")
+    assert work == kept and (kept / "marts.duckdb").read_text() == "x"
+    with work_folder(None) as work:
+        (work / "marts.duckdb").write_text("x")
+    assert work != kept and not work.exists()
