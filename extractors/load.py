@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterable
 from dataclasses import astuple, fields
 from decimal import Decimal
@@ -161,6 +162,8 @@ def connect(warehouse: str) -> duckdb.DuckDBPyConnection:
     # set on the open database, not as connect() configuration: a process where dbt-duckdb already holds
     # the file open (Airflow's `dags test`, Cosmos) may only connect with the configuration it has
     con.execute("set memory_limit = $limit", {"limit": memory_limit()})
+    # DuckDB's progress bar is for a terminal: in a log (Airflow's, the bench's) it is a screenful of bars
+    con.execute("set enable_progress_bar = $shown", {"shown": sys.stdout.isatty()})
     con.execute(DDL)
     _drop_growing_keys(con)
     return con

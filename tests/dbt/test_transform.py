@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -144,3 +146,14 @@ def test_a_runtime_error_keeps_its_cause():
     assert _short_message("Got 1 result, configured to fail if != 0\n\ncompiled code at …") == (
         "Got 1 result, configured to fail if != 0")
     assert _short_message(None) == _short_message("  ") == "failed"
+
+
+def test_a_warehouse_connection_writes_no_progress_bar_into_a_log(tmp_path):
+    """A process whose output goes to a log (a task's, the bench's), not a terminal: DuckDB would
+    otherwise draw its bars there, as it does by default."""
+    setting = ".execute(\"select current_setting('enable_progress_bar')\").fetchone()[0]"
+    code = (f"import sys, duckdb; from extractors.load import connect\n"
+            f"print(duckdb.connect(){setting}); print(connect(sys.argv[1]){setting})")
+    shown = subprocess.run([sys.executable, "-c", code, str(tmp_path / "w.duckdb")], capture_output=True,
+                           text=True, check=True, cwd=DBT_PROJECT_DIR.parent).stdout.split()
+    assert shown == ["True", "False"]  # DuckDB's default, then the warehouse connection's
