@@ -161,8 +161,7 @@ def validate(warehouse: Path, run_id: str | None = None,
             frame["passed"] = ~frame["row_id"].isin(failed_rows)
             _store(con, frame, run_id)
         else:
-            frame, checked = _validate_in_batches(con, rules, batches, scope is not None,
-                                                  gx_root_for(warehouse), run_id)
+            frame, checked = _validate_in_batches(con, rules, batches, gx_root_for(warehouse), run_id)
     finally:
         con.close()
     failed = frame[~frame["passed"]]
@@ -195,7 +194,7 @@ def _validation_batches(con: duckdb.DuckDBPyConnection, scoped: bool) -> list[li
 
 
 def _validate_in_batches(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...], batches: list[list[str]],
-                         scoped: bool, gx_root: Path, run_id: str) -> tuple[pd.DataFrame, int]:
+                         gx_root: Path, run_id: str) -> tuple[pd.DataFrame, int]:
     """Check one batch of documents at a time, and store and forget its places a chunk at a time, so
     memory stays that of one batch in DuckDB and of one chunk (``CHUNK_PLACES``) in Python.
 

@@ -188,7 +188,7 @@ def validate(warehouse: Path, run_id: str, document_ids: Sequence[str] | None = 
 
 def validate_in_own_process(warehouse: Path, run_id: str, document_ids: Sequence[str] | None = None):
     """``validate`` in a child process, as an Airflow task runs it: what validation holds (Great
-    Expectations, the batches' frames, DuckDB's buffers) goes back to the system when it ends, instead of
+    Expectations, the places in Python, DuckDB's buffers) goes back to the system when it ends, instead of
     staying in this process under the result marts' build (10k documents in one process peaked at 2.4 GB;
     each step alone stays under 1.5 GB)."""
     import multiprocessing
