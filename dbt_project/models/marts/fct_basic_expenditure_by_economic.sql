@@ -3,21 +3,41 @@
 {{ incremental_by_document() }}
 with
 
+-- every staged cell, blank ones too: a printed blank is NULL in its row (CONTRACT.md)
 cell_amounts as (
 
-    select * from {{ ref('int_cell_amounts') }}
+    select
+        * exclude (amount),
+        cast(amount as decimal(18, 2)) as amount
+    from {{ ref('int_table_cells') }}
     where {{ rows_to_build() }}
 
 ),
 
-economic_cells as (
+basic_cells as (
 
     select *
     from cell_amounts
     where
         table_type in {{ in_list(var('basic_expenditure_table_types')) }}
-        and row_kind = 'subject'
         and measure in ('total', 'personnel', 'public_operation')
+
+),
+
+-- economic code rows, and the table's printed total line as subject_code 'total' (the first printed:
+-- a 合计 reprinted on a continuation page is the same figure)
+economic_cells as (
+
+    select *
+    from basic_cells
+    where row_kind = 'subject'
+
+    union all
+
+    select *
+    from basic_cells
+    where row_kind = 'total' and row_code = 'total'
+    qualify dense_rank() over (partition by document_id, table_type order by table_index, row_index) = 1
 
 ),
 
