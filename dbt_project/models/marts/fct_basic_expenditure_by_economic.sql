@@ -51,10 +51,25 @@ pivoted as (
         table_type,
         is_prior_year,
         min(row_name) as subject_name,
-        {{ pivot_measures(['total', 'personnel', 'public_operation']) }}
+        {{ pivot_measures(['total', 'personnel', 'public_operation']) }},
+        count(amount) as amount_count
 
     from economic_cells
     group by document_id, department_id, fiscal_year, row_code, table_type, is_prior_year
+
+),
+
+-- A printed line is never dropped: a year's row stays when it holds a figure, and a line printed blank
+-- in every column stays as the document year's row of NULLs (a comparison year's blank cells are not a
+-- row of their own)
+kept as (
+
+    select * exclude (amount_count)
+    from pivoted
+    qualify
+        amount_count > 0
+        or (not is_prior_year and sum(amount_count) over (
+            partition by document_id, table_type, subject_code) = 0)
 
 ),
 
@@ -79,7 +94,7 @@ final as (
         subject_name,
         {{ build_timestamp() }} as built_at
 
-    from pivoted
+    from kept
 
 )
 
