@@ -3,7 +3,8 @@ denominator (``StagedDocument.numeric_cell_count``).
 
 Counted from the reader's lines, not from what the grid staged, so a row or a table lost on the way
 still counts. Left out: the codes heading a line (201 | 01 | 01 | 行政运行, or a bare 2010301 before its
-amounts), a line's ordinal (序号), a merged range's copies, column-number rows (1 2 3 …) and a page number standing alone.
+amounts), a line's ordinal (序号), a merged range's copies, column-number rows (1 2 3 …) and a page
+number standing alone.
 """
 
 from __future__ import annotations
