@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -124,16 +125,25 @@ def figures_of(truth: dict) -> list[Figure]:
     return out
 
 
+@cache
+def _fact_table_types() -> dict[str, list[str]]:
+    """The table types each fact reads, as dbt's vars say (dbt_project/dbt_project.yml)."""
+    from extractors.transform import DBT_PROJECT_DIR
+
+    return yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+
+
 def _fact_lookup(figure: Figure, document_id: str, side: str | None):
     """(sql, params) of the mart place holding the figure, or None when no fact column holds it."""
     t, m = figure.table_type, figure.measure
+    types = _fact_table_types()
     params = [document_id, t, figure.fiscal_year]
     if figure.key == "-":
         return None
-    if t.endswith("three_public_expenses") and m in _THREE_PUBLIC_MEASURES:
+    if t in types["three_public_expenses_table_types"] and m in _THREE_PUBLIC_MEASURES:
         return (f"select {m}_amount from marts.fct_three_public_expenses "
                 "where document_id = ? and table_type = ? and fiscal_year = ?", params)
-    if t.endswith("basic_expenditure") and m in _ECONOMIC_MEASURES:
+    if t in types["basic_expenditure_table_types"] and m in _ECONOMIC_MEASURES:
         return (f"select {m}_amount from marts.fct_basic_expenditure_by_economic "
                 "where document_id = ? and table_type = ? and fiscal_year = ? and subject_code = ?",
                 [*params, figure.key])
@@ -148,7 +158,7 @@ def _fact_lookup(figure: Figure, document_id: str, side: str | None):
                 "union all select amount from marts.fct_income_by_source where document_id = ? "
                 "and table_type = ? and fiscal_year = ? and income_source = ?",
                 [*params, figure.key, *params, figure.key])
-    if m in _FUNCTION_MEASURES:
+    if t in types["function_expenditure_table_types"] and m in _FUNCTION_MEASURES:
         return (f"select {m}_amount from marts.fct_expenditure_by_function "
                 "where document_id = ? and table_type = ? and fiscal_year = ? and subject_code = ?",
                 [*params, figure.key])
