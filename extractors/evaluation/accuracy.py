@@ -12,6 +12,7 @@ by 10,000 first.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -215,6 +216,14 @@ def measure(truth_dir: Path, warehouse: Path) -> Accuracy:
     finally:
         con.close()
     return Accuracy(out)
+
+
+def truth_sources(truth_dir: Path, corpus: Path) -> list[Path]:
+    """The files of ``corpus`` some truth file of ``truth_dir`` is about (by sha256: names can lie)."""
+    wanted = {str(yaml.safe_load(p.read_text(encoding="utf-8"))["sha256"])
+              for p in Path(truth_dir).glob("*.yml")}
+    return [p for p in sorted(Path(corpus).iterdir())
+            if p.is_file() and hashlib.sha256(p.read_bytes()).hexdigest() in wanted]
 
 
 def _percent(rate: Decimal | None) -> str:

@@ -3,7 +3,6 @@ file's sha256, exact or not, per document and overall."""
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 import yaml
 
 from extractors.cli import main
-from extractors.evaluation.accuracy import figures_of, measure
+from extractors.evaluation.accuracy import figures_of, measure, truth_sources
 
 QIJIANG_SHA = "01c9994c4d9a1f7d5a538ecaae3caad71f54b160262dcc8cb106051769403c7a"
 TRUTH_DIR = Path(__file__).resolve().parents[1] / "truth" / "real_wide"
@@ -100,9 +99,7 @@ def test_accuracy_on_the_real_wide_truth(shared_dir, tmp_path):
     truths = _real_wide_truth()
     if not truths:
         pytest.skip(f"no truth files in {TRUTH_DIR} yet")
-    wanted = {t["sha256"] for _, t in truths}
-    files = [p for p in sorted((shared_dir / "real-wide").iterdir())
-             if p.is_file() and hashlib.sha256(p.read_bytes()).hexdigest() in wanted]
+    files = truth_sources(TRUTH_DIR, shared_dir / "real-wide")
     warehouse = tmp_path / "w.duckdb"
     assert main(["run", "--input", *map(str, files), "--warehouse", str(warehouse), "--workers", "1"]) == 0
     result = measure(TRUTH_DIR, warehouse)
