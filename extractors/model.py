@@ -103,6 +103,9 @@ class StagedDocument:
     status: str = "loaded"  # loaded | rejected
     error_code: str | None = None
     error_message: str | None = None
+    # numeric words on the pages holding recognised tables, as the reader saw them: the denominator of
+    # extraction completeness (a row lost before staging still counts)
+    numeric_cell_count: int | None = None
 
 
 @dataclass
@@ -164,6 +167,8 @@ class ExtractionIssue:
     severity: str  # error | warning
     code: str
     message: str
+    page: int | None = None
+    bbox: BBox | None = None  # of the cell the issue is about, where it is about one
 
 
 @dataclass

@@ -21,6 +21,7 @@ import re
 from decimal import Decimal
 
 from extractors.interpret.classify import family_of, table_type_for
+from extractors.interpret.completeness import numeric_cell_count
 from extractors.interpret.grid import GridReader
 from extractors.interpret.mappings import load, norm, pattern
 from extractors.interpret.metadata import DocumentFacts, document_title, foreign_headings, read_facts
@@ -102,6 +103,9 @@ def interpret(doc: SourceDocument) -> Extraction:
             unit_code=facts.unit_code,
             title=facts.title,
             page_count=doc.page_count,
+            numeric_cell_count=numeric_cell_count(
+                doc.lines, [b for b, t in zip(blocks, types, strict=True) if t]
+            ),
         ),
         narrative=figures,
     )

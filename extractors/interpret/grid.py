@@ -476,6 +476,9 @@ class GridReader:
         amount = number * self.factor if number is not None else None
         if amount is not None and key is not None:
             self.state.amounts.setdefault(key, {})[column.index] = amount
+        page = cell.page if cell.page is not None else line.page
+        if number is not None and self.table_type:
+            self._unmapped_cell(column, cell, page, kind, key, row_name)
         self.result.cells.append(
             StagedCell(
                 document_id=self.document_id,
@@ -492,12 +495,27 @@ class GridReader:
                 is_prior_year=column.is_prior_year,
                 raw_text=cell.text.strip(),
                 amount=amount,
-                page=cell.page if cell.page is not None else line.page,
+                page=page,
                 bbox=cell.bbox,
                 inferred=inferred,
                 confidence=cell.confidence,
             )
         )
+
+    def _unmapped_cell(
+        self, column: Column, cell: Cell, page: int | None, kind: str, key: str | None, row_name: str | None
+    ) -> None:
+        """A numeric cell no mart measure will hold is recorded at its place (nothing lost silently)."""
+        if column.measure is None:
+            code = "unmapped_column"
+        elif kind == "other" and key is None:
+            code = "unmapped_row"
+        else:
+            return
+        self.result.issues.append(ExtractionIssue(
+            self.document_id, self.table_index, "warning", code,
+            f"p.{page}: {cell.text.strip()} in row '{row_name or ''}', column '{column.label}'",
+            page=page, bbox=cell.bbox))
 
     def _place_collapsed(
         self, line: Line, key: str | None, values: list[Column]
