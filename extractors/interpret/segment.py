@@ -68,7 +68,7 @@ def split_label(text: str) -> tuple[str | None, str]:
         m = pattern(regex).match(n)
         if m:
             label = _published_prefix(text, m.end())
-            return label, text[len(label) :].strip()
+            return label, text[len(label) :].strip().lstrip(":：").strip()
     return None, text
 
 
@@ -137,14 +137,14 @@ def segment(lines: list[Line]) -> Segmented:
     candidate: Block | None = None
     pending_label: str | None = None
     previous_text: Line | None = None
-    follows_title = False
+    titles_before = 0  # titles printed one after the other right before this line
     # Running text since the last title or row: a line saying "无…收入" after it is prose (a 情况说明
     # sentence), not the note of the table before.
     detached = False
 
     for line in lines:
         text = _as_text(line)
-        was_title, follows_title = follows_title, False
+        titles_in_a_row, titles_before = titles_before, 0
         if text is None:
             if not any(c.text.strip() for c in line.cells):
                 continue
@@ -188,17 +188,19 @@ def segment(lines: list[Line]) -> Segmented:
                 title = f"{previous_text.cells[0].text.strip()} {title}"
                 narrative.remove(previous_text)
             block = Block(title=title, label=pending_label, title_pages=[page])
-            # A table of contents: titles printed one after the other, nothing in between. Rows
-            # after its last entry belong to whatever follows, unless a unit line showed the entry
-            # was a section heading's real table after all.
-            block.in_contents = was_title
+            # A table of contents: three or more titles printed one after the other, nothing in
+            # between. Rows after its last entry belong to whatever follows, unless a unit line showed
+            # the entry was a real table after all. One title under another is a section heading
+            # (第二部分 …预算表, 1.项目支出绩效目标表) over its first table.
+            block.in_contents = titles_in_a_row >= 2
             same_label = current is not None and pending_label in (None, current.label)
             if same_label and title_core(title) == title_core(current.title):
                 candidate = block
             else:
                 blocks.append(block)
                 current, candidate = block, None
-            pending_label, previous_text, follows_title, detached = None, None, True, False
+            pending_label, previous_text, detached = None, None, False
+            titles_before = titles_in_a_row + 1
             continue
         n = norm(text)
         if target is not None and pattern(_layout()["prepared_by"]).match(n):

@@ -39,30 +39,6 @@ LOST_TEXT_MATCH_TOLERANCE = 1.0
 _CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "doctop", "width", "height", "size")
 
 
-@dataclass
-class PageGeometry:
-    """What the layout needs of one page; quacks enough like ``pdfplumber.Page`` for ``TableFinder``."""
-
-    page_number: int  # 1-based
-    width: float
-    height: float
-    chars: list[dict] = field(default_factory=list)
-    edges: list[dict] = field(default_factory=list)
-    # Origins (x, baseline) of text objects PDFium's text layer left out (see the module docstring).
-    lost_text: list[tuple[float, float]] = field(default_factory=list)
-    # Whether the text layer holds anything but whitespace (a scan has none: OCR reads it instead).
-    has_text: bool = False
-
-    @property
-    def bbox(self) -> BBox:
-        return (0.0, 0.0, self.width, self.height)
-
-    def extract_words(self, **settings) -> list[dict]:
-        from pdfplumber.utils.text import WordExtractor
-
-        return WordExtractor(**settings).extract_words(self.chars)
-
-
 @dataclass(frozen=True)
 class _Frame:
     """PDF user space -> the page as displayed (its /Rotate applied), origin top left: a landscape table
@@ -90,6 +66,30 @@ class _Frame:
         return u, v
 
 
+@dataclass
+class PageGeometry:
+    """What the layout needs of one page; quacks enough like ``pdfplumber.Page`` for ``TableFinder``."""
+
+    page_number: int  # 1-based
+    width: float
+    height: float
+    chars: list[dict] = field(default_factory=list)
+    edges: list[dict] = field(default_factory=list)
+    # Origins (x, baseline) of text objects PDFium's text layer left out (see the module docstring).
+    lost_text: list[tuple[float, float]] = field(default_factory=list)
+    # Whether the text layer holds anything but whitespace (a scan has none: OCR reads it instead).
+    has_text: bool = False
+
+    @property
+    def bbox(self) -> BBox:
+        return (0.0, 0.0, self.width, self.height)
+
+    def extract_words(self, **settings) -> list[dict]:
+        from pdfplumber.utils.text import WordExtractor
+
+        return WordExtractor(**settings).extract_words(self.chars)
+
+
 def page_geometry(page: pdfium.PdfPage, page_number: int, with_edges: bool = True) -> PageGeometry:
     left, bottom, right, top = page.get_mediabox()
     frame = _Frame(left, top, right - left, top - bottom, page.get_rotation() % 360)
@@ -107,8 +107,8 @@ def page_geometry(page: pdfium.PdfPage, page_number: int, with_edges: bool = Tru
 
 def restore_lost_text(geometry: PageGeometry, parsed_chars: list[dict]) -> None:
     """Add to ``geometry.chars`` the characters of its lost text objects, taken from pdfplumber's
-    ``page.chars`` of the same page (same coordinates): each printed character that starts at a lost
-    object's origin and that PDFium did not already give."""
+    ``page.chars`` of the same page (same coordinates, /Rotate applied in both): each printed character
+    that starts at a lost object's origin and that PDFium did not already give."""
     tolerance = LOST_TEXT_MATCH_TOLERANCE
     for c in parsed_chars:
         if c["text"].isspace() or not any(
