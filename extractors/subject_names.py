@@ -22,6 +22,7 @@ from pathlib import Path
 
 from extractors.extract import extract_file, iter_input_files
 from extractors.interpret.mappings import SEEDS_DIR, scheme_of, subject_key
+from extractors.interpret.metadata import clean_department
 from extractors.model import Extraction
 
 _SUBJECT_CODE = re.compile(r"^(?:2\d{2}|[35]\d{2})(?:\d{2}){0,2}$")
@@ -29,6 +30,11 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # The message of a ``subject_code_from_name`` issue starts with the row it coded (grid.py).
 _CODED_ROW = re.compile(r"^row (\d+)\b")
 CODE_FROM_NAME = "subject_code_from_name"
+
+
+def _names_a_unit(name: str) -> bool:
+    """A budget unit's name read beside a code (无锡市人力资源和社会保障局 by 309): no subject name."""
+    return bool(clean_department(name)) and bool(re.search(r"[省市县]", name))
 
 
 def printed_pairs(extraction: Extraction) -> set[tuple[str, str]]:
@@ -48,7 +54,7 @@ def printed_pairs(extraction: Extraction) -> set[tuple[str, str]]:
             and (cell.table_index, cell.row_index) not in coded_from_name
         ):
             name = subject_key(cell.row_name)
-            if _CJK.search(name) and not re.search(r"\d", name):
+            if _CJK.search(name) and not re.search(r"\d", name) and not _names_a_unit(name):
                 pairs.add((cell.row_code, name))
     return pairs
 

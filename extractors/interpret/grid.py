@@ -232,6 +232,7 @@ def build_columns(
         _mark_halves(columns)
         if family == "three_public":
             _three_public_totals(columns)
+        _measured_once(columns, family)
         return columns
     # A two-sided table: every column belongs to the side whose group it sits under.
     side = None
@@ -240,7 +241,25 @@ def build_columns(
         column.side = side
         if column.role == "value" and column.measure is None:
             column.measure, column.known_unmeasured = _measure(family, column)
+    _measured_once(columns, family)
     return columns
+
+
+def _measured_once(columns: list[Column], family: str | None) -> None:
+    """One measure read from two columns of one row (基本支出 over leaves the vocabulary does not name,
+    each taking the group's measure) would be summed: the columns that took it from their group, not
+    from their own label, are left without a measure, so an issue says so."""
+    same: dict[tuple, list[Column]] = {}
+    for c in columns:
+        if c.role == "value" and c.measure:
+            same.setdefault((c.measure, c.fiscal_year, c.is_prior_year, c.side, c.half), []).append(c)
+    for group in same.values():
+        if len(group) < 2:
+            continue
+        for c in group:
+            own = Column(index=c.index, path=[c.leaf], role="value", side=c.side)
+            if _measure(family, own)[0] != c.measure.removeprefix("budget_"):
+                c.measure, c.known_unmeasured = None, False
 
 
 def _three_public_totals(columns: list[Column]) -> None:
@@ -517,8 +536,9 @@ class GridReader:
 
         A name is resolved where it sits: of the codes printed with it, those whose parent the last
         classification row lies under (行政运行 after 20101 or 2010102 is 2010101), the deepest parent
-        first (a 项 named like its 款 follows that 款). A name no context singles out but printed with
-        one code only is that code. Anything else is a doubt recorded as an issue, never a guess.
+        first (a 项 named like its 款 follows that 款); where no parent fits (its 款 line was left
+        uncoded), the one code of the name under the current 类, or before any classification row the
+        one code printed with the name. Anything else is a doubt recorded as an issue, never a guess.
         """
         scheme = self.state.scheme or (
             "economic"
@@ -534,7 +554,11 @@ class GridReader:
             parent = code[:-2] if len(code) > 3 else ""
             if context.startswith(parent):
                 fitting.setdefault(len(parent), set()).add(code)
-        found = fitting[max(fitting)] if fitting else set(candidates)
+        if fitting:
+            found = fitting[max(fitting)]
+        else:
+            # no parent fits (a parent line left uncoded): the codes of the class the rows are under
+            found = {c for c in candidates if c[:3] == context[:3]} if context else set(candidates)
         if len(found) != 1:
             self._issue(
                 "warning",
