@@ -292,13 +292,23 @@ def _mark_halves(columns: list[Column]) -> None:
 
 
 def _row_label(texts: list[str], columns: list[Column]) -> tuple[str | None, str | None]:
-    """(code, name) of a row: code columns joined (类/款/项 printed apart), name as published.
+    """(code, name) of a row: code columns joined (类/款/项 printed apart), name as published; of two
+    classifications printed side by side, the first's code and name.
 
     A name column may carry its code ("2010801-行政运行"); with several name columns the first coded
     one names the row, else the most specific one unless it only says 小计.
     """
-    code = "".join(texts[c.index] for c in columns if c.role == "code" and texts[c.index]) or None
+    code_columns = [c for c in columns if c.role == "code"]
+    code = "".join(texts[c.index] for c in code_columns if texts[c.index]) or None
     names = [texts[c.index] for c in columns if c.role == "name" and texts[c.index]]
+    first = next((c for c in code_columns if norm(texts[c.index])), None)
+    if code and not _CODE.match(norm(code)) and first and _CODE.match(norm(texts[first.index])):
+        # Two classifications printed side by side (Xi'an: 部门经济科目编码 | 名称 | 政府经济科目编码 |
+        # 名称, 30101 beside 50101): the row is the first one's, named by the name column after it.
+        following = next((c for c in code_columns if c.index > first.index), None)
+        named = [texts[c.index] for c in columns if c.role == "name" and c.index > first.index
+                 and (following is None or c.index < following.index) and texts[c.index]]
+        return norm(texts[first.index]), (named or names or [None])[0]
     if code and not code.isdigit():
         # A label printed in the code column (合计 spanning both label columns).
         names, code = names or [code], None

@@ -153,3 +153,43 @@ def test_a_real_table_of_names_only_under_a_grouped_basic_header(shared_dir: Pat
     doubts = [i.message for i in extraction.issues if i.code == "ambiguous_subject_name"
               and i.table_index == table.table_index]
     assert any("'一般行政管理事务'" in m and "under 2040701" in m for m in doubts)
+
+
+def test_department_and_government_economic_codes_side_by_side(tmp_path):
+    """Xi'an 基本支出明细表: 部门经济科目编码 | 名称 | 政府经济科目编码 | 名称; the row is the department
+    code's, named by its own name column."""
+    columns = [
+        Column("total", ("合计",), "total", 2026),
+        Column("personnel", ("人员经费支出",), "personnel", 2026),
+        Column("public", ("公用经费支出",), "public_operation", 2026),
+    ]
+    rows = [
+        Row("subject", "301", "工资福利支出", {"total": "17.00", "personnel": "17.00"},
+            labels=("301", "工资福利支出", "", "")),
+        Row("subject", "30101", "基本工资", {"total": "10.00", "personnel": "10.00"},
+            labels=("30101", "基本工资", "50101", "工资奖金津补贴")),
+        Row("subject", "30113", "住房公积金", {"total": "7.00", "personnel": "7.00"},
+            labels=("30113", "住房公积金", "50103", "住房公积金")),
+        Row("subject", "302", "商品和服务支出", {"total": "3.00", "public": "3.00"},
+            labels=("302", "商品和服务支出", "", "")),
+        Row("subject", "30201", "办公费", {"total": "3.00", "public": "3.00"},
+            labels=("30201", "办公费", "50201", "办公经费")),
+    ]
+    table = TableSpec(
+        "general_budget_basic_expenditure", "一般公共预算基本支出明细表（按支出经济分类科目）", label="表8",
+        label_columns=(
+            ("部门经济科目编码",), ("部门经济科目名称",), ("政府经济科目编码",), ("政府经济科目名称",)
+        ),
+        columns=columns, rows=rows,
+    )
+    spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2026, "budget",
+                        "某省某区某某局2026年部门预算", tables=[table], slug="two_schemes")
+    extraction = _staged(spec, tmp_path)
+    names = {(c.row_code, c.row_name) for c in extraction.cells if c.row_kind == "subject"}
+    assert names == {(r.code, r.name) for r in rows}
+    staged = _by_row(extraction)
+    for row in rows:
+        by_measure = {c.measure: c.key for c in columns}
+        assert staged[("subject", row.code)] == {
+            m: Decimal(row.values[k]) if row.values.get(k) else None for m, k in by_measure.items()
+        }, row.code
