@@ -103,7 +103,7 @@ def iter_input_files(paths: Iterable[Path]) -> list[Path]:
             for candidate in given.rglob("*"):
                 relative = candidate.relative_to(given).parts
                 if (
-                    candidate.is_file()
+                    (candidate.is_file() or candidate.is_symlink())  # a link is refused, not skipped
                     and is_supported(candidate)
                     and not any(p.startswith(".") for p in relative)
                 ):
