@@ -116,8 +116,8 @@ def write_hostile_corpus(folder: Path) -> dict[str, str]:
     put("empty.pdf", b"", "empty_document")
     put("encrypted.pdf", _encrypted(), "encrypted_pdf")
     # names a careless tool would take for paths, options or log lines; contents unreadable
-    for name in ("%2e%2e%2f%2e%2e%2fetc%2fpasswd.pdf", "C:\\..\\..\\windows\\system32.pdf", "-rf --warehouse=x.pdf",
-                 "line\nbreak.pdf", "x" * 240 + ".pdf"):
+    for name in ("%2e%2e%2f%2e%2e%2fetc%2fpasswd.pdf", "C:\\..\\..\\windows\\system32.pdf",
+                 "-rf --warehouse=x.pdf", "line\nbreak.pdf", "x" * 240 + ".pdf"):
         put(name, _garbage(name), "corrupt_pdf")
     not_utf8 = os.fsdecode(b"\xff\xfe-not-utf8.pdf")
     put(not_utf8, _garbage("not utf-8"), "corrupt_pdf")
