@@ -104,7 +104,9 @@ create table if not exists staging.narrative_figures (
     amount        decimal(24, 6) not null,
     sentence      varchar,
     page          integer,
-    subject_name  varchar
+    subject_name  varchar,
+    unit_name     varchar,
+    raw_text      varchar
 );
 
 create table if not exists staging.extraction_issues (
@@ -167,7 +169,14 @@ def connect(warehouse: str) -> duckdb.DuckDBPyConnection:
     con.execute("set enable_progress_bar = $shown", {"shown": sys.stdout.isatty()})
     con.execute(DDL)
     _drop_growing_keys(con)
+    for table, column in _ADDED_COLUMNS:
+        con.execute(f"alter table staging.{table} add column if not exists {column}")
     return con
+
+
+# columns added after a warehouse may have been staged (``create table if not exists`` keeps the old
+# table): table, column and type, appended in the order ``DDL`` has them
+_ADDED_COLUMNS = (("narrative_figures", "unit_name varchar"), ("narrative_figures", "raw_text varchar"))
 
 
 # staging tables whose primary key an earlier DDL declared (see the module's docstring)
@@ -234,7 +243,7 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: Extraction) -> N
         )
         _insert_many(con, "tables", [_table_row(t) for t in extraction.tables], 13)
         _insert_many(con, "cells", [_cell_row(c) for c in extraction.cells], 21)
-        _insert_many(con, "narrative_figures", [astuple(n) for n in extraction.narrative], 7)
+        _insert_many(con, "narrative_figures", [astuple(n) for n in extraction.narrative], 9)
         _insert_many(con, "extraction_issues", [astuple(i) for i in extraction.issues], 5)
         con.execute("commit")
     except Exception:

@@ -170,6 +170,8 @@ class NarrativeFigure:
     sentence: str
     page: int | None = None
     subject_name: str | None = None
+    unit_name: str | None = None  # as printed after the figure: 万元, 元, 亿元 (amount is in 万元)
+    raw_text: str | None = None  # the figure as printed, with its unit: 74,300.00元
 
 
 @dataclass
