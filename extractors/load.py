@@ -14,6 +14,7 @@ from a warehouse staged before this.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import sys
@@ -268,6 +269,17 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: Extraction) -> N
         raise
 
 
+def _escape_undecoded_bytes(error: UnicodeEncodeError) -> tuple[str, int]:
+    r"""A file name whose bytes are not UTF-8 reaches Python as lone surrogates (surrogateescape); in the
+    JSON lines each such byte is written as the text ``\xff`` (an escaped backslash), never a failed run."""
+    bad = error.object[error.start:error.end]
+    return "".join(f"\\\\x{ord(c) & 0xFF:02x}" for c in bad), error.end
+
+
+_UNDECODED_BYTES = "budgetwh_undecoded_bytes"
+codecs.register_error(_UNDECODED_BYTES, _escape_undecoded_bytes)
+
+
 def write_parquet(con: duckdb.DuckDBPyConnection, extraction: Extraction, folder: Path) -> None:
     """Write one extraction's staging rows as ``folder/<table>.parquet``, the loader's input.
 
@@ -293,7 +305,7 @@ def write_parquet(con: duckdb.DuckDBPyConnection, extraction: Extraction, folder
         carried, filled = columns[:len(table_rows[0])], columns[len(table_rows[0]):]
         names = [name for name, _ in carried]
         lines = Path(folder) / f".{table}.jsonl"
-        with open(lines, "w", encoding="utf-8") as f:
+        with open(lines, "w", encoding="utf-8", errors=_UNDECODED_BYTES) as f:
             for row in table_rows:
                 f.write(json.dumps(dict(zip(names, (str(v) if isinstance(v, Decimal) else v for v in row),
                                             strict=True)), ensure_ascii=False))

@@ -57,6 +57,23 @@ def document_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
+def file_sha256(path: Path) -> str:
+    """The hash a file's document is keyed by: its bytes; for a symbolic link (never followed: it may
+    point anywhere, at a device that never ends) or an unreadable file, its path."""
+    path = Path(path)
+    if not path.is_symlink():
+        try:
+            return sha256_of(path)
+        except OSError:
+            pass
+    return hashlib.sha256(str(path).encode(errors="surrogateescape")).hexdigest()
+
+
+def document_key(path: Path) -> str:
+    """The ``document_id`` extraction gives the file (see ``file_sha256``)."""
+    return document_id_for(file_sha256(path))
+
+
 def sha256_of(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
