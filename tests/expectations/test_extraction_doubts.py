@@ -27,8 +27,9 @@ def test_a_failure_on_a_table_with_an_unmapped_column_is_a_doubt(tmp_path):
     (basic_table,) = con.execute(
         "select table_index from staging.tables where document_id = 'tongnan2022' "
         "and table_type = 'general_budget_basic_expenditure'").fetchone()
-    con.execute("insert into staging.extraction_issues values ('tongnan2022', ?, 'warning', "
-                "'unmapped_column', 'column 4 ''其他'' has no measure')", [basic_table])
+    con.execute("insert into staging.extraction_issues (document_id, table_index, severity, code, message) "
+                "values ('tongnan2022', ?, 'warning', 'unmapped_column', 'column 4 ''其他'' has no measure')",
+                [basic_table])
     con.close()
 
     summary = validate(w.path, run_id="doubt")
