@@ -98,7 +98,7 @@ def mixed(tmp_path_factory, hostile, good_dir):
 def test_every_hostile_file_is_rejected_with_its_code(mixed, hostile):
     warehouse, _summary = mixed
     folder, expected = hostile
-    codes = {Path(path).name: code for _id, path, status, code in staged(warehouse)
+    codes = {Path(path).name: code or status for _id, path, status, code in staged(warehouse)
              if Path(path).parent == folder}
     # a file name that is not UTF-8 is staged with its bytes escaped (\xff)
     wanted = {os.fsencode(name).decode("utf-8", "backslashreplace"): code for name, code in expected.items()}
