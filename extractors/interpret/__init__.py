@@ -199,7 +199,8 @@ def _other_report(text_lines: list[str]) -> str | None:
     """The heading of a document that is another kind of report (a performance evaluation), when one
     of its first headings says so."""
     headings = [t for t in text_lines if norm(t)][:_LEADING_HEADINGS]
-    return next((t.strip() for t in headings if pattern(load("layout")["other_report"]).search(norm(t))), None)
+    other = pattern(load("layout")["other_report"])
+    return next((t.strip() for t in headings if other.search(norm(t))), None)
 
 
 def _settle_fiscal_year(facts: DocumentFacts, doc: SourceDocument) -> ExtractionIssue | None:
