@@ -294,7 +294,8 @@ def test_label_gongkaibiao_n_and_page_number_before_title() -> None:
 def test_repeated_title_and_header_on_the_next_page_continue_the_table() -> None:
     """A 项目名称 header printed again under the repeated title is a continuation, not a new form."""
     header = ["项目名称", "项目类别", "合计"]
-    e = interpret(document("公开表11", "项目支出预算情况表", "单位：万元", header, ["清理海上漂浮物", "其他运转类", "54.00"],
+    e = interpret(document("公开表11", "项目支出预算情况表", "单位：万元", header,
+                           ["清理海上漂浮物", "其他运转类", "54.00"],
                            "<page 2>", "公开表11", "项目支出预算情况表", "单位：万元", header,
                            ["实施公车统管", "其他运转类", "4.00"]))
     assert [(t.table_type, t.page_first, t.page_last) for t in e.tables] == [("project_expenditure", 1, 2)]
@@ -312,7 +313,8 @@ def test_prose_after_the_tables_heading_is_no_note_and_narrative_only_is_rejecte
     """A 情况说明 sentence saying 本部门无此项收入 is prose, not the note of the heading before it."""
     with pytest.raises(DocumentError) as rejected:
         interpret(document("第二部分 2019年度部门预算表", "2019年部门预算公开表附后",
-                           "第三部分 2019年度部门预算情况说明", "政府性基金收入预算0万元，主要原因是本部门无此项收入。"))
+                           "第三部分 2019年度部门预算情况说明",
+                           "政府性基金收入预算0万元，主要原因是本部门无此项收入。"))
     assert rejected.value.code == "no_tables"
 
 
