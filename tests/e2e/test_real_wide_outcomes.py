@@ -20,10 +20,14 @@ REJECTED = {
     "160": "no_tables",          # 长沙: 专项资金绩效评价结果, prose only (scan)
     "162": "not_a_disclosure",   # 长沙: 财政项目支出绩效评价报告
     "163": "no_budget_tables",   # 长沙: 财政局 notice allocating funds, its list attached (scan)
+    "181": "no_tables",          # 泉州: 气象局 inspection-plan notice
     "179": "no_budget_tables",   # 泉州: 国民经济主要指标 bulletin
     "180": "no_budget_tables",   # 泉州: 商务局 work-summary notice (scan)
     "194": "no_tables",          # 江苏: 部门预算公开 narrative, "公开表附后"
     "199": "no_tables",
+    "200": "no_tables",          # 江苏: 部门预算公开文件, its tables in 201 / 203
+    "202": "no_tables",
+    "205": "no_tables",          # 江苏: 政协 2017 narrative, 第二部分 lists the tables only
     "206": "no_tables",
     "207": "no_tables",
 }
