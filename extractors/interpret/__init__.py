@@ -21,6 +21,7 @@ import re
 from decimal import Decimal
 
 from extractors.interpret.classify import family_of, table_type_for
+from extractors.interpret.completeness import numeric_cell_count
 from extractors.interpret.grid import GridReader
 from extractors.interpret.mappings import load, norm, pattern
 from extractors.interpret.metadata import DocumentFacts, document_title, foreign_headings, read_facts
@@ -115,6 +116,9 @@ def interpret(doc: SourceDocument) -> Extraction:
             unit_code=facts.unit_code,
             title=facts.title,
             page_count=doc.page_count,
+            numeric_cell_count=numeric_cell_count(
+                doc.lines, [b for b, t in zip(blocks, types, strict=True) if t]
+            ),
         ),
         narrative=figures,
     )
@@ -199,8 +203,8 @@ def _other_report(text_lines: list[str]) -> str | None:
     """The heading of a document that is another kind of report (a performance evaluation), when one
     of its first headings says so."""
     headings = [t for t in text_lines if norm(t)][:_LEADING_HEADINGS]
-    other = pattern(load("layout")["other_report"])
-    return next((t.strip() for t in headings if other.search(norm(t))), None)
+    other_report = pattern(load("layout")["other_report"])
+    return next((t.strip() for t in headings if other_report.search(norm(t))), None)
 
 
 def _settle_fiscal_year(facts: DocumentFacts, doc: SourceDocument) -> ExtractionIssue | None:

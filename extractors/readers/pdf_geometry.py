@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from extractors.model import BBox
+from extractors.model import BBox, DocumentError
 
 # A path segment whose ends differ by less than this across its direction is a ruling (points).
 RULING_SLOPE_TOLERANCE = 0.5
@@ -90,12 +90,19 @@ class PageGeometry:
         return WordExtractor(**settings).extract_words(self.chars)
 
 
-def page_geometry(page: pdfium.PdfPage, page_number: int, with_edges: bool = True) -> PageGeometry:
+def page_geometry(page: pdfium.PdfPage, page_number: int, with_edges: bool = True,
+                  max_chars: int | None = None) -> PageGeometry:
+    """``DocumentError('too_many_cells')`` when the page draws more than ``max_chars`` characters: a
+    character grid, not a table (laying it out would take minutes and find nothing)."""
     left, bottom, right, top = page.get_mediabox()
     frame = _Frame(left, top, right - left, top - bottom, page.get_rotation() % 360)
     geometry = PageGeometry(page_number, *frame.size)
     textpage = page.get_textpage()
     try:
+        count = pdfium_c.FPDFText_CountChars(textpage.raw)
+        if max_chars is not None and count > max_chars:
+            raise DocumentError("too_many_cells", f"page {page_number} draws {count:,} characters, more "
+                                f"than the limit of {max_chars:,} a page (BUDGETWH_MAX_CHARS_PER_PAGE)")
         geometry.chars, geometry.has_text = _chars(textpage, frame)
     finally:
         textpage.close()
