@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from decimal import Decimal
 
 from extractors.interpret.mappings import function_class_code, load, norm, pattern
@@ -28,15 +29,18 @@ def _config() -> dict:
     return load("narrative")
 
 
+@cache
 def _units() -> dict[str, Decimal]:
     """Amount unit → its factor to 万元 (layout.yml, as for table units)."""
     return {unit: Decimal(factor) for unit, factor in load("layout")["units"].items()}
 
 
+@cache
 def _unit_pattern() -> str:
     return "|".join(sorted(_units(), key=len, reverse=True))  # 万元 before 元
 
 
+@cache  # a long narrative runs every pattern over thousands of sentences
 def _regex(template: str) -> re.Pattern[str]:
     config = _config()
     direction = f"{config['increase']}|{config['decrease']}|{config['flat']}"
@@ -60,7 +64,7 @@ def _quoted(text: str | None, after: str) -> Quoted | None:
     """The number ``text`` in the unit that opens ``after`` (the sentence after the number)."""
     if not text:
         return None
-    unit = pattern(f"^(?:{_unit_pattern()})").match(after)
+    unit = _regex("UNIT").match(after)
     if unit is None:  # a pattern's number not followed by an amount unit: not an amount
         return None
     name = unit.group(0)
@@ -169,7 +173,7 @@ def read_figures(lines: list[Line], document_id: str, fiscal_year: int | None) -
 
 
 def _unit_after(n: str, end: int) -> str | None:
-    unit = pattern(f"^(?:{_unit_pattern()})").match(n[end:])
+    unit = _regex("UNIT").match(n, end)
     return unit.group(0) if unit else None
 
 
