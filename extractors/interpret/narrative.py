@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from decimal import Decimal
+from functools import cache
 
 from extractors.interpret.mappings import function_class_code, load, norm, pattern
 from extractors.model import Line, NarrativeFigure
@@ -23,6 +23,7 @@ _SENTENCE_END = re.compile(r"[。！？!?；;:：]$")
 # A line ending "…万元，其中：" opens the list printed on the next lines: the sentence goes on.
 _LIST_OPENING = re.compile(r"其中[:：]$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?])")
+_MAY_QUOTE = re.compile(r"\d")
 
 
 def _config() -> dict:
@@ -140,6 +141,11 @@ def read_figures(lines: list[Line], document_id: str, fiscal_year: int | None) -
         offset = 0  # where the sentence starts in the paragraph's normalised text
         for sentence in filter(None, (s.strip() for s in _SENTENCE_SPLIT.split(paragraph.text))):
             n = norm(sentence)
+            if not _MAY_QUOTE.search(n) and not _regex(config["flat"]).search(n):
+                # no digit and no 持平: no pattern can read a figure here (a page of running text is
+                # thousands of such sentences)
+                offset += len(n)
+                continue
             claimed: set[tuple[int, int]] = set()
             for spec in config["figures"]:
                 for m in _regex(spec["pattern"]).finditer(n):
