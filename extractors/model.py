@@ -57,6 +57,23 @@ def document_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
+def file_sha256(path: Path) -> str:
+    """The hash a file's document is keyed by: its bytes; for a symbolic link (never followed: it may
+    point anywhere, at a device that never ends) or an unreadable file, its path."""
+    path = Path(path)
+    if not path.is_symlink():
+        try:
+            return sha256_of(path)
+        except OSError:
+            pass
+    return hashlib.sha256(str(path).encode(errors="surrogateescape")).hexdigest()
+
+
+def document_key(path: Path) -> str:
+    """The ``document_id`` extraction gives the file (see ``file_sha256``)."""
+    return document_id_for(file_sha256(path))
+
+
 def sha256_of(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -104,6 +121,9 @@ class StagedDocument:
     status: str = "loaded"  # loaded | rejected
     error_code: str | None = None
     error_message: str | None = None
+    # numeric words on the pages holding recognised tables, as the reader saw them: the denominator of
+    # extraction completeness (a row lost before staging still counts)
+    numeric_cell_count: int | None = None
 
 
 @dataclass
@@ -165,6 +185,8 @@ class ExtractionIssue:
     severity: str  # error | warning
     code: str
     message: str
+    page: int | None = None
+    bbox: BBox | None = None  # of the cell the issue is about, where it is about one
 
 
 @dataclass
