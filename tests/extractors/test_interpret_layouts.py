@@ -346,3 +346,20 @@ def test_table_types_of_new_publishers(title: str, header: list[str], table_type
     e = interpret(document("某某局2026年部门预算", "一般公共预算支出情况表", "单位：万元", *GRID,
                            title, "单位：万元", header, ["1", "某项", "2", "3.00", "1.00"][: len(header)]))
     assert e.tables[-1].table_type == table_type
+
+
+def test_a_total_line_labelled_with_the_unit_name_is_the_total() -> None:
+    """Shenzhen: the department's name heads the table as its total; its 本级 line after it is a unit's."""
+    e = interpret(
+        document(
+            "2026年一般公共预算支出表（按功能分类）",
+            "单位：万元",
+            ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+            ["", "深圳市某某局", "10.00", "6.00", "4.00"],
+            ["", "深圳市某某局（本级）", "10.00", "6.00", "4.00"],
+            ["208", "社会保障和就业支出", "10.00", "6.00", "4.00"],
+        )
+    )
+    rows = [(c.row_kind, c.row_code, c.amount) for c in e.cells if c.col_index == 2]
+    assert rows == [("total", "total", Decimal("10.00")), ("other", None, Decimal("10.00")),
+                    ("subject", "208", Decimal("10.00"))]
