@@ -139,6 +139,10 @@ create table if not exists validation.rule_results (
     suggested_value decimal(18, 2),
     checked_at      timestamp not null default current_timestamp
 );
+-- The rule's own severity, and why a failed error-level check is only an extraction doubt (the issue
+-- codes of its table; ``severity`` is then warning). Added in place to warehouses made before them.
+alter table validation.rule_results add column if not exists rule_severity varchar;
+alter table validation.rule_results add column if not exists doubt varchar;
 """
 
 _CHILD_TABLES = ("tables", "cells", "narrative_figures", "extraction_issues")
