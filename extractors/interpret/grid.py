@@ -645,7 +645,9 @@ class GridReader:
     ) -> None:
         """A numeric cell no mart measure will hold is recorded at its place (nothing lost silently)."""
         if column.measure is None:
-            code = "unmapped_column"
+            # a column the mappings know to carry no mart measure (增减%, a project table's sub-columns) is
+            # read as published, so a failed check beside it is no doubt about our reading (doubt codes)
+            code = "unmeasured_column" if column.known_unmeasured else "unmapped_column"
         elif kind == "other" and key is None:
             code = "unmapped_row"
         else:
