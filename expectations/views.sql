@@ -505,3 +505,16 @@ inner join parts as p
     and t.fiscal_year is not distinct from p.fiscal_year
 group by t.document_id, t.table_type, t.table_index, t.row_code, t.fiscal_year, t.amount, t.page,
     t.unit_name, t.column_label, t.measure, t.row_index, t.row_name;
+
+-- Tables whose structure extraction did not fully recognise (an issue whose code is listed in
+-- reference/doubt_issue_codes.csv; table_index null: the whole document): a failed check there is an
+-- extraction doubt, not a defect of the publisher (the runner's _place).
+create or replace temp view doubtful_tables as
+select
+    i.document_id,
+    i.table_index,
+    string_agg(distinct i.code, ',' order by i.code) as doubt
+from staging.extraction_issues as i
+inner join ref_doubt_issue_codes as c on i.code = c.code
+where i.document_id in (select document_id from scope_documents)
+group by i.document_id, i.table_index;

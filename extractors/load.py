@@ -56,6 +56,7 @@ create table if not exists staging.documents (
     status           varchar not null,
     error_code       varchar,
     error_message    varchar,
+    numeric_cell_count integer,
     extractor_version varchar not null,
     loaded_at        timestamp not null default current_timestamp
 );
@@ -114,7 +115,9 @@ create table if not exists staging.extraction_issues (
     table_index   integer,
     severity      varchar not null,
     code          varchar not null,
-    message       varchar not null
+    message       varchar not null,
+    page          integer,
+    x0 double, top double, x1 double, bottom double
 );
 
 create schema if not exists validation;
@@ -142,6 +145,10 @@ create table if not exists validation.rule_results (
     suggested_value decimal(18, 2),
     checked_at      timestamp not null default current_timestamp
 );
+-- The rule's own severity, and why a failed error-level check is only an extraction doubt (the issue
+-- codes of its table; ``severity`` is then warning). Added in place to warehouses made before them.
+alter table validation.rule_results add column if not exists rule_severity varchar;
+alter table validation.rule_results add column if not exists doubt varchar;
 """
 
 _CHILD_TABLES = ("tables", "cells", "narrative_figures", "extraction_issues")
@@ -169,14 +176,24 @@ def connect(warehouse: str) -> duckdb.DuckDBPyConnection:
     con.execute("set enable_progress_bar = $shown", {"shown": sys.stdout.isatty()})
     con.execute(DDL)
     _drop_growing_keys(con)
-    for table, column in _ADDED_COLUMNS:
-        con.execute(f"alter table staging.{table} add column if not exists {column}")
+    _add_new_columns(con)
     return con
 
 
-# columns added after a warehouse may have been staged (``create table if not exists`` keeps the old
-# table): table, column and type, appended in the order ``DDL`` has them
-_ADDED_COLUMNS = (("narrative_figures", "unit_name varchar"), ("narrative_figures", "raw_text varchar"))
+# columns added to staging after warehouses were built without them: appended in the order ``DDL`` has
+# them, so a warehouse staged before loads as it is (inserts from Parquet go by name)
+_NEW_COLUMNS = {
+    "documents": [("numeric_cell_count", "integer")],
+    "narrative_figures": [("unit_name", "varchar"), ("raw_text", "varchar")],
+    "extraction_issues": [("page", "integer"), ("x0", "double"), ("top", "double"), ("x1", "double"),
+                          ("bottom", "double")],
+}
+
+
+def _add_new_columns(con: duckdb.DuckDBPyConnection) -> None:
+    for table, columns in _NEW_COLUMNS.items():
+        for name, data_type in columns:
+            con.execute(f"alter table staging.{table} add column if not exists {name} {data_type}")
 
 
 # staging tables whose primary key an earlier DDL declared (see the module's docstring)
@@ -224,6 +241,11 @@ def _cell_row(c: StagedCell) -> tuple:
     )
 
 
+def _issue_row(i: ExtractionIssue) -> tuple:
+    x0, top, x1, bottom = i.bbox if i.bbox else (None, None, None, None)
+    return (i.document_id, i.table_index, i.severity, i.code, i.message, i.page, x0, top, x1, bottom)
+
+
 def _placeholders(n: int) -> str:
     return ", ".join("?" * n)
 
@@ -244,7 +266,7 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: Extraction) -> N
         _insert_many(con, "tables", [_table_row(t) for t in extraction.tables], 13)
         _insert_many(con, "cells", [_cell_row(c) for c in extraction.cells], 21)
         _insert_many(con, "narrative_figures", [astuple(n) for n in extraction.narrative], 9)
-        _insert_many(con, "extraction_issues", [astuple(i) for i in extraction.issues], 5)
+        _insert_many(con, "extraction_issues", [_issue_row(i) for i in extraction.issues], 10)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -276,7 +298,7 @@ def write_parquet(con: duckdb.DuckDBPyConnection, extraction: Extraction, folder
         "tables": [_table_row(t) for t in extraction.tables],
         "cells": [_cell_row(c) for c in extraction.cells],
         "narrative_figures": [astuple(n) for n in extraction.narrative],
-        "extraction_issues": [astuple(i) for i in extraction.issues],
+        "extraction_issues": [_issue_row(i) for i in extraction.issues],
     }
     for table, table_rows in rows.items():
         target = _sql_text(Path(folder) / f"{table}.parquet")

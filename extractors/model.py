@@ -87,9 +87,9 @@ class DocumentError(Exception):
 
     ``code`` is a short stable key (``encrypted_pdf``, ``corrupt_pdf``, ``scanned_no_text``,
     ``empty_document``, ``unsupported_format``, ``not_a_disclosure``, ``too_large``, ``bad_encoding``,
-    ``no_tables``, ``symlink``; past an extraction limit: ``too_many_pages``, ``too_many_cells``, and from
-    the worker supervisor ``timeout``, ``memory``, ``worker_crashed``); the message says what was found,
-    in words a user can act on.
+    ``no_tables``, ``symlink``; from hostile workbooks ``unsafe_xml``, ``uncached_formulas``; past an
+    extraction limit: ``too_many_pages``, ``too_many_cells``, and from the worker supervisor ``timeout``,
+    ``memory``, ``worker_crashed``); the message says what was found, in words a user can act on.
     """
 
     def __init__(self, code: str, message: str):
@@ -122,6 +122,9 @@ class StagedDocument:
     status: str = "loaded"  # loaded | rejected
     error_code: str | None = None
     error_message: str | None = None
+    # numeric words on the pages holding recognised tables, as the reader saw them: the denominator of
+    # extraction completeness (a row lost before staging still counts)
+    numeric_cell_count: int | None = None
 
 
 @dataclass
@@ -183,6 +186,8 @@ class ExtractionIssue:
     severity: str  # error | warning
     code: str
     message: str
+    page: int | None = None
+    bbox: BBox | None = None  # of the cell the issue is about, where it is about one
 
 
 @dataclass

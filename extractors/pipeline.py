@@ -174,7 +174,7 @@ def _load_batch(con, folders: Sequence[Path]) -> None:
             con.execute(f"delete from staging.{table} "
                         "where document_id in (select document_id from _loading)")
         for table in STAGING_TABLES:
-            con.execute(f"insert into staging.{table} select * from read_parquet($files)",
+            con.execute(f"insert into staging.{table} by name select * from read_parquet($files)",
                         {"files": [str(folder / f"{table}.parquet") for folder in folders]})
         con.execute("update staging.documents as d set loaded_at = f.loaded_at from _first_loaded as f "
                     "where d.document_id = f.document_id")

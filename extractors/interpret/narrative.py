@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from extractors.interpret.mappings import function_class_code, load, norm, pattern
 from extractors.model import Line, NarrativeFigure
@@ -22,21 +23,25 @@ _SENTENCE_END = re.compile(r"[。！？!?；;:：]$")
 # A line ending "…万元，其中：" opens the list printed on the next lines: the sentence goes on.
 _LIST_OPENING = re.compile(r"其中[:：]$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?])")
+_MAY_QUOTE = re.compile(r"\d")
 
 
 def _config() -> dict:
     return load("narrative")
 
 
+@cache
 def _units() -> dict[str, Decimal]:
     """Amount unit → its factor to 万元 (layout.yml, as for table units)."""
     return {unit: Decimal(factor) for unit, factor in load("layout")["units"].items()}
 
 
+@cache
 def _unit_pattern() -> str:
     return "|".join(sorted(_units(), key=len, reverse=True))  # 万元 before 元
 
 
+@cache  # a long narrative runs every pattern over thousands of sentences
 def _regex(template: str) -> re.Pattern[str]:
     config = _config()
     direction = f"{config['increase']}|{config['decrease']}|{config['flat']}"
@@ -60,7 +65,7 @@ def _quoted(text: str | None, after: str) -> Quoted | None:
     """The number ``text`` in the unit that opens ``after`` (the sentence after the number)."""
     if not text:
         return None
-    unit = pattern(f"^(?:{_unit_pattern()})").match(after)
+    unit = _regex("UNIT").match(after)
     if unit is None:  # a pattern's number not followed by an amount unit: not an amount
         return None
     name = unit.group(0)
@@ -136,6 +141,11 @@ def read_figures(lines: list[Line], document_id: str, fiscal_year: int | None) -
         offset = 0  # where the sentence starts in the paragraph's normalised text
         for sentence in filter(None, (s.strip() for s in _SENTENCE_SPLIT.split(paragraph.text))):
             n = norm(sentence)
+            if not _MAY_QUOTE.search(n) and not _regex(config["flat"]).search(n):
+                # no digit and no 持平: no pattern can read a figure here (a page of running text is
+                # thousands of such sentences)
+                offset += len(n)
+                continue
             claimed: set[tuple[int, int]] = set()
             for spec in config["figures"]:
                 for m in _regex(spec["pattern"]).finditer(n):
@@ -169,7 +179,7 @@ def read_figures(lines: list[Line], document_id: str, fiscal_year: int | None) -
 
 
 def _unit_after(n: str, end: int) -> str | None:
-    unit = pattern(f"^(?:{_unit_pattern()})").match(n[end:])
+    unit = _regex("UNIT").match(n, end)
     return unit.group(0) if unit else None
 
 
