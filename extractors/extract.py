@@ -68,12 +68,7 @@ def extract_file(path: Path, source_url: str | None = None, metadata: dict | Non
         _check_cells(doc)
         doc.source_url = source_url or doc.source_url
         doc.metadata.update(metadata or {})
-        extraction = interpret(doc)
-        if extraction.tables and not any(t.table_type for t in extraction.tables):
-            # tables of no known type give no facts: loading the document would show it as read
-            raise DocumentError("no_tables", f"{path.name}: {len(extraction.tables)} table(s) found, none a "
-                                "budget or final-account table")
-        return extraction
+        return interpret(doc)  # tables none of a known type: no_budget_tables, never loaded
     except DocumentError as exc:
         return rejected(path, source_url, exc.code, exc.message)
     except MemoryError:

@@ -92,11 +92,13 @@ class ExtractionLimits:
     """What one document may cost a worker; a document over a limit is rejected with the limit's
     ``error_code`` (in brackets) and the run goes on. Each is read from ``BUDGETWH_<NAME>`` (upper case).
 
-    The wall-clock limit is ``seconds_base + seconds_per_page`` × pages (``seconds_per_ocr_page`` for
-    scanned ones), at most ``seconds_ceiling`` [timeout]; the worker is killed and replaced.
+    The wall-clock limit is ``seconds_base + seconds_per_mb`` × file size ``+ seconds_per_page`` × pages
+    (``seconds_per_ocr_page`` for scanned ones), at most ``seconds_ceiling`` [timeout]; the worker is
+    killed and replaced.
     """
 
     seconds_base: float = 60.0
+    seconds_per_mb: float = 10.0  # formats without pages: a 20 MB web page is parsed whole
     seconds_per_page: float = 1.0
     seconds_per_ocr_page: float = 15.0
     seconds_ceiling: float = 900.0  # the DAG's extract task times out after 15 minutes

@@ -71,6 +71,7 @@ class _Slot:
     ready: bool = False  # imported what extraction needs: a document's clock starts when it is given one
     index: int | None = None
     started: float = 0.0
+    base: float = 0.0  # the document's deadline before its pages are known (seconds after ``started``)
     deadline: float = 0.0
 
 
@@ -144,8 +145,9 @@ class Supervisor:
                     if slot.ready and slot.index is None and queue:
                         slot.index = queue.pop()
                         slot.started = time.monotonic()
-                        slot.deadline = slot.started + min(self.limits.seconds_base,
-                                                           self.limits.seconds_ceiling)
+                        slot.base = self.limits.seconds_base + self.limits.seconds_per_mb * _megabytes(
+                            documents[slot.index])
+                        slot.deadline = slot.started + min(slot.base, self.limits.seconds_ceiling)
                         slot.conn.send(documents[slot.index])
                 ready = wait([s.conn for s in slots] + [s.process.sentinel for s in slots], POLL_SECONDS)
                 for i, slot in enumerate(slots):
@@ -162,7 +164,7 @@ class Supervisor:
                         _, pages, ocr_pages = message
                         limits = self.limits
                         slot.deadline = slot.started + min(
-                            limits.seconds_ceiling, limits.seconds_base + limits.seconds_per_page * pages
+                            limits.seconds_ceiling, slot.base + limits.seconds_per_page * pages
                             + limits.seconds_per_ocr_page * ocr_pages)
                         continue
                     if message and message[0] == "done":
@@ -194,6 +196,17 @@ class Supervisor:
             for slot in slots:
                 self._stop(slot, kill=slot.index is not None)
         return ids
+
+
+def _megabytes(doc) -> float:
+    """The size of a document's files (a link's own, never what it points to), in MB."""
+    total = 0
+    for path in (doc.path, *doc.parts):
+        try:
+            total += Path(path).lstat().st_size
+        except OSError:
+            pass
+    return total / 1e6
 
 
 def _write_rejected(doc, out_dir: Path, code: str, message: str) -> str:
