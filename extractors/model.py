@@ -87,8 +87,9 @@ class DocumentError(Exception):
 
     ``code`` is a short stable key (``encrypted_pdf``, ``corrupt_pdf``, ``scanned_no_text``,
     ``empty_document``, ``unsupported_format``, ``not_a_disclosure``, ``too_large``, ``bad_encoding``,
-    ``no_tables``, ``too_many_cells``, ``unsafe_xml``, ``uncached_formulas``); the message says what was
-    found, in words a user can act on.
+    ``no_tables``, ``symlink``; from hostile workbooks ``unsafe_xml``, ``uncached_formulas``; past an
+    extraction limit: ``too_many_pages``, ``too_many_cells``, and from the worker supervisor ``timeout``,
+    ``memory``, ``worker_crashed``); the message says what was found, in words a user can act on.
     """
 
     def __init__(self, code: str, message: str):

@@ -55,6 +55,7 @@ def _worker(conn: Connection, out_dir: str, address_space_mb: int) -> None:
     from extractors.pipeline import extract_to_dir
 
     _report = lambda pages, ocr_pages: conn.send(("pages", pages, ocr_pages))  # noqa: E731
+    conn.send(("ready",))
     while (task := conn.recv()) is not None:
         doc = task
         doc_id = extract_to_dir(doc.path, Path(out_dir), doc.source_url, doc.metadata, doc.parts)
@@ -67,6 +68,7 @@ class _Slot:
 
     process: multiprocessing.Process
     conn: Connection
+    ready: bool = False  # imported what extraction needs: a document's clock starts when it is given one
     index: int | None = None
     started: float = 0.0
     deadline: float = 0.0
@@ -139,32 +141,38 @@ class Supervisor:
         try:
             while done < len(documents):
                 for slot in slots:
-                    if slot.index is None and queue:
+                    if slot.ready and slot.index is None and queue:
                         slot.index = queue.pop()
                         slot.started = time.monotonic()
                         slot.deadline = slot.started + min(self.limits.seconds_base,
                                                            self.limits.seconds_ceiling)
                         slot.conn.send(documents[slot.index])
-                busy = [s for s in slots if s.index is not None]
-                ready = wait([s.conn for s in busy] + [s.process.sentinel for s in busy], POLL_SECONDS)
+                ready = wait([s.conn for s in slots] + [s.process.sentinel for s in slots], POLL_SECONDS)
                 for i, slot in enumerate(slots):
-                    if slot.index is None:
-                        continue
+                    message = None
                     if slot.conn in ready or slot.conn.poll():
                         try:
                             message = slot.conn.recv()
                         except (EOFError, OSError):
                             message = None
-                        if message and message[0] == "pages":
-                            _, pages, ocr_pages = message
-                            slot.deadline = slot.started + min(
-                                self.limits.seconds_ceiling, self.limits.seconds_base
-                                + self.limits.seconds_per_page * pages
-                                + self.limits.seconds_per_ocr_page * ocr_pages)
-                            continue
-                        if message and message[0] == "done":
-                            finish(slot, message[1])
-                            continue
+                    if message and message[0] == "ready":
+                        slot.ready = True
+                        continue
+                    if message and message[0] == "pages":
+                        _, pages, ocr_pages = message
+                        limits = self.limits
+                        slot.deadline = slot.started + min(
+                            limits.seconds_ceiling, limits.seconds_base + limits.seconds_per_page * pages
+                            + limits.seconds_per_ocr_page * ocr_pages)
+                        continue
+                    if message and message[0] == "done":
+                        finish(slot, message[1])
+                        continue
+                    if slot.index is None:
+                        if not slot.process.is_alive():  # died before it took a document: start another
+                            self._stop(slot, kill=True)
+                            slots[i] = self._start()
+                        continue
                     if not slot.process.is_alive():
                         slots[i] = replace(slot, "worker_crashed",
                                            f"the extraction process died (exit {slot.process.exitcode}); "

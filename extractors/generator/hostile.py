@@ -113,7 +113,6 @@ def write_hostile_corpus(folder: Path) -> dict[str, str]:
     good = _pdf([b"BT /F1 12 Tf 60 780 Td (2024) Tj ET"])
     put("truncated.pdf", good[: len(good) * 2 // 3], "corrupt_pdf")
     put("garbage.pdf", _garbage("garbage"), "corrupt_pdf")
-    put("empty.pdf", b"", "empty_document")
     put("encrypted.pdf", _encrypted(), "encrypted_pdf")
     # names a careless tool would take for paths, options or log lines; contents unreadable
     for name in ("%2e%2e%2f%2e%2e%2fetc%2fpasswd.pdf", "C:\\..\\..\\windows\\system32.pdf",

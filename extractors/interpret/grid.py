@@ -360,6 +360,7 @@ class _RowState:
     code_parts: list[str] = field(default_factory=list)  # the last line's 类, 款, 项 (split columns)
     amounts: dict[str, dict[int, Decimal]] = field(default_factory=dict)
     complete_rows: set[str] = field(default_factory=set)  # rows published with every cell
+    started: bool = False  # a total or subject row was read: a unit's name is a unit's line from here on
 
 
 class GridReader:
@@ -439,6 +440,7 @@ class GridReader:
             if not code and not name and all(is_blank(texts[c.index]) for c in values):
                 continue
             kind, key = self._classify(code, name, side, f"row {row_index} p.{line.page}")
+            self.state.started = self.state.started or kind in ("total", "subject")
             if collapsed:
                 placed = self._place_collapsed(line, key, values)
             else:
@@ -475,6 +477,12 @@ class GridReader:
                 return "subject", code
         total = _total_key(label) if label else None
         if total is None and not code and not label and self.family == "three_public":
+            total = "total"
+        if (
+            total is None and not code and label and not self.state.started
+            and self.family in _SUBJECT_FAMILIES and side is None and clean_department(label)
+        ):
+            # a total line labelled with the unit's name (Shenzhen: 深圳市生态环境局 above its 本级 line)
             total = "total"
         if total:
             if total == "total" and side:

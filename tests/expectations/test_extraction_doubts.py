@@ -12,8 +12,8 @@ from expectations.runner import validate
 
 def _failed(summary, document_id):
     f = summary.results[~summary.results["passed"] & (summary.results["document_id"] == document_id)]
-    return {(r.rule_id, r.subject_code, r.severity, r.rule_severity, r.doubt if isinstance(r.doubt, str) else None)
-            for r in f.itertuples()}
+    return {(r.rule_id, r.subject_code, r.severity, r.rule_severity,
+             r.doubt if isinstance(r.doubt, str) else None) for r in f.itertuples()}
 
 
 def test_a_failure_on_a_table_with_an_unmapped_column_is_a_doubt(tmp_path):
