@@ -21,7 +21,9 @@ GOOD_ROWS = (
     ("201", "一般公共服务支出", "1234.50", "1000.00", "234.50"),
     ("20103", "政府办公厅（室）及相关机构事务", "1234.50", "1000.00", "234.50"),
 )
-HTML_BYTES = 20 * 1024 * 1024  # the HTML reader's cap: the big page sits just under it
+HTML_BYTES = 20 * 1024 * 1024
+# Names of their own: a folder mixing corpora groups files by stem (good.html beside good.pdf)
+PREFIX = "office_"  # the HTML reader's cap: the big page sits just under it
 
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -142,7 +144,7 @@ def write_office_cases(folder: Path) -> dict[str, str]:
     expected: dict[str, str] = {}
 
     def workbook(name: str, sheet: str | bytes, code: str) -> None:
-        _workbook(folder / name, sheet)
+        _workbook(folder / (PREFIX + name), sheet)
         expected[name] = code
 
     workbook("good.xlsx", _sheet(_table_rows()), "loaded")
@@ -161,36 +163,37 @@ def write_office_cases(folder: Path) -> dict[str, str]:
     # 100 MB of one repeated row: compresses a thousand times, refused before it is unpacked.
     bomb = _sheet(_table_rows()).replace("</sheetData>", " " * (100 * 1024 * 1024) + "</sheetData>")
     workbook("zip_bomb.xlsx", bomb, "too_large")
-    (folder / "empty.xlsx").write_bytes(b"")
-    expected["empty.xlsx"] = "empty_document"
 
     # Portals export HTML tables as .xls ("Excel" downloads that are web pages): read as the page.
-    (folder / "html_as.xls").write_text(_html_page(_html_table()), encoding="utf-8")
+    # (its own bytes: good.html is the same page, and a content hash already extracted is not again)
+    (folder / (PREFIX + "html_as.xls")).write_text(
+        "<!-- exported from the portal as Excel -->\n" + _html_page(_html_table()), encoding="utf-8"
+    )
     expected["html_as.xls"] = "loaded"
 
-    (folder / "good.html").write_text(_html_page(_html_table()), encoding="utf-8")
+    (folder / (PREFIX + "good.html")).write_text(_html_page(_html_table()), encoding="utf-8")
     expected["good.html"] = "loaded"
     # Declared UTF-8, neither UTF-8 nor GB18030 (0xFF never leads a GB18030 character).
-    (folder / "wrong_encoding.html").write_bytes(
+    (folder / (PREFIX + "wrong_encoding.html")).write_bytes(
         _html_page(_html_table(), charset="utf-8").encode("utf-8").replace(b"<p>", b"<p>\xff\xfe\xff", 1)
     )
     expected["wrong_encoding.html"] = "bad_encoding"
     # Cells and rows never closed, the page cut off: parsers recover the table.
-    (folder / "broken.html").write_text(
+    (folder / (PREFIX + "broken.html")).write_text(
         "<html><body><div class=content>" + _html_table(close_cells=False) + "<table><tr><td>1",
         encoding="utf-8",
     )
     expected["broken.html"] = "loaded"
-    (folder / "empty.html").write_bytes(b"  \n")
+    (folder / (PREFIX + "empty.html")).write_bytes(b"  \n")
     expected["empty.html"] = "empty_document"
     # A page just under the 20 MB cap: the good table after ~20 MB of narrative paragraphs.
     paragraph = "<p>" + "部门预算情况说明，本段文字重复以填充页面。" * 20 + "</p>\n"
     filler = paragraph * ((HTML_BYTES - 4096) // len(paragraph.encode("utf-8")))
-    (folder / "big.html").write_text(_html_page(filler + _html_table()), encoding="utf-8")
+    (folder / (PREFIX + "big.html")).write_text(_html_page(filler + _html_table()), encoding="utf-8")
     expected["big.html"] = "loaded"
     # A page just under the cap that is one table of ~1.5 M cells: beyond the table budget.
     row = "<tr>" + "<td>1.00</td>" * 10 + "</tr>"
     rows = row * ((HTML_BYTES - 4096) // len(row))
-    (folder / "big_table.html").write_text(_html_page(f"<table>{rows}</table>"), encoding="utf-8")
+    (folder / (PREFIX + "big_table.html")).write_text(_html_page(f"<table>{rows}</table>"), encoding="utf-8")
     expected["big_table.html"] = "too_large"
-    return expected
+    return {PREFIX + name: code for name, code in expected.items()}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.generator.hostile_office import GOOD_ROWS, HEADER, TITLE, write_office_cases
+from extractors.generator.hostile_office import GOOD_ROWS, HEADER, PREFIX, TITLE, write_office_cases
 from extractors.model import DocumentError
 from extractors.readers import html
 from extractors.readers.html import read
@@ -102,6 +102,7 @@ def hostile(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 def test_hostile_pages(hostile, name):
     """Each hostile page gets its own code, or loads with its good table read exactly."""
     folder, expected = hostile
+    name = PREFIX + name
     if expected[name] != "loaded":
         with pytest.raises(DocumentError) as err:
             read(folder / name)
@@ -132,6 +133,7 @@ print(peak, outcome)
 @pytest.mark.parametrize("name", ["big.html", "big_table.html"])
 def test_a_20_mb_page_stays_under_500_mb(hostile, name):
     folder, expected = hostile
+    name = PREFIX + name
     assert (folder / name).stat().st_size > 19 * 1024 * 1024
     out = subprocess.run([sys.executable, "-c", _CHILD, str(folder / name)], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).parents[2]).stdout.split()
