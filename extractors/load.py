@@ -14,6 +14,7 @@ from a warehouse staged before this.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import sys
@@ -104,7 +105,9 @@ create table if not exists staging.narrative_figures (
     amount        decimal(24, 6) not null,
     sentence      varchar,
     page          integer,
-    subject_name  varchar
+    subject_name  varchar,
+    unit_name     varchar,
+    raw_text      varchar
 );
 
 create table if not exists staging.extraction_issues (
@@ -142,6 +145,10 @@ create table if not exists validation.rule_results (
     suggested_value decimal(18, 2),
     checked_at      timestamp not null default current_timestamp
 );
+-- The rule's own severity, and why a failed error-level check is only an extraction doubt (the issue
+-- codes of its table; ``severity`` is then warning). Added in place to warehouses made before them.
+alter table validation.rule_results add column if not exists rule_severity varchar;
+alter table validation.rule_results add column if not exists doubt varchar;
 """
 
 _CHILD_TABLES = ("tables", "cells", "narrative_figures", "extraction_issues")
@@ -173,10 +180,11 @@ def connect(warehouse: str) -> duckdb.DuckDBPyConnection:
     return con
 
 
-# columns added to staging after warehouses were built without them: appended, so a warehouse staged
-# before loads as it is (inserts from Parquet go by name)
+# columns added to staging after warehouses were built without them: appended in the order ``DDL`` has
+# them, so a warehouse staged before loads as it is (inserts from Parquet go by name)
 _NEW_COLUMNS = {
     "documents": [("numeric_cell_count", "integer")],
+    "narrative_figures": [("unit_name", "varchar"), ("raw_text", "varchar")],
     "extraction_issues": [("page", "integer"), ("x0", "double"), ("top", "double"), ("x1", "double"),
                           ("bottom", "double")],
 }
@@ -257,12 +265,23 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: Extraction) -> N
         )
         _insert_many(con, "tables", [_table_row(t) for t in extraction.tables], 13)
         _insert_many(con, "cells", [_cell_row(c) for c in extraction.cells], 21)
-        _insert_many(con, "narrative_figures", [astuple(n) for n in extraction.narrative], 7)
+        _insert_many(con, "narrative_figures", [astuple(n) for n in extraction.narrative], 9)
         _insert_many(con, "extraction_issues", [_issue_row(i) for i in extraction.issues], 10)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
+
+
+def _escape_undecoded_bytes(error: UnicodeEncodeError) -> tuple[str, int]:
+    r"""A file name whose bytes are not UTF-8 reaches Python as lone surrogates (surrogateescape); in the
+    JSON lines each such byte is written as the text ``\xff`` (an escaped backslash), never a failed run."""
+    bad = error.object[error.start:error.end]
+    return "".join(f"\\\\x{ord(c) & 0xFF:02x}" for c in bad), error.end
+
+
+_UNDECODED_BYTES = "budgetwh_undecoded_bytes"
+codecs.register_error(_UNDECODED_BYTES, _escape_undecoded_bytes)
 
 
 def write_parquet(con: duckdb.DuckDBPyConnection, extraction: Extraction, folder: Path) -> None:
@@ -290,7 +309,7 @@ def write_parquet(con: duckdb.DuckDBPyConnection, extraction: Extraction, folder
         carried, filled = columns[:len(table_rows[0])], columns[len(table_rows[0]):]
         names = [name for name, _ in carried]
         lines = Path(folder) / f".{table}.jsonl"
-        with open(lines, "w", encoding="utf-8") as f:
+        with open(lines, "w", encoding="utf-8", errors=_UNDECODED_BYTES) as f:
             for row in table_rows:
                 f.write(json.dumps(dict(zip(names, (str(v) if isinstance(v, Decimal) else v for v in row),
                                             strict=True)), ensure_ascii=False))

@@ -46,6 +46,8 @@ _FINAL = "决算"
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 # Formats whose rows carry no column positions, so printed blanks can be lost (see grid).
 _POSITIONLESS_FORMATS = frozenset({"txt"})
+# How many running-text lines at the start of a document may name what kind of report it is.
+_LEADING_HEADINGS = 6
 
 
 def _header_text(block: Block) -> str:
@@ -87,6 +89,17 @@ def interpret(doc: SourceDocument) -> Extraction:
         # notice) or a narrative part published apart from its tables (joined when given together)
         raise DocumentError("no_tables", f"{doc.path.name}: no budget or final-account table found"
                             + (f" ({len(figures)} figure(s) quoted in prose only)" if figures else ""))
+
+    if not any(types):
+        # tables but none a budget or final-account table: a statistics bulletin, a notice allocating
+        # funds with its list attached, a scan of a letter
+        raise DocumentError("no_budget_tables", f"{doc.path.name}: {len(blocks)} table(s), none of a known "
+                            "budget or final-account type: " + "; ".join(
+                                (b.title or _header_text(b))[:40] for b in blocks[:3]))
+    report = _other_report(text_lines)
+    if report:
+        raise DocumentError("not_a_disclosure", f"{doc.path.name}: the document is a '{report}', "
+                            "not a budget or final-account disclosure")
 
     extraction = Extraction(
         document=StagedDocument(
@@ -184,6 +197,14 @@ def interpret(doc: SourceDocument) -> Extraction:
     _link_projects(extraction.cells, projects, forms, types)
     extraction.issues.extend(low_confidence_issues(extraction))
     return extraction
+
+
+def _other_report(text_lines: list[str]) -> str | None:
+    """The heading of a document that is another kind of report (a performance evaluation), when one
+    of its first headings says so."""
+    headings = [t for t in text_lines if norm(t)][:_LEADING_HEADINGS]
+    other_report = pattern(load("layout")["other_report"])
+    return next((t.strip() for t in headings if other_report.search(norm(t))), None)
 
 
 def _settle_fiscal_year(facts: DocumentFacts, doc: SourceDocument) -> ExtractionIssue | None:

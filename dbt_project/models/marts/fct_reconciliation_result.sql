@@ -49,6 +49,15 @@ final as (
         rule_results.rule_kind,
         rule_results.severity,
         rule_results.passed,
+        rule_results.rule_severity,
+        -- a failed check is a publisher inconsistency, or an extraction doubt where extraction did not
+        -- fully recognise the table (its issue codes in doubt): then severity is warning, never alerted
+        case
+            when rule_results.passed then null
+            when rule_results.doubt is not null then 'extraction_doubt'
+            else 'publisher_inconsistency'
+        end as finding_kind,
+        rule_results.doubt,
         -- table_type keeps to the CONTRACT enumeration; a table the interpreter typed outside it
         -- (e.g. Beijing's 财政拨款支出表) keeps its key in source_table_type
         case

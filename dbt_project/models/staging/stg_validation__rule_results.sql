@@ -14,6 +14,8 @@ renamed as (
         rule_id,
         rule_kind,
         severity,
+        coalesce(rule_severity, severity) as rule_severity,
+        doubt,
         passed,
         table_type,
         table_index,
