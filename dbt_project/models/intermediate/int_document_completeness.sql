@@ -30,10 +30,10 @@ per_document as (
         count(*) filter (where amount is not null) as staged_numeric_cell_count,
         count(*) filter (
             where
-                amount is not null
-                and measure is not null
-                and table_type is not null
-                and not (row_kind = 'other' and row_code is null)
+            amount is not null
+            and measure is not null
+            and table_type is not null
+            and not (row_kind = 'other' and row_code is null)
         ) as mapped_cell_count,
         list(distinct table_type) filter (where table_type is not null) as table_types
 
@@ -49,17 +49,19 @@ final as (
         staged_numeric_cell_count,
         mapped_cell_count,
         -- the core table groups this document has no table of, by its document_type
-        nullif(concat_ws(', '
-            {%- for document_type, type_groups in groups.items() %}
-            {%- for group in type_groups %},
-            case
-                when document_type = '{{ document_type }}'
-                    and not list_has_any(table_types, {{ group }})
-                    then '{{ group | join("|") }}'
-            end
+        nullif(array_to_string([
+            {%- for document_type in ['budget', 'final_account'] %}
+                {%- for group in groups[document_type] %}
+                    case
+                        when
+                            document_type = '{{ document_type }}'
+                            and not list_has_any(table_types, {{ group }})
+                            then '{{ group | join("|") }}'
+                    end,
+                {%- endfor %}
             {%- endfor %}
-            {%- endfor %}
-        ), '') as missing_core_tables,
+            null
+        ], ', '), '') as missing_core_tables,
         {{ build_timestamp() }} as built_at
 
     from per_document

@@ -72,13 +72,17 @@ loaded as (
             when document_findings.failed_warning_count > 0 then 'warnings'
             when
                 document_findings.document_id is null
-                and (last_validation.last_checked_at is null or last_validation.last_checked_at < documents.loaded_at)
+                and (
+                    last_validation.last_checked_at is null
+                    or last_validation.last_checked_at < documents.loaded_at
+                )
                 then null
             when completeness.missing_core_tables is not null then 'warnings'
             when coalesce(completeness.mapped_cell_count, 0) < documents.numeric_cell_count then 'warnings'
             else 'passed'
         end as quality_status,
-        nullif(concat_ws('; ',
+        nullif(concat_ws(
+            '; ',
             case
                 when document_findings.failed_error_count > 0
                     then document_findings.failed_error_count || ' error finding(s)'
@@ -93,8 +97,9 @@ loaded as (
             end,
             case
                 when coalesce(completeness.mapped_cell_count, 0) < documents.numeric_cell_count
-                    then (documents.numeric_cell_count - coalesce(completeness.mapped_cell_count, 0))
-                    || ' numeric cell(s) not in a mart measure'
+                    then
+                        (documents.numeric_cell_count - coalesce(completeness.mapped_cell_count, 0))
+                        || ' numeric cell(s) not in a mart measure'
             end
         ), '') as quality_reason,
         documents.numeric_cell_count,

@@ -160,7 +160,8 @@ kept as (
     qualify
         amount_count > 0
         or (not is_prior_year and sum(amount_count) over (
-            partition by document_id, table_type, subject_code) = 0)
+            partition by document_id, table_type, subject_code
+        ) = 0)
 
 ),
 
