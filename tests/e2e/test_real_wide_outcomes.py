@@ -32,8 +32,8 @@ REJECTED = {
     "207": "no_tables",
 }
 # Rejection codes that name a reason (never a crash, never an unspecific failure).
-REASONS = {"no_tables", "no_budget_tables", "not_a_disclosure", "empty_document", "corrupt_pdf",
-           "encrypted_pdf", "unsupported_format"}
+REASONS = {"no_tables", "no_budget_tables", "not_a_disclosure", "template", "empty_document", "corrupt_pdf",
+           "encrypted_pdf", "unsupported_format", "too_large", "too_many_pages", "too_many_cells"}
 
 
 @pytest.fixture(scope="module")
