@@ -25,6 +25,8 @@ from bench.figures import REPO, Figure, bench_command, peak_rss_mib, say
 from extractors.readers.pdf_report import missing_cells, numeric_cells
 
 REAL_DIR = REPO.parent / "shared" / "real"
+REAL_WIDE_DIR = REPO.parent / "shared" / "real-wide"
+TRUTH_DIR = REPO / "tests" / "truth" / "real_wide"
 EXTRACTORS = ("naive", "project")
 
 
@@ -168,4 +170,27 @@ def measure(workers: int, real_dir: Path = REAL_DIR, generated: bool = True) -> 
         rejected = {Path(p).name: r for p, r in results[name]["rows"].items() if isinstance(r, str)}
         if rejected:
             print(f"  {name} rejected: {rejected}")
+    truth = truth_accuracy(workers)
+    if truth is not None:
+        figures.append(Figure("extraction_truth_cell_accuracy", truth, "%", command, None, ">= 99.5"))
     return figures
+
+
+def truth_accuracy(workers: int) -> float | None:
+    """Cell accuracy against the hand-checked truth (tests/truth/real_wide): its files of
+    ../shared/real-wide through the whole pipeline, each figure looked up in the marts."""
+    from extractors.evaluation.accuracy import measure as measure_accuracy
+    from extractors.evaluation.accuracy import truth_sources
+    from extractors.pipeline import run
+
+    if not REAL_WIDE_DIR.is_dir() or not any(TRUTH_DIR.glob("*.yml")):
+        return None
+    files = truth_sources(TRUTH_DIR, REAL_WIDE_DIR)
+    with tempfile.TemporaryDirectory(prefix="bench-truth-") as tmp:
+        warehouse = Path(tmp) / "w.duckdb"
+        run(files, warehouse, workers=workers)
+        result = measure_accuracy(TRUTH_DIR, warehouse)
+    worst = min((d.rate for d in result.documents if d.rate is not None), default=None)
+    print(f"  hand-checked truth: {len(result.documents)} documents, {result.exact}/{result.total} figures "
+          f"exact ({100 * result.rate:.2f} %), lowest document {100 * worst:.2f} %")
+    return float(100 * result.rate)

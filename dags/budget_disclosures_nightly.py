@@ -64,16 +64,19 @@ def budget_disclosures_nightly():
         return [{"path": str(d.path), "source_url": d.source_url, "metadata": d.metadata,
                  "parts": [str(p) for p in d.parts]} for d in pending]
 
-    @task(execution_timeout=timedelta(minutes=15))
+    @task(execution_timeout=timedelta(minutes=16))  # the extraction limits' ceiling is 15
     def extract(document: dict, run: dict) -> str:
-        from extractors.pipeline import extract_to_dir
-        return extract_to_dir(document["path"], run["extracted"], document["source_url"],
-                              document["metadata"], document["parts"])
+        from pathlib import Path
+
+        from extractors.pipeline import InputDocument, extract_all  # a supervised worker, as the CLI
+        doc = InputDocument(Path(document["path"]), document["source_url"], document["metadata"],
+                            tuple(map(Path, document["parts"])))
+        return extract_all([doc], Path(run["extracted"]), workers=1)[0]
 
     @task(pool=oc.WAREHOUSE_POOL)
     def load(document_ids: list[str], run: dict) -> int:
         from extractors.pipeline import load_dir
-        return load_dir(run["audit"], run["extracted"], document_ids)
+        return load_dir(run["audit"], run["extracted"], document_ids, discard=True)
 
     dbt = DbtTaskGroup(
         group_id="dbt",

@@ -351,9 +351,9 @@ def _scoped_query(sql: str, documentless: bool = True) -> str:
             "document_id in (select document_id from scope_documents)")
 
 
-_PLACE_COLUMNS = ("rule_id", "rule_kind", "severity", "rule_severity", "doubt", "document_id", "table_type", "table_index",
-                  "subject_code", "fiscal_year", "page", "expected_amount", "actual_amount", "difference",
-                  "tolerance", "excess", "message", "hint", "suggested_value", "place")
+_PLACE_COLUMNS = ("rule_id", "rule_kind", "severity", "rule_severity", "doubt", "document_id", "table_type",
+                  "table_index", "subject_code", "fiscal_year", "page", "expected_amount", "actual_amount",
+                  "difference", "tolerance", "excess", "message", "hint", "suggested_value", "place")
 
 
 def _decimal(value) -> Decimal:
@@ -403,7 +403,8 @@ def _place(rule: Rule, row: dict, scales: dict[str, Decimal],
     doubt = _doubt(row, doubts or {}) if rule.severity == "error" else None
     return {
         "rule_id": rule.rule_id, "rule_kind": rule.kind, "severity": "warning" if doubt else rule.severity,
-        "rule_severity": rule.severity, "doubt": doubt, "document_id": row["document_id"], "table_type": row["table_type"], "table_index": row["table_index"],
+        "rule_severity": rule.severity, "doubt": doubt, "document_id": row["document_id"],
+        "table_type": row["table_type"], "table_index": row["table_index"],
         "subject_code": row["subject_code"], "fiscal_year": row["fiscal_year"], "page": row["page"],
         "expected_amount": expected, "actual_amount": actual, "difference": difference,
         "tolerance": tolerance, "excess": excess, "message": rule.render_message(**values),
@@ -555,7 +556,8 @@ def _store(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, run_id: str, rep
     table = pd.DataFrame({
         "document_id": frame["document_id"], "rule_id": frame["rule_id"], "rule_kind": frame["rule_kind"],
         "severity": frame["severity"], "rule_severity": frame["rule_severity"], "doubt": frame["doubt"],
-        "passed": frame["passed"].astype(bool), "table_type": frame["table_type"], "table_index": frame["table_index"].astype("Int64"),
+        "passed": frame["passed"].astype(bool), "table_type": frame["table_type"],
+        "table_index": frame["table_index"].astype("Int64"),
         "subject_code": frame["subject_code"], "fiscal_year": frame["fiscal_year"].astype("Int64"),
         "expected_amount": frame["expected_amount"].map(_text),
         "actual_amount": frame["actual_amount"].map(_text),
@@ -570,8 +572,8 @@ def _store(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, run_id: str, rep
         con.register("places", table)
         con.execute("""
             insert into validation.rule_results (run_id, document_id, rule_id, rule_kind, severity,
-                rule_severity, doubt, passed, table_type, table_index, subject_code, fiscal_year, expected_amount, actual_amount,
-                difference, tolerance, page, message, hint, suggested_value)
+                rule_severity, doubt, passed, table_type, table_index, subject_code, fiscal_year,
+                expected_amount, actual_amount, difference, tolerance, page, message, hint, suggested_value)
             select ?, document_id, rule_id, rule_kind, severity, rule_severity, doubt, passed, table_type,
                 table_index,
                 subject_code, fiscal_year, expected_amount::decimal(18, 2), actual_amount::decimal(18, 2),

@@ -316,6 +316,7 @@ with quoted as (
 
 sources as (
     select q.document_id, q.figure_key, q.amount as quoted_amount, q.page as quoted_page, q.document_year,
+        q.unit_name as quoted_unit,
         s.table_type, s.row_kind, s.row_code, s.measure, s.is_change = 'true' as is_change,
         s.priority::integer as priority
     from quoted as q
@@ -329,7 +330,7 @@ located as (
         sum(f.amount) filter (where not f.is_prior_year) as current_amount,
         sum(f.amount) filter (where f.is_prior_year and f.fiscal_year = s.document_year - 1) as prior_amount,
         count(*) filter (where f.is_prior_year and f.fiscal_year = s.document_year - 1) as prior_cells,
-        min(f.table_index) as table_index, any_value(f.unit_name) as unit_name
+        min(f.table_index) as table_index, any_value(f.unit_name) as table_unit
     from sources as s
     inner join document_figures as f
         on s.document_id = f.document_id and s.table_type = f.table_type and s.row_kind = f.row_kind
@@ -361,7 +362,11 @@ select
     document_id, table_type, table_index, figure_key as subject_code, document_year as fiscal_year,
     if(is_change, coalesce(current_amount, 0) - coalesce(prior_year_amount, 0), coalesce(current_amount, 0))
         as expected_amount,
-    quoted_amount as actual_amount, if(is_change, 2, 1) as parts_count, quoted_page as page, unit_name,
+    quoted_amount as actual_amount, if(is_change, 2, 1) as parts_count, quoted_page as page,
+    -- the coarser of the tables' unit and the quote's sets the rounding: 1.23 亿元 is exact to 100 万元
+    if(coalesce((select unit_scale::decimal(18, 4) from ref_units where unit_name = quoted_unit), 0)
+        > coalesce((select unit_scale::decimal(18, 4) from ref_units where unit_name = table_unit), 1),
+        quoted_unit, table_unit) as unit_name,
     table_type || ' ' || row_code || ' / ' || measure
         || if(prior_document_id is null, '', ' (last year: document ' || prior_document_id || ')') as detail
 from chosen;

@@ -136,6 +136,20 @@ def cmd_demo(args) -> int:
     return code
 
 
+def cmd_completeness(args) -> int:
+    from extractors.evaluation.completeness import measure, render
+
+    print(render(measure(args.warehouse), verbose=args.verbose))
+    return 0
+
+
+def cmd_accuracy(args) -> int:
+    from extractors.evaluation.accuracy import measure, render
+
+    print(render(measure(args.truth, args.warehouse), verbose=args.verbose))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="budgetwh", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -160,6 +174,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("document", help="document_id (or a unique prefix)")
     p.add_argument("--warehouse", type=Path, required=True)
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("completeness", help="numeric cells of table pages mapped, per document")
+    p.add_argument("--warehouse", type=Path, required=True)
+    p.add_argument("-v", "--verbose", action="store_true", help="every document, not only those below 100 %%")
+    p.set_defaults(func=cmd_completeness)
+    p = sub.add_parser("accuracy", help="exact-match rate against hand-checked truth")
+    p.add_argument("--truth", type=Path, required=True, help="folder of truth YAML files (tests/truth/…)")
+    p.add_argument("--warehouse", type=Path, required=True)
+    p.add_argument("-v", "--verbose", action="store_true", help="list every mismatch")
+    p.set_defaults(func=cmd_accuracy)
     p = sub.add_parser("demo", help="the embedded default: the bundled sample portal → warehouse.duckdb")
     p.add_argument("--archive", type=Path, default=None, help="raw archive (default: beside the warehouse)")
     common(p, warehouse_required=False)

@@ -9,26 +9,24 @@ of its bytes, so nothing given to the pipeline is lost.
 
 from __future__ import annotations
 
-import hashlib
+import os
 import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 from extractors.interpret import interpret
-from extractors.model import DocumentError, Extraction, StagedDocument, document_id_for
+from extractors.model import DocumentError, Extraction, StagedDocument, document_id_for, file_sha256
+from extractors.orchestration_config import extraction_limits
 from extractors.readers import is_supported, reader_for
 
 # Numbered parts of one disclosure published as several files (Beijing: 附件1 情况说明, 附件2 报表).
 PART_NAME = re.compile(r"^(?:\d+_)?(?P<stem>.*?)附件\s*\d+")
 
 
-def _rejected(path: Path, source_url: str | None, code: str, message: str) -> Extraction:
-    try:
-        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        # Unreadable bytes: key the rejection by the path so it is still recorded once.
-        sha256 = hashlib.sha256(str(path).encode()).hexdigest()
+def rejected(path: Path, source_url: str | None, code: str, message: str) -> Extraction:
+    """A document that could not be extracted, keyed as ``model.file_sha256`` keys it."""
+    sha256 = file_sha256(path)
     return Extraction(
         document=StagedDocument(
             document_id=document_id_for(sha256),
@@ -60,16 +58,38 @@ def extract_file(path: Path, source_url: str | None = None, metadata: dict | Non
 
     path = Path(path)
     try:
+        for given in (path, *parts):
+            if Path(given).is_symlink():
+                raise DocumentError("symlink", f"{Path(given).name}: a symbolic link (to "
+                                    f"{os.readlink(given)}); links are not followed, give the file itself")
         doc = reader_for(path)(path)
         if parts:
             doc = join_documents([doc, *(reader_for(Path(p))(Path(p)) for p in parts)])
+        _check_cells(doc)
         doc.source_url = source_url or doc.source_url
         doc.metadata.update(metadata or {})
-        return interpret(doc)
+        extraction = interpret(doc)
+        if extraction.tables and not any(t.table_type for t in extraction.tables):
+            # tables of no known type give no facts: loading the document would show it as read
+            raise DocumentError("no_tables", f"{path.name}: {len(extraction.tables)} table(s) found, none a "
+                                "budget or final-account table")
+        return extraction
     except DocumentError as exc:
-        return _rejected(path, source_url, exc.code, exc.message)
+        return rejected(path, source_url, exc.code, exc.message)
+    except MemoryError:
+        return rejected(path, source_url, "memory", f"{path.name}: ran out of memory while extracting "
+                        "(BUDGETWH_ADDRESS_SPACE_MB)")
     except Exception as exc:  # noqa: BLE001 - a broken document must not stop the run; it is recorded
-        return _rejected(path, source_url, "extraction_failed", f"{type(exc).__name__}: {exc}")
+        return rejected(path, source_url, "extraction_failed", f"{type(exc).__name__}: {exc}")
+
+
+def _check_cells(doc) -> None:
+    """``DocumentError('too_many_cells')`` past the per-document cell budget, whatever the format."""
+    limit = extraction_limits().max_cells
+    cells = sum(len(line.cells) for line in doc.lines)
+    if cells > limit:
+        raise DocumentError("too_many_cells", f"{doc.path.name}: {cells:,} cells, more than the limit of "
+                            f"{limit:,} a document (BUDGETWH_MAX_CELLS)")
 
 
 def iter_input_files(paths: Iterable[Path]) -> list[Path]:
@@ -83,7 +103,7 @@ def iter_input_files(paths: Iterable[Path]) -> list[Path]:
             for candidate in given.rglob("*"):
                 relative = candidate.relative_to(given).parts
                 if (
-                    candidate.is_file()
+                    (candidate.is_file() or candidate.is_symlink())  # a link is refused, not skipped
                     and is_supported(candidate)
                     and not any(p.startswith(".") for p in relative)
                 ):

@@ -14,6 +14,7 @@ from a warehouse staged before this.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import sys
@@ -55,6 +56,7 @@ create table if not exists staging.documents (
     status           varchar not null,
     error_code       varchar,
     error_message    varchar,
+    numeric_cell_count integer,
     extractor_version varchar not null,
     loaded_at        timestamp not null default current_timestamp
 );
@@ -103,7 +105,9 @@ create table if not exists staging.narrative_figures (
     amount        decimal(24, 6) not null,
     sentence      varchar,
     page          integer,
-    subject_name  varchar
+    subject_name  varchar,
+    unit_name     varchar,
+    raw_text      varchar
 );
 
 create table if not exists staging.extraction_issues (
@@ -111,7 +115,9 @@ create table if not exists staging.extraction_issues (
     table_index   integer,
     severity      varchar not null,
     code          varchar not null,
-    message       varchar not null
+    message       varchar not null,
+    page          integer,
+    x0 double, top double, x1 double, bottom double
 );
 
 create schema if not exists validation;
@@ -170,7 +176,24 @@ def connect(warehouse: str) -> duckdb.DuckDBPyConnection:
     con.execute("set enable_progress_bar = $shown", {"shown": sys.stdout.isatty()})
     con.execute(DDL)
     _drop_growing_keys(con)
+    _add_new_columns(con)
     return con
+
+
+# columns added to staging after warehouses were built without them: appended in the order ``DDL`` has
+# them, so a warehouse staged before loads as it is (inserts from Parquet go by name)
+_NEW_COLUMNS = {
+    "documents": [("numeric_cell_count", "integer")],
+    "narrative_figures": [("unit_name", "varchar"), ("raw_text", "varchar")],
+    "extraction_issues": [("page", "integer"), ("x0", "double"), ("top", "double"), ("x1", "double"),
+                          ("bottom", "double")],
+}
+
+
+def _add_new_columns(con: duckdb.DuckDBPyConnection) -> None:
+    for table, columns in _NEW_COLUMNS.items():
+        for name, data_type in columns:
+            con.execute(f"alter table staging.{table} add column if not exists {name} {data_type}")
 
 
 # staging tables whose primary key an earlier DDL declared (see the module's docstring)
@@ -218,6 +241,11 @@ def _cell_row(c: StagedCell) -> tuple:
     )
 
 
+def _issue_row(i: ExtractionIssue) -> tuple:
+    x0, top, x1, bottom = i.bbox if i.bbox else (None, None, None, None)
+    return (i.document_id, i.table_index, i.severity, i.code, i.message, i.page, x0, top, x1, bottom)
+
+
 def _placeholders(n: int) -> str:
     return ", ".join("?" * n)
 
@@ -237,12 +265,23 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: Extraction) -> N
         )
         _insert_many(con, "tables", [_table_row(t) for t in extraction.tables], 13)
         _insert_many(con, "cells", [_cell_row(c) for c in extraction.cells], 21)
-        _insert_many(con, "narrative_figures", [astuple(n) for n in extraction.narrative], 7)
-        _insert_many(con, "extraction_issues", [astuple(i) for i in extraction.issues], 5)
+        _insert_many(con, "narrative_figures", [astuple(n) for n in extraction.narrative], 9)
+        _insert_many(con, "extraction_issues", [_issue_row(i) for i in extraction.issues], 10)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
+
+
+def _escape_undecoded_bytes(error: UnicodeEncodeError) -> tuple[str, int]:
+    r"""A file name whose bytes are not UTF-8 reaches Python as lone surrogates (surrogateescape); in the
+    JSON lines each such byte is written as the text ``\xff`` (an escaped backslash), never a failed run."""
+    bad = error.object[error.start:error.end]
+    return "".join(f"\\\\x{ord(c) & 0xFF:02x}" for c in bad), error.end
+
+
+_UNDECODED_BYTES = "budgetwh_undecoded_bytes"
+codecs.register_error(_UNDECODED_BYTES, _escape_undecoded_bytes)
 
 
 def write_parquet(con: duckdb.DuckDBPyConnection, extraction: Extraction, folder: Path) -> None:
@@ -259,7 +298,7 @@ def write_parquet(con: duckdb.DuckDBPyConnection, extraction: Extraction, folder
         "tables": [_table_row(t) for t in extraction.tables],
         "cells": [_cell_row(c) for c in extraction.cells],
         "narrative_figures": [astuple(n) for n in extraction.narrative],
-        "extraction_issues": [astuple(i) for i in extraction.issues],
+        "extraction_issues": [_issue_row(i) for i in extraction.issues],
     }
     for table, table_rows in rows.items():
         target = _sql_text(Path(folder) / f"{table}.parquet")
@@ -270,7 +309,7 @@ def write_parquet(con: duckdb.DuckDBPyConnection, extraction: Extraction, folder
         carried, filled = columns[:len(table_rows[0])], columns[len(table_rows[0]):]
         names = [name for name, _ in carried]
         lines = Path(folder) / f".{table}.jsonl"
-        with open(lines, "w", encoding="utf-8") as f:
+        with open(lines, "w", encoding="utf-8", errors=_UNDECODED_BYTES) as f:
             for row in table_rows:
                 f.write(json.dumps(dict(zip(names, (str(v) if isinstance(v, Decimal) else v for v in row),
                                             strict=True)), ensure_ascii=False))

@@ -57,6 +57,23 @@ def document_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
+def file_sha256(path: Path) -> str:
+    """The hash a file's document is keyed by: its bytes; for a symbolic link (never followed: it may
+    point anywhere, at a device that never ends) or an unreadable file, its path."""
+    path = Path(path)
+    if not path.is_symlink():
+        try:
+            return sha256_of(path)
+        except OSError:
+            pass
+    return hashlib.sha256(str(path).encode(errors="surrogateescape")).hexdigest()
+
+
+def document_key(path: Path) -> str:
+    """The ``document_id`` extraction gives the file (see ``file_sha256``)."""
+    return document_id_for(file_sha256(path))
+
+
 def sha256_of(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -70,7 +87,9 @@ class DocumentError(Exception):
 
     ``code`` is a short stable key (``encrypted_pdf``, ``corrupt_pdf``, ``scanned_no_text``,
     ``empty_document``, ``unsupported_format``, ``not_a_disclosure``, ``too_large``, ``bad_encoding``,
-    ``no_tables``); the message says what was found, in words a user can act on.
+    ``no_tables``, ``symlink``; from hostile workbooks ``unsafe_xml``, ``uncached_formulas``; past an
+    extraction limit: ``too_many_pages``, ``too_many_cells``, and from the worker supervisor ``timeout``,
+    ``memory``, ``worker_crashed``); the message says what was found, in words a user can act on.
     """
 
     def __init__(self, code: str, message: str):
@@ -103,6 +122,9 @@ class StagedDocument:
     status: str = "loaded"  # loaded | rejected
     error_code: str | None = None
     error_message: str | None = None
+    # numeric words on the pages holding recognised tables, as the reader saw them: the denominator of
+    # extraction completeness (a row lost before staging still counts)
+    numeric_cell_count: int | None = None
 
 
 @dataclass
@@ -153,6 +175,8 @@ class NarrativeFigure:
     sentence: str
     page: int | None = None
     subject_name: str | None = None
+    unit_name: str | None = None  # as printed after the figure: 万元, 元, 亿元 (amount is in 万元)
+    raw_text: str | None = None  # the figure as printed, with its unit: 74,300.00元
 
 
 @dataclass
@@ -162,6 +186,8 @@ class ExtractionIssue:
     severity: str  # error | warning
     code: str
     message: str
+    page: int | None = None
+    bbox: BBox | None = None  # of the cell the issue is about, where it is about one
 
 
 @dataclass

@@ -9,7 +9,7 @@ Layout under ``BUDGETWH_DATA_DIR`` (one volume in compose):
     inbox/              documents dropped by hand; the DAG reads them when no crawl sources are set
     archive/            what the crawler fetched, kept as published
     runs/<run>/audit.duckdb      the run's AUDIT copy of the warehouse: built and validated, not yet public
-    runs/<run>/extracted/        per-document staging Parquet written by the mapped extract tasks
+    extracted/          per-document staging Parquet written by the mapped extract tasks, until loaded
     published/warehouse.duckdb   the last validated warehouse, read-only, replaced atomically
     published/parquet/           one Parquet file per mart (a symlink flipped atomically to a complete dir)
     published/docs/             dbt docs of the published warehouse
@@ -81,8 +81,43 @@ class OrchestrationConfig:
     def audit_warehouse(self, run_id: str) -> Path:
         return self.run_dir(run_id) / "audit.duckdb"
 
-    def extract_dir(self, run_id: str) -> Path:
-        return self.run_dir(run_id) / "extracted"
+    @property
+    def extract_dir(self) -> Path:
+        """Shared by runs: a run killed during extraction leaves its finished documents to the next."""
+        return self.data_dir / "extracted"
+
+
+@dataclass(frozen=True)
+class ExtractionLimits:
+    """What one document may cost a worker; a document over a limit is rejected with the limit's
+    ``error_code`` (in brackets) and the run goes on. Each is read from ``BUDGETWH_<NAME>`` (upper case).
+
+    The wall-clock limit is ``seconds_base + seconds_per_page`` × pages (``seconds_per_ocr_page`` for
+    scanned ones), at most ``seconds_ceiling`` [timeout]; the worker is killed and replaced.
+    """
+
+    seconds_base: float = 60.0
+    seconds_per_page: float = 1.0
+    seconds_per_ocr_page: float = 15.0
+    seconds_ceiling: float = 900.0  # the DAG's extract task times out after 15 minutes
+    max_pages: int = 2000  # [too_many_pages]
+    max_chars_per_page: int = 30000  # a dense A4 table page holds 3-6k [too_many_cells]
+    max_cells: int = 500000  # per document, every format [too_many_cells]
+    max_ocr_pages: int = 120  # OCR reads 0.1-0.3 pages/s [too_large]
+    memory_mb: int = 1536  # resident memory of a worker, watched by the supervisor [memory]
+    address_space_mb: int = 4096  # RLIMIT_AS of a worker: virtual, so above memory_mb (mapped libraries,
+    # thread stacks); stops an allocation too fast for the supervisor to see [memory]
+
+
+def extraction_limits() -> ExtractionLimits:
+    from dataclasses import fields
+
+    values = {}
+    for f in fields(ExtractionLimits):
+        raw = os.environ.get(f"BUDGETWH_{f.name.upper()}")
+        if raw:
+            values[f.name] = int(raw) if isinstance(f.default, int) else float(raw)
+    return ExtractionLimits(**values)
 
 
 def load() -> OrchestrationConfig:

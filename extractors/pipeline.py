@@ -22,7 +22,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors.load import connect, write_parquet
+from extractors.load import EXTRACTOR_VERSION, connect, write_parquet
+from extractors.workers import WorkerStats
 
 STAGING_TABLES = ("documents", "tables", "cells", "narrative_figures", "extraction_issues")
 # documents loaded per transaction: one insert per staging table reads the batch's Parquet files
@@ -56,6 +57,7 @@ class RunSummary:
     facts: dict[str, int] = field(default_factory=dict)
     data_warnings: list[str] = field(default_factory=list)  # dbt tests the published data made warn
     validation: object | None = None  # expectations.runner.ValidationSummary
+    workers: WorkerStats = field(default_factory=WorkerStats)  # what the extraction workers cost
 
 
 def discover(inputs: Sequence[Path]) -> list[Path]:
@@ -70,14 +72,20 @@ def discover(inputs: Sequence[Path]) -> list[Path]:
 
 def extract_to_dir(path: Path, out_dir: Path, source_url: str | None = None,
                    metadata: dict | None = None, parts: Sequence[Path] = ()) -> str:
-    """Extract one document into ``out_dir/<document_id>/*.parquet``.
+    """Extract one document into ``out_dir/<document_id>/*.parquet``, in this process (no limits: the
+    pipeline runs it in supervised workers, ``extract_all``).
 
     Bad documents are recorded (status ``rejected`` with the reason), never raised.
     """
     from extractors.extract import extract_file
 
-    extraction = extract_file(Path(path), source_url=source_url, metadata=metadata,
-                              parts=[Path(p) for p in parts])
+    return write_extraction(extract_file(Path(path), source_url=source_url, metadata=metadata,
+                                         parts=[Path(p) for p in parts]), Path(out_dir))
+
+
+def write_extraction(extraction, out_dir: Path) -> str:
+    """An extraction's staging rows as ``out_dir/<document_id>/*.parquet``: complete or absent, never
+    half-written (a run killed meanwhile leaves only finished documents, which the next run keeps)."""
     doc_id = extraction.document.document_id
     final = Path(out_dir) / doc_id
     partial = Path(out_dir) / f".{doc_id}.{os.getpid()}.partial"
@@ -85,7 +93,7 @@ def extract_to_dir(path: Path, out_dir: Path, source_url: str | None = None,
     partial.mkdir(parents=True)
     write_parquet(_scratch_connection(), extraction, partial)
     shutil.rmtree(final, ignore_errors=True)
-    os.replace(partial, final)  # a folder is complete or absent, never half-written
+    os.replace(partial, final)
     return doc_id
 
 
@@ -107,30 +115,35 @@ def _scratch_connection():
 
 
 def extract_all(documents: Sequence[InputDocument], out_dir: Path, workers: int | None = None,
-                progress: Callable[[int, int, Path], None] | None = None) -> list[str]:
-    """Extract many documents in parallel processes; returns their document ids in input order."""
-    workers = workers or min(len(documents), os.cpu_count() or 1) or 1
+                progress: Callable[[int, int, Path], None] | None = None,
+                stats: WorkerStats | None = None) -> list[str]:
+    """Extract many documents in supervised worker processes, each document under the extraction
+    limits (``extractors.workers``); returns their document ids in input order.
+
+    A document whose folder ``out_dir`` already holds (a run killed or stalled before loading it) is
+    not extracted again.
+    """
+    from extractors.model import document_key
+    from extractors.workers import Supervisor
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    if workers == 1:
-        ids = []
-        for i, doc in enumerate(documents, 1):
-            ids.append(extract_to_dir(doc.path, out_dir, doc.source_url, doc.metadata, doc.parts))
-            if progress:
-                progress(i, len(documents), doc.path)
-        return ids
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(extract_to_dir, d.path, out_dir, d.source_url, d.metadata, d.parts)
-                   for d in documents]
-        ids = []
-        for i, (doc, fut) in enumerate(zip(documents, futures, strict=True), 1):
-            ids.append(fut.result())
-            if progress:
-                progress(i, len(documents), doc.path)
-        return ids
+    ids = [document_key(Path(d.path)) for d in documents]
+    todo = [i for i, doc_id in enumerate(ids) if not (out_dir / doc_id).is_dir()]
+    if todo:
+        supervisor = Supervisor(out_dir, workers or min(len(todo), os.cpu_count() or 1))
+        found = supervisor.run([documents[i] for i in todo], progress)
+        for i, doc_id in zip(todo, found, strict=True):
+            ids[i] = doc_id
+        if stats is not None:
+            stats.peak_rss_mb += supervisor.stats.peak_rss_mb
+            stats.restarted += supervisor.stats.restarted
+    return ids
 
 
-def load_dir(warehouse: Path, out_dir: Path, document_ids: Iterable[str] | None = None) -> int:
-    """Load extracted documents into the warehouse's staging schema; each document replaces its old rows."""
+def load_dir(warehouse: Path, out_dir: Path, document_ids: Iterable[str] | None = None,
+             discard: bool = False) -> int:
+    """Load extracted documents into the warehouse's staging schema; each document replaces its old rows.
+    With ``discard``, their folders are removed once committed."""
     folders = sorted(p for p in Path(out_dir).iterdir() if p.is_dir() and not p.name.startswith("."))
     if document_ids is not None:
         wanted = set(document_ids)
@@ -141,6 +154,8 @@ def load_dir(warehouse: Path, out_dir: Path, document_ids: Iterable[str] | None 
             _load_batch(con, folders[start:start + LOAD_BATCH_DOCUMENTS])
     finally:
         con.close()
+    for folder in folders if discard else ():
+        shutil.rmtree(folder, ignore_errors=True)
     return len(folders)
 
 
@@ -159,7 +174,7 @@ def _load_batch(con, folders: Sequence[Path]) -> None:
             con.execute(f"delete from staging.{table} "
                         "where document_id in (select document_id from _loading)")
         for table in STAGING_TABLES:
-            con.execute(f"insert into staging.{table} select * from read_parquet($files)",
+            con.execute(f"insert into staging.{table} by name select * from read_parquet($files)",
                         {"files": [str(folder / f"{table}.parquet") for folder in folders]})
         con.execute("update staging.documents as d set loaded_at = f.loaded_at from _first_loaded as f "
                     "where d.document_id = f.document_id")
@@ -214,8 +229,7 @@ def split_already_extracted(warehouse: Path, documents: Sequence[InputDocument]
     Returns the documents still to extract and the ids of those already staged (content hash, so a
     file renamed, re-posted under a new URL or copied to another folder is recognised too).
     """
-    from extractors.load import EXTRACTOR_VERSION
-    from extractors.model import document_id_for, sha256_of
+    from extractors.model import document_id_for, file_sha256
 
     if not Path(warehouse).exists():
         return list(documents), []
@@ -228,7 +242,7 @@ def split_already_extracted(warehouse: Path, documents: Sequence[InputDocument]
         con.close()
     pending, known = [], []
     for doc in documents:
-        digest = sha256_of(Path(doc.path))
+        digest = file_sha256(Path(doc.path))
         if digest in staged:
             known.append(document_id_for(digest))
         else:
@@ -245,6 +259,9 @@ def run(inputs: Sequence[Path | InputDocument], warehouse: Path, work_dir: Path 
     """The whole pipeline in-process: what ``budgetwh run``/``crawl``/``demo`` and the tests use.
 
     ``inputs``: files and folders (expanded by ``discover``), or crawled documents with their URLs.
+    Extraction writes into ``work_dir`` (default: beside the warehouse), kept until loaded: a run
+    killed or stalled before then leaves the documents it finished, and the next run loads them
+    instead of extracting them again.
     """
     say = progress or (lambda _msg: None)
     warehouse = Path(warehouse)
@@ -255,7 +272,8 @@ def run(inputs: Sequence[Path | InputDocument], warehouse: Path, work_dir: Path 
         raise FileNotFoundError(f"no supported documents under {', '.join(map(str, inputs)) or 'the input'}")
     run_id = new_run_id()
     summary = RunSummary(run_id=run_id)
-    work_dir = Path(work_dir) if work_dir else warehouse.parent / f".{warehouse.name}.work" / run_id
+    work_dir = Path(work_dir) if work_dir else warehouse.parent / f".{warehouse.name}.work"
+    extracted = work_dir / f"extracted-v{EXTRACTOR_VERSION}"
     pending, known = split_already_extracted(warehouse, documents)
     if known:
         say(f"{len(known)} document(s) already extracted from the same bytes: not extracted again")
@@ -263,10 +281,10 @@ def run(inputs: Sequence[Path | InputDocument], warehouse: Path, work_dir: Path 
     if pending:
         workers = workers or min(len(pending), os.cpu_count() or 1)
         say(f"extracting {len(pending)} document(s) with {workers} worker(s)")
-        ids += extract_all(pending, work_dir / "extracted", workers,
-                           progress=lambda i, n, p: say(f"  [{i}/{n}] {p.name}"))
+        ids += extract_all(pending, extracted, workers, progress=lambda i, n, p: say(f"  [{i}/{n}] {p.name}"),
+                           stats=summary.workers)
         say("loading staging")
-        load_dir(warehouse, work_dir / "extracted", ids)
+        load_dir(warehouse, extracted, ids)
         shutil.rmtree(work_dir, ignore_errors=True)
     say("building marts (dbt)")
     summary.data_warnings += transform(warehouse).warned_tests

@@ -159,7 +159,7 @@ def start_run(config: OrchestrationConfig, run_id: str) -> dict[str, str]:
     """
     config.inbox_dir.mkdir(parents=True, exist_ok=True)
     audit = prepare_audit(config.published_warehouse, config.audit_warehouse(run_id))
-    return {"run_id": run_id, "audit": str(audit), "extracted": str(config.extract_dir(run_id))}
+    return {"run_id": run_id, "audit": str(audit), "extracted": str(config.extract_dir)}
 
 
 def publish_run(config: OrchestrationConfig, run: dict[str, str], validation_errors: int | None) -> dict:

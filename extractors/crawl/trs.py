@@ -244,5 +244,5 @@ def parse_article(url: str, soup: BeautifulSoup, extensions: tuple[str, ...]) ->
         fiscal_year=fiscal_year_from(title, *(a.label for a in attachments)),
         document_type=document_type_from(title, *breadcrumb, url=url),
         attachments=attachments,
-        has_inline_tables=has_data_table(soup),
+        has_inline_tables=has_data_table(str(soup)),
     )

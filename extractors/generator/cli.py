@@ -3,6 +3,7 @@
 python -m extractors.generator samples --out DIR
 python -m extractors.generator corpus --n 1000 --seed 7 --format pdf --out DIR
 python -m extractors.generator mutations --n 200 --seed 7 --out DIR
+python -m extractors.generator hostile --out DIR     files crafted to be rejected (expected codes: stdout)
 """
 
 from __future__ import annotations
@@ -125,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     mutations.add_argument("--seed", type=int, default=7)
     mutations.add_argument("--format", choices=FORMATS, default="text")
     mutations.add_argument("--out", type=Path, required=True)
+    sub.add_parser("hostile", help="the hostile corpus and the code each file must be rejected with"
+                   ).add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     try:
         if args.command == "samples":
@@ -135,6 +138,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             summary = f"{stats['documents']:.0f} documents ({stats['pages']:.0f} pages)"
             print(f"wrote {summary} in {stats['seconds']:.1f} s", file=sys.stderr)
+        elif args.command == "hostile":
+            from extractors.generator.hostile import write_hostile_corpus
+
+            for name, code in sorted(write_hostile_corpus(args.out).items()):
+                print(f"{code}\t{name!r}")
         else:
             print(
                 f"wrote {len(write_mutations(args.n, args.seed, args.out, args.format))} files",

@@ -21,6 +21,7 @@ import re
 from decimal import Decimal
 
 from extractors.interpret.classify import family_of, table_type_for
+from extractors.interpret.completeness import numeric_cell_count
 from extractors.interpret.grid import GridReader
 from extractors.interpret.mappings import load, norm, pattern
 from extractors.interpret.metadata import DocumentFacts, document_title, foreign_headings, read_facts
@@ -45,6 +46,8 @@ _FINAL = "决算"
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 # Formats whose rows carry no column positions, so printed blanks can be lost (see grid).
 _POSITIONLESS_FORMATS = frozenset({"txt"})
+# How many running-text lines at the start of a document may name what kind of report it is.
+_LEADING_HEADINGS = 6
 
 
 def _header_text(block: Block) -> str:
@@ -87,6 +90,17 @@ def interpret(doc: SourceDocument) -> Extraction:
         raise DocumentError("no_tables", f"{doc.path.name}: no budget or final-account table found"
                             + (f" ({len(figures)} figure(s) quoted in prose only)" if figures else ""))
 
+    if not any(types):
+        # tables but none a budget or final-account table: a statistics bulletin, a notice allocating
+        # funds with its list attached, a scan of a letter
+        raise DocumentError("no_budget_tables", f"{doc.path.name}: {len(blocks)} table(s), none of a known "
+                            "budget or final-account type: " + "; ".join(
+                                (b.title or _header_text(b))[:40] for b in blocks[:3]))
+    report = _other_report(text_lines)
+    if report:
+        raise DocumentError("not_a_disclosure", f"{doc.path.name}: the document is a '{report}', "
+                            "not a budget or final-account disclosure")
+
     extraction = Extraction(
         document=StagedDocument(
             document_id=document_id,
@@ -102,6 +116,9 @@ def interpret(doc: SourceDocument) -> Extraction:
             unit_code=facts.unit_code,
             title=facts.title,
             page_count=doc.page_count,
+            numeric_cell_count=numeric_cell_count(
+                doc.lines, [b for b, t in zip(blocks, types, strict=True) if t]
+            ),
         ),
         narrative=figures,
     )
@@ -180,6 +197,14 @@ def interpret(doc: SourceDocument) -> Extraction:
     _link_projects(extraction.cells, projects, forms, types)
     extraction.issues.extend(low_confidence_issues(extraction))
     return extraction
+
+
+def _other_report(text_lines: list[str]) -> str | None:
+    """The heading of a document that is another kind of report (a performance evaluation), when one
+    of its first headings says so."""
+    headings = [t for t in text_lines if norm(t)][:_LEADING_HEADINGS]
+    other_report = pattern(load("layout")["other_report"])
+    return next((t.strip() for t in headings if other_report.search(norm(t))), None)
 
 
 def _settle_fiscal_year(facts: DocumentFacts, doc: SourceDocument) -> ExtractionIssue | None:

@@ -29,7 +29,10 @@ from extractors.interpret.mappings import (
     load,
     norm,
     pattern,
+    scheme_of,
     strip_enumerator,
+    subject_codes,
+    subject_key,
 )
 from extractors.interpret.metadata import clean_department
 from extractors.interpret.numbers import is_blank, is_number, parse_number
@@ -229,6 +232,7 @@ def build_columns(
         _mark_halves(columns)
         if family == "three_public":
             _three_public_totals(columns)
+        _measured_once(columns, family)
         return columns
     # A two-sided table: every column belongs to the side whose group it sits under.
     side = None
@@ -237,7 +241,25 @@ def build_columns(
         column.side = side
         if column.role == "value" and column.measure is None:
             column.measure, column.known_unmeasured = _measure(family, column)
+    _measured_once(columns, family)
     return columns
+
+
+def _measured_once(columns: list[Column], family: str | None) -> None:
+    """One measure read from two columns of one row (基本支出 over leaves the vocabulary does not name,
+    each taking the group's measure) would be summed: the columns that took it from their group, not
+    from their own label, are left without a measure, so an issue says so."""
+    same: dict[tuple, list[Column]] = {}
+    for c in columns:
+        if c.role == "value" and c.measure:
+            same.setdefault((c.measure, c.fiscal_year, c.is_prior_year, c.side, c.half), []).append(c)
+    for group in same.values():
+        if len(group) < 2:
+            continue
+        for c in group:
+            own = Column(index=c.index, path=[c.leaf], role="value", side=c.side)
+            if _measure(family, own)[0] != c.measure.removeprefix("budget_"):
+                c.measure, c.known_unmeasured = None, False
 
 
 def _three_public_totals(columns: list[Column]) -> None:
@@ -270,13 +292,23 @@ def _mark_halves(columns: list[Column]) -> None:
 
 
 def _row_label(texts: list[str], columns: list[Column]) -> tuple[str | None, str | None]:
-    """(code, name) of a row: code columns joined (类/款/项 printed apart), name as published.
+    """(code, name) of a row: code columns joined (类/款/项 printed apart), name as published; of two
+    classifications printed side by side, the first's code and name.
 
     A name column may carry its code ("2010801-行政运行"); with several name columns the first coded
     one names the row, else the most specific one unless it only says 小计.
     """
-    code = "".join(texts[c.index] for c in columns if c.role == "code" and texts[c.index]) or None
+    code_columns = [c for c in columns if c.role == "code"]
+    code = "".join(texts[c.index] for c in code_columns if texts[c.index]) or None
     names = [texts[c.index] for c in columns if c.role == "name" and texts[c.index]]
+    first = next((c for c in code_columns if norm(texts[c.index])), None)
+    if code and not _CODE.match(norm(code)) and first and _CODE.match(norm(texts[first.index])):
+        # Two classifications printed side by side (Xi'an: 部门经济科目编码 | 名称 | 政府经济科目编码 |
+        # 名称, 30101 beside 50101): the row is the first one's, named by the name column after it.
+        following = next((c for c in code_columns if c.index > first.index), None)
+        named = [texts[c.index] for c in columns if c.role == "name" and c.index > first.index
+                 and (following is None or c.index < following.index) and texts[c.index]]
+        return norm(texts[first.index]), (named or names or [None])[0]
     if code and not code.isdigit():
         # A label printed in the code column (合计 spanning both label columns).
         names, code = names or [code], None
@@ -323,8 +355,12 @@ class _RowState:
 
     carryover: bool = False
     class_code: str | None = None  # the last 类 row's code, for 款/项 printed with two digits
+    subject: str | None = None  # the last classification row's code: where a row named only sits
+    scheme: str | None = None  # function | economic, from the first code the table prints
+    code_parts: list[str] = field(default_factory=list)  # the last line's 类, 款, 项 (split columns)
     amounts: dict[str, dict[int, Decimal]] = field(default_factory=dict)
     complete_rows: set[str] = field(default_factory=set)  # rows published with every cell
+    started: bool = False  # a total or subject row was read: a unit's name is a unit's line from here on
 
 
 class GridReader:
@@ -392,6 +428,7 @@ class GridReader:
         for side, half in self._sides():
             columns = [c for c in self.columns if c.side == side and c.half == half]
             code, name = _row_label(texts, columns)
+            code = self._split_code(texts, columns) or code
             values = [c for c in columns if c.role == "value"]
             blank = all(is_blank(texts[c.index]) for c in values)
             if not code and not name and not blank and groups and groups[-1][0] == side and groups[-1][4]:
@@ -402,7 +439,8 @@ class GridReader:
         for side, code, name, values, _ in groups:
             if not code and not name and all(is_blank(texts[c.index]) for c in values):
                 continue
-            kind, key = self._classify(code, name, side)
+            kind, key = self._classify(code, name, side, f"row {row_index} p.{line.page}")
+            self.state.started = self.state.started or kind in ("total", "subject")
             if collapsed:
                 placed = self._place_collapsed(line, key, values)
             else:
@@ -418,23 +456,33 @@ class GridReader:
                 amount = parse_number(texts[total.index]) if total else None
                 self.result.projects.append((row_index, name or "", amount))
 
-    def _classify(self, code: str | None, name: str | None, side: str | None) -> tuple[str, str | None]:
+    def _classify(
+        self, code: str | None, name: str | None, side: str | None, where: str
+    ) -> tuple[str, str | None]:
         config = load("measures")
         label = strip_enumerator(norm(name)) if name else ""
         if self.family in _SUBJECT_FAMILIES and code:
             if _UNIT_CODE.match(code) and clean_department(label):
                 # Staged as an `other` row carrying the unit code: the rows after it, up to the next
                 # unit, are that unit's (docs/staging.md).
-                self.state.class_code = None
+                self.state.class_code = self.state.subject = None
                 return "other", code
             if _SHORT_CODE.match(code) and self.state.class_code:
-                code = self.state.class_code + code
+                code = self._short_code(code, label)
             if _CODE.match(code):
                 if len(code) == 3:
                     self.state.class_code = code
+                self.state.subject = code
+                self.state.scheme = self.state.scheme or scheme_of(code)
                 return "subject", code
         total = _total_key(label) if label else None
         if total is None and not code and not label and self.family == "three_public":
+            total = "total"
+        if (
+            total is None and not code and label and not self.state.started
+            and self.family in _SUBJECT_FAMILIES and side is None and clean_department(label)
+        ):
+            # a total line labelled with the unit's name (Shenzhen: 深圳市生态环境局 above its 本级 line)
             total = "total"
         if total:
             if total == "total" and side:
@@ -448,6 +496,10 @@ class GridReader:
             source = first_match(config["income_sources"], label)
             if source:
                 return "income_source", "prior_year_carryover" if self.state.carryover else source
+        if label and not code and self.family in _BREAKDOWN_FAMILIES:
+            named = self._code_from_name(label, where)
+            if named:
+                return "subject", named
         if label and (side == "expenditure" or self.family in _SUBJECT_FAMILIES):
             class_code = function_class_code(label)
             if class_code:
@@ -459,6 +511,92 @@ class GridReader:
             if category:
                 return "other", category
         return "other", code
+
+    def _short_code(self, digits: str, label: str) -> str:
+        """Two digits under a 类 are its 款 (Xi'an: 208, 05); where the line above is a 款, they may be
+        a 项 of that 款 (类 | 款 | 项 columns read as one whose 项 lines print only 01): the code printed
+        with this name in our corpora decides, else the 款."""
+        section = self.state.class_code + digits
+        subject = (self.state.subject or "")[:5]
+        if len(subject) == 5 and subject.startswith(self.state.class_code):
+            item = subject + digits
+            named = subject_codes(self.state.scheme or scheme_of(item)).get(subject_key(label), frozenset())
+            if item in named and section not in named:
+                return item
+        return section
+
+    def _split_code(self, texts: list[str], columns: list[Column]) -> str | None:
+        """A code printed over 类 | 款 | 项 columns: a line leaving out its leading parts (a 项 line
+        without its 款 digits, a 款 line without its 类) takes them from the line above; a full code in
+        one of them (a cell merged over the three) stands as printed."""
+        parts = [norm(texts[c.index]) for c in columns if c.role == "code" and c.leaf in _CODE_PARTS]
+        printed = [p for p in parts if p]
+        if len(parts) < 2 or not printed or not all(p.isdigit() for p in printed):
+            return None
+        if len(printed) == 1 and _CODE.match(printed[0]) and len(printed[0]) > 3:
+            full = printed[0]
+            self.state.code_parts = [full[:3], *(full[i : i + 2] for i in range(3, len(full), 2))]
+            return full
+        last = max(i for i, p in enumerate(parts) if p)
+        filled = []
+        for i, part in enumerate(parts[: last + 1]):
+            if not part:
+                if i >= len(self.state.code_parts):
+                    return None
+                part = self.state.code_parts[i]
+            filled.append(part)
+        self.state.code_parts = filled
+        return "".join(filled)
+
+    def _code_from_name(self, label: str, where: str) -> str | None:
+        """The national code of a classification row printed with its name only, from the code–name
+        pairs our corpora print (seeds ``function_subject_names`` / ``economic_subject_names``).
+
+        A name is resolved where it sits: of the codes printed with it, those whose parent the last
+        classification row lies under (行政运行 after 20101 or 2010102 is 2010101), the deepest parent
+        first (a 项 named like its 款 follows that 款); where no parent fits (its 款 line was left
+        uncoded), the one code of the name under the current 类, or before any classification row the
+        one code printed with the name. Anything else is a doubt recorded as an issue, never a guess.
+        """
+        scheme = self.state.scheme or (
+            "economic"
+            if self.family == "basic_expenditure" or "economic" in (self.table_type or "")
+            else "function"
+        )
+        candidates = subject_codes(scheme).get(subject_key(label))
+        if not candidates:
+            return None
+        context = self.state.subject or ""
+        fitting: dict[int, set[str]] = {}
+        for code in candidates:
+            parent = code[:-2] if len(code) > 3 else ""
+            if context.startswith(parent):
+                fitting.setdefault(len(parent), set()).add(code)
+        if fitting:
+            found = fitting[max(fitting)]
+        else:
+            # no parent fits (a parent line left uncoded): the codes of the class the rows are under
+            found = {c for c in candidates if c[:3] == context[:3]} if context else set(candidates)
+        if len(found) != 1:
+            self._issue(
+                "warning",
+                "ambiguous_subject_name",
+                f"{where}: '{label}' is printed with codes {', '.join(sorted(found))}"
+                + (f" under {context}" if context else "")
+                + "; the row is left without a code",
+            )
+            return None
+        code = found.pop()
+        if len(code) == 3:
+            self.state.class_code = code
+        self.state.subject = code
+        self._issue(
+            "warning",
+            "subject_code_from_name",
+            f"{where}: '{label}' printed without code, coded {code} from its name"
+            + (f" (after {context})" if context else ""),
+        )
+        return code
 
     def _stage(
         self,
@@ -476,6 +614,9 @@ class GridReader:
         amount = number * self.factor if number is not None else None
         if amount is not None and key is not None:
             self.state.amounts.setdefault(key, {})[column.index] = amount
+        page = cell.page if cell.page is not None else line.page
+        if number is not None and self.table_type:
+            self._unmapped_cell(column, cell, page, kind, key, row_name)
         self.result.cells.append(
             StagedCell(
                 document_id=self.document_id,
@@ -492,12 +633,27 @@ class GridReader:
                 is_prior_year=column.is_prior_year,
                 raw_text=cell.text.strip(),
                 amount=amount,
-                page=cell.page if cell.page is not None else line.page,
+                page=page,
                 bbox=cell.bbox,
                 inferred=inferred,
                 confidence=cell.confidence,
             )
         )
+
+    def _unmapped_cell(
+        self, column: Column, cell: Cell, page: int | None, kind: str, key: str | None, row_name: str | None
+    ) -> None:
+        """A numeric cell no mart measure will hold is recorded at its place (nothing lost silently)."""
+        if column.measure is None:
+            code = "unmapped_column"
+        elif kind == "other" and key is None:
+            code = "unmapped_row"
+        else:
+            return
+        self.result.issues.append(ExtractionIssue(
+            self.document_id, self.table_index, "warning", code,
+            f"p.{page}: {cell.text.strip()} in row '{row_name or ''}', column '{column.label}'",
+            page=page, bbox=cell.bbox))
 
     def _place_collapsed(
         self, line: Line, key: str | None, values: list[Column]

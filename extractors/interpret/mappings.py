@@ -17,6 +17,10 @@ from typing import Any
 import yaml
 
 MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
+# The classification name → code tables are dbt seeds (their source column says which corpus file
+# printed each pair), read here so the interpreter codes rows printed with names only.
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+SUBJECT_SCHEMES = ("function", "economic")
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -53,6 +57,36 @@ def function_class_codes() -> dict[str, str]:
             for row in csv.DictReader(f):
                 codes.setdefault(norm(row["name"]), row["code"])
     return codes
+
+
+@cache
+def subject_codes(scheme: str) -> dict[str, frozenset[str]]:
+    """Normalised subject name -> every code printed with it (``function`` or ``economic``): the pairs
+    of the seed ``<scheme>_subject_names`` and the national class names (类)."""
+    codes: dict[str, set[str]] = {}
+    if scheme == "function":
+        for name, code in function_class_codes().items():
+            codes.setdefault(name, set()).add(code)
+    else:
+        with open(SEEDS_DIR / "economic_classes.csv", encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                codes.setdefault(norm(row["subject_name"]), set()).add(row["subject_code"])
+    path = SEEDS_DIR / f"{scheme}_subject_names.csv"
+    if path.exists():
+        with open(path, encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                codes.setdefault(row["subject_name"], set()).add(row["subject_code"])
+    return {name: frozenset(found) for name, found in codes.items()}
+
+
+def scheme_of(code: str) -> str:
+    """Function codes start with 2 (201 …), economic codes with 3 (departments) or 5 (governments)."""
+    return "function" if code.startswith("2") else "economic"
+
+
+def subject_key(name: str) -> str:
+    """A subject name as the name → code tables key it: normalised, enumerator stripped."""
+    return strip_enumerator(norm(name))
 
 
 def function_class_code(name: str) -> str | None:

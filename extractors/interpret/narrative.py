@@ -3,9 +3,10 @@
 Narrative lines are rejoined into paragraphs first (a printed line that does not end a sentence
 continues on the next: "…当年财政拨" / "款 1661.73 万元。"), then split into sentences; each
 figure pattern of ``mappings/narrative.yml`` runs over each sentence. Changes are signed by the verb
-(增加 +, 减少 −, 持平 0). An exclusive pattern keeps later ones from reading its number again; shares
-(占 7.74%) are staged with the printed part, base and percent for BW-NAR-010 to recompute. A figure's
-page is that of the line printing it.
+(增加 +, 减少 −, 持平 0). An amount is read with the unit printed after it (元, 万元, 亿元) and staged in
+万元, its unit and printed text kept (``unit_name``, ``raw_text``). An exclusive pattern keeps later
+ones from reading its number again; shares (占 7.74%) are staged with the printed part, base and
+percent for BW-NAR-010 to recompute. A figure's page is that of the line printing it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from extractors.interpret.mappings import function_class_code, load, norm, pattern
 from extractors.model import Line, NarrativeFigure
@@ -21,16 +23,53 @@ _SENTENCE_END = re.compile(r"[。！？!?；;:：]$")
 # A line ending "…万元，其中：" opens the list printed on the next lines: the sentence goes on.
 _LIST_OPENING = re.compile(r"其中[:：]$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?])")
+_MAY_QUOTE = re.compile(r"\d")
 
 
 def _config() -> dict:
     return load("narrative")
 
 
+@cache
+def _units() -> dict[str, Decimal]:
+    """Amount unit → its factor to 万元 (layout.yml, as for table units)."""
+    return {unit: Decimal(factor) for unit, factor in load("layout")["units"].items()}
+
+
+@cache
+def _unit_pattern() -> str:
+    return "|".join(sorted(_units(), key=len, reverse=True))  # 万元 before 元
+
+
+@cache  # a long narrative runs every pattern over thousands of sentences
 def _regex(template: str) -> re.Pattern[str]:
     config = _config()
     direction = f"{config['increase']}|{config['decrease']}|{config['flat']}"
-    return pattern(template.replace("NUM", config["number"]).replace("DIRECTION", direction))
+    return pattern(
+        template.replace("NUM", config["number"])
+        .replace("DIRECTION", direction)
+        .replace("UNIT", f"(?:{_unit_pattern()})")
+    )
+
+
+@dataclass
+class Quoted:
+    """An amount as the narrative prints it: ``amount`` in 万元, ``unit_name`` and ``raw_text`` as printed."""
+
+    amount: Decimal
+    unit_name: str
+    raw_text: str
+
+
+def _quoted(text: str | None, after: str) -> Quoted | None:
+    """The number ``text`` in the unit that opens ``after`` (the sentence after the number)."""
+    if not text:
+        return None
+    unit = _regex("UNIT").match(after)
+    if unit is None:  # a pattern's number not followed by an amount unit: not an amount
+        return None
+    name = unit.group(0)
+    return Quoted(Decimal(text.replace(",", "")) * _units()[name], name, text + name)
 
 
 @dataclass
@@ -73,19 +112,15 @@ def paragraphs(lines: list[Line]) -> list[Paragraph]:
     return joined
 
 
-def _signed(direction: str | None, amount: Decimal | None) -> Decimal | None:
+def _signed(direction: str | None, quoted: Quoted | None) -> Quoted | None:
     config = _config()
     if direction and pattern(config["flat"]).fullmatch(direction):
-        return Decimal(0)
-    if amount is None:
+        return Quoted(Decimal(0), quoted.unit_name if quoted else "万元", direction)
+    if quoted is None:
         return None
     if direction and pattern(config["decrease"]).fullmatch(direction):
-        return -amount
-    return amount
-
-
-def _number(text: str | None) -> Decimal | None:
-    return Decimal(text.replace(",", "")) if text else None
+        return Quoted(-quoted.amount, quoted.unit_name, quoted.raw_text)
+    return quoted
 
 
 def read_figures(lines: list[Line], document_id: str, fiscal_year: int | None) -> list[NarrativeFigure]:
@@ -94,17 +129,23 @@ def read_figures(lines: list[Line], document_id: str, fiscal_year: int | None) -
     seen: set[tuple[str, Decimal, str | None]] = set()
 
     def add(
-        key: str, amount: Decimal | None, sentence: str, page: int | None, subject: str | None = None
+        key: str, quoted: Quoted | None, sentence: str, page: int | None, subject: str | None = None
     ) -> None:
-        if amount is None or (key, amount, subject) in seen:
+        if quoted is None or (key, quoted.amount, subject) in seen:
             return
-        seen.add((key, amount, subject))
-        figures.append(NarrativeFigure(document_id, key, fiscal_year, amount, sentence, page, subject))
+        seen.add((key, quoted.amount, subject))
+        figures.append(NarrativeFigure(document_id, key, fiscal_year, quoted.amount, sentence, page, subject,
+                                       quoted.unit_name, quoted.raw_text))
 
     for paragraph in paragraphs(lines):
         offset = 0  # where the sentence starts in the paragraph's normalised text
         for sentence in filter(None, (s.strip() for s in _SENTENCE_SPLIT.split(paragraph.text))):
             n = norm(sentence)
+            if not _MAY_QUOTE.search(n) and not _regex(config["flat"]).search(n):
+                # no digit and no 持平: no pattern can read a figure here (a page of running text is
+                # thousands of such sentences)
+                offset += len(n)
+                continue
             claimed: set[tuple[int, int]] = set()
             for spec in config["figures"]:
                 for m in _regex(spec["pattern"]).finditer(n):
@@ -114,7 +155,7 @@ def read_figures(lines: list[Line], document_id: str, fiscal_year: int | None) -
                         continue
                     if spec.get("exclusive"):
                         claimed.add(span)
-                    amount = _number(groups.get("amount"))
+                    amount = _quoted(groups.get("amount"), n[span[1]:]) if groups.get("amount") else None
                     if "direction" in groups:
                         amount = _signed(groups["direction"], amount)
                     add(spec["key"], amount, sentence, paragraph.page_at(offset + span[0]))
@@ -122,28 +163,45 @@ def read_figures(lines: list[Line], document_id: str, fiscal_year: int | None) -
                 (c for c in config["class_lists"] if pattern(c["trigger"]).search(n)), None
             )
             listed = _regex(listing["list"]).search(n) if listing else None
-            for item in _regex(config["class_item"]).finditer(listed.group("items") if listed else ""):
+            items = listed.group("items") if listed else ""
+            for item in _regex(config["class_item"]).finditer(items):
                 name = item.group("name")
                 if function_class_code(name):
                     page = paragraph.page_at(offset + listed.start("items") + item.start("amount"))
-                    add("expenditure_by_class", _number(item.group("amount")), sentence, page, name)
+                    amount = _quoted(item.group("amount"), items[item.end("amount"):])
+                    add("expenditure_by_class", amount, sentence, page, name)
             for start, part, base, percent in _shares(n):
                 printed = "/".join(x.replace(",", "") for x in (part, base, percent))
-                add("share", _number(percent), sentence, paragraph.page_at(offset + start), printed)
+                share = Quoted(Decimal(percent.replace(",", "")), "%", percent + "%")
+                add("share", share, sentence, paragraph.page_at(offset + start), printed)
             offset += len(n)
     return figures
 
 
+def _unit_after(n: str, end: int) -> str | None:
+    unit = _regex("UNIT").match(n, end)
+    return unit.group(0) if unit else None
+
+
 def _shares(n: str) -> list[tuple[int, str, str, str]]:
-    """(where, part, base, percent) as printed, for each share the sentence quotes (``shares``)."""
+    """(where, part, base, percent) as printed, for each share the sentence quotes (``shares``).
+
+    A share is a ratio: its part and base are compared as printed, so only when both are in one unit
+    (a base the sentence names comes from the tables, in 万元); a share relating amounts printed in two
+    units is not read (its printed precision would not survive the conversion)."""
     found = []
     for spec in _config()["shares"]:
         for m in _regex(spec["pattern"]).finditer(n):
             if spec.get("item"):
+                base_unit = _unit_after(n, m.end("base"))
                 for item in _regex(spec["item"]).finditer(m.group("items")):
                     at = m.start("items") + item.start("percent")
-                    found.append((at, item.group("part"), m.group("base"), item.group("percent")))
+                    if _unit_after(n, m.start("items") + item.end("part")) == base_unit:
+                        found.append((at, item.group("part"), m.group("base"), item.group("percent")))
             else:
-                base = m.group("base") if "base" in m.groupdict() else spec["base"]
-                found.append((m.start("percent"), m.group("part"), base, m.group("percent")))
+                named = "base" not in m.groupdict()
+                base_unit = "万元" if named else _unit_after(n, m.end("base"))
+                if _unit_after(n, m.end("part")) == base_unit:
+                    base = spec["base"] if named else m.group("base")
+                    found.append((m.start("percent"), m.group("part"), base, m.group("percent")))
     return found

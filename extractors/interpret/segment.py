@@ -68,7 +68,7 @@ def split_label(text: str) -> tuple[str | None, str]:
         m = pattern(regex).match(n)
         if m:
             label = _published_prefix(text, m.end())
-            return label, text[len(label) :].strip()
+            return label, text[len(label) :].strip().lstrip(":：").strip()
     return None, text
 
 
@@ -103,9 +103,17 @@ def is_form_start(line: Line) -> bool:
     return bool(pattern(load("performance")["form_start"]).search(first))
 
 
+def _repeats_header(line: Line, block: Block) -> bool:
+    """Whether ``line`` prints the block's first row again: a grid's header repeated on a continuation
+    page (项目名称 | 项目类别 | 合计 …), where a new per-project form starts with its own 项目名称 value."""
+    first = next((row for row in block.rows), None)
+    return first is not None and [norm(c.text) for c in first.cells] == [norm(c.text) for c in line.cells]
+
+
 def _may_prefix_title(text: str) -> bool:
     n = norm(text)
-    return len(n) <= _TITLE_PREFIX_MAX and not _SENTENCE_PUNCTUATION.search(n)
+    return (len(n) <= _TITLE_PREFIX_MAX and not _SENTENCE_PUNCTUATION.search(n)
+            and not pattern(_layout()["page_number"]).match(n))
 
 
 def _as_text(line: Line) -> str | None:
@@ -129,16 +137,19 @@ def segment(lines: list[Line]) -> Segmented:
     candidate: Block | None = None
     pending_label: str | None = None
     previous_text: Line | None = None
-    follows_title = False
+    titles_before = 0  # titles printed one after the other right before this line
+    # Running text since the last title or row: a line saying "无…收入" after it is prose (a 情况说明
+    # sentence), not the note of the table before.
+    detached = False
 
     for line in lines:
         text = _as_text(line)
-        was_title, follows_title = follows_title, False
+        titles_in_a_row, titles_before = titles_before, 0
         if text is None:
             if not any(c.text.strip() for c in line.cells):
                 continue
             if candidate is not None:
-                if is_form_start(line) or current is None:
+                if current is None or (is_form_start(line) and not _repeats_header(line, current)):
                     blocks.append(candidate)
                     current = candidate
                 else:
@@ -149,6 +160,7 @@ def segment(lines: list[Line]) -> Segmented:
                 pending_label = None
                 blocks.append(current)
             current.parts[-1].append(line)
+            detached = False
             # Some layouts print the unit inside the header grid ("单位：元" in a corner cell).
             current.unit_name = current.unit_name or next(
                 filter(None, (unit_of(c.text) for c in line.cells)), None
@@ -176,28 +188,31 @@ def segment(lines: list[Line]) -> Segmented:
                 title = f"{previous_text.cells[0].text.strip()} {title}"
                 narrative.remove(previous_text)
             block = Block(title=title, label=pending_label, title_pages=[page])
-            # A table of contents: titles printed one after the other, nothing in between. Rows
-            # after its last entry belong to whatever follows, unless a unit line showed the entry
-            # was a section heading's real table after all.
-            block.in_contents = was_title
+            # A table of contents: three or more titles printed one after the other, nothing in
+            # between. Rows after its last entry belong to whatever follows, unless a unit line showed
+            # the entry was a real table after all. One title under another is a section heading
+            # (第二部分 …预算表, 1.项目支出绩效目标表) over its first table.
+            block.in_contents = titles_in_a_row >= 2
             same_label = current is not None and pending_label in (None, current.label)
             if same_label and title_core(title) == title_core(current.title):
                 candidate = block
             else:
                 blocks.append(block)
                 current, candidate = block, None
-            pending_label, previous_text, follows_title = None, None, True
+            pending_label, previous_text, detached = None, None, False
+            titles_before = titles_in_a_row + 1
             continue
         n = norm(text)
         if target is not None and pattern(_layout()["prepared_by"]).match(n):
             target.context.append(text.strip())
             continue
-        if target is not None and (
+        if target is not None and not detached and (
             pattern(_layout()["note"]).search(n) or pattern(_layout()["empty_note"]).search(n)
         ):
             target.notes.append(text.strip())
             continue
         narrative.append(line)
+        detached = True
         previous_text = line if _may_prefix_title(text) else None
 
     if candidate is not None:

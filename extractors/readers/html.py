@@ -11,6 +11,11 @@ Encodings: the bytes are UTF-8 whenever they are valid UTF-8 (a page declaring G
 UTF-8 is common after CMS migrations); otherwise the declared charset (HTTP header, ``<meta>``), then
 GB18030, the superset of GBK/GB2312.
 
+The page is parsed by lxml into a tree of C nodes (a Python object tree of a 20 MB page took 1.3 GB),
+after a counting pass that builds no tree refuses a page with more elements or table cells than
+``MAX_ELEMENTS`` / ``MAX_PAGE_CELLS`` (``too_large``); each table is expanded once, within
+``MAX_GRID_CELLS``.
+
 A page without any table holding figures (an index page, a narrative-only page) is rejected as
 ``no_tables``: it is not a disclosure this reader can give to the interpreter.
 """
@@ -18,15 +23,22 @@ A page without any table holding figures (an index page, a narrative-only page) 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 from extractors.model import Cell, DocumentError, Line, SourceDocument, sha256_of
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_GRID_CELLS = 200_000  # rows x columns of one expanded table; spans beyond this are abuse, not data
 MAX_SPAN = 1000
+# A page's budget before its tree is built: real disclosure pages hold a few thousand cells; these
+# bound a 20 MB page to ~200 MB of lxml nodes.
+MAX_PAGE_CELLS = 400_000
+MAX_ELEMENTS = 600_000
 
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
 HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w-]+)", re.I)
@@ -98,32 +110,46 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     )
 
 
-def _text(node: Tag | NavigableString) -> str:
-    return (
-        " ".join(node.get_text(" ", strip=True).split()) if isinstance(node, Tag) else " ".join(node.split())
-    )
+def _strings(node: HtmlElement) -> Iterator[str]:
+    """The text of ``node`` in order, as a reader sees it: no comments, scripts or styles."""
+    if node.text:
+        yield node.text
+    for child in node:
+        if isinstance(child.tag, str) and child.tag not in SKIPPED:
+            yield from _strings(child)
+        if child.tail:
+            yield child.tail
 
 
-def _rows(table: Tag) -> list[Tag]:
+def _text(node: HtmlElement | None) -> str:
+    return " ".join(" ".join(_strings(node)).split()) if node is not None else ""
+
+
+def _rows(table: HtmlElement) -> list[HtmlElement]:
     """The table's own rows, not those of tables nested in it."""
-    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    return [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
 
 
-def _span(cell: Tag, name: str) -> int:
+def _span(cell: HtmlElement, name: str) -> int:
+    value = cell.get(name)
+    if value is None:
+        return 1
     try:
-        return max(1, min(int(str(cell.get(name, "1")).strip() or 1), MAX_SPAN))
+        return max(1, min(int(value.strip() or 1), MAX_SPAN))
     except ValueError:
         return 1
 
 
-def expand_table(table: Tag) -> list[list[str]]:
+def expand_table(table: HtmlElement) -> list[list[str]]:
     """The table as a rectangular grid, spanning cells repeated into every position they cover."""
     grid: dict[tuple[int, int], str] = {}
     rows = _rows(table)
     width = 0
     for r, tr in enumerate(rows):
         c = 0
-        for cell in tr.find_all(["td", "th"], recursive=False):
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
             while (r, c) in grid:
                 c += 1
             text = _text(cell)
@@ -139,8 +165,8 @@ def expand_table(table: Tag) -> list[list[str]]:
     return [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
 
 
-def _is_layout(table: Tag) -> bool:
-    return table.find("table") is not None
+def _is_layout(table: HtmlElement) -> bool:
+    return table.find(".//table") is not None
 
 
 def _is_grid(rows: list[list[str]]) -> bool:
@@ -158,42 +184,93 @@ def _has_figures(rows: list[list[str]]) -> bool:
     return False
 
 
-def _figure_tables(root: Tag) -> list[Tag]:
-    return [
-        t
-        for t in root.find_all("table")
-        if not _is_layout(t) and _is_grid(rows := expand_table(t)) and _has_figures(rows)
-    ]
+def _grids(root: HtmlElement) -> dict[str, list[list[str]]]:
+    """Every table that is not a layout table, expanded once: its place in the tree → its grid."""
+    tree = root.getroottree()
+    return {tree.getpath(t): expand_table(t) for t in root.iter("table") if not _is_layout(t)}
 
 
-def has_data_table(soup: BeautifulSoup) -> bool:
+def _figure_tables(root: HtmlElement, grids: dict[str, list[list[str]]]) -> list[HtmlElement]:
+    tree = root.getroottree()
+    return [tree.xpath(path)[0] for path, rows in grids.items() if _is_grid(rows) and _has_figures(rows)]
+
+
+class _Budget:
+    """An lxml parser target that only counts: a page with more elements or table cells than a page
+    may hold is refused before any tree is built (a 20 MB table of 1.5 M cells is 470 MB as a tree)."""
+
+    def __init__(self) -> None:
+        self.elements = 0
+        self.cells = 0
+
+    def start(self, tag: str, attrib: dict) -> None:
+        self.elements += 1
+        if tag in ("td", "th"):
+            self.cells += 1
+            if self.cells > MAX_PAGE_CELLS:
+                raise DocumentError("too_large", f"the page holds more than {MAX_PAGE_CELLS} table cells")
+        if self.elements > MAX_ELEMENTS:
+            raise DocumentError("too_large", f"the page holds more than {MAX_ELEMENTS} HTML elements")
+
+    def end(self, tag: str) -> None: ...
+
+    def data(self, data: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def parse_html(text: str) -> HtmlElement:
+    """The page as an lxml tree (C nodes, a fraction of a Python object tree), within the page budget."""
+    data = text.encode("utf-8")
+    counter = etree.HTMLParser(target=_Budget(), encoding="utf-8", huge_tree=False)
+    try:
+        etree.fromstring(data, counter)
+    except etree.XMLSyntaxError:
+        pass  # only counting: the tree parser below recovers what it can
+    parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=False)
+    try:
+        return lxml_html.document_fromstring(data, parser=parser)
+    except etree.ParserError:  # nothing but blanks or comments
+        return lxml_html.document_fromstring(b"<html><body></body></html>", parser=parser)
+
+
+def has_data_table(page: str) -> bool:
     """Whether the page has a table holding figures (what makes an article page a disclosure)."""
-    return bool(_figure_tables(soup))
+    root = parse_html(page)
+    return bool(_figure_tables(root, _grids(root)))
 
 
-def _content_root(soup: BeautifulSoup, tables: list[Tag]) -> Tag:
+def _content_root(root: HtmlElement, tables: list[HtmlElement]) -> HtmlElement:
     """The smallest element holding every figure table, widened to a content-like container."""
-    body = soup.body or soup
+    body = root.find("body")
+    body = root if body is None else body
     if not tables:
         return body
-    common = [tables[0], *tables[0].parents]
-    for table in tables[1:]:
-        ancestors = {id(a) for a in table.parents}
-        common = [a for a in common if id(a) in ancestors or a is table]
-    node = common[0] if len(tables) > 1 else tables[0].parent
-    for candidate in [node, *node.parents]:
-        if not isinstance(candidate, Tag) or candidate is body:
+    tree = root.getroottree()
+    # lxml gives a fresh proxy per access: elements are compared by their place in the tree
+    paths = [tree.getpath(t).split("/") for t in tables]
+    common = paths[0][:-1] if len(paths) == 1 else paths[0]
+    for other in paths[1:]:
+        n = 0
+        while n < min(len(common), len(other)) and common[n] == other[n]:
+            n += 1
+        common = common[:n]
+    node = tree.xpath("/".join(common))[0]
+    body_path = tree.getpath(body)
+    for candidate in [node, *node.iterancestors()]:
+        if tree.getpath(candidate) == body_path:
             break
-        marks = " ".join([candidate.get("id") or "", *(candidate.get("class") or [])])
+        marks = " ".join([candidate.get("id") or "", candidate.get("class") or ""])
         if CONTENT_HINT.search(marks):
             return candidate
-    return node if isinstance(node, Tag) else body
+    return node
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, grids: dict[str, list[list[str]]]) -> None:
         self.lines: list[Line] = []
         self._buffer: list[str] = []
+        self._grids = grids
 
     def flush(self) -> None:
         text = " ".join("".join(self._buffer).split())
@@ -201,34 +278,35 @@ class _Walker:
         if text:
             self.lines.append(Line(cells=[Cell(text)], is_row=False))
 
-    def walk(self, node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, Comment):
-                continue
-            if isinstance(child, NavigableString):
-                self._buffer.append(str(child))
-            elif not isinstance(child, Tag) or child.name in SKIPPED:
-                continue
-            elif child.name == "br":
+    def walk(self, node: HtmlElement) -> None:
+        if node.text:
+            self._buffer.append(node.text)
+        for child in node:
+            tag = child.tag if isinstance(child.tag, str) else None
+            if tag is None or tag in SKIPPED:
+                pass
+            elif tag == "br":
                 self.flush()
-            elif child.name == "table":
+            elif tag == "table":
                 self.flush()
                 self.table(child)
-            elif child.name in BLOCKS or child.name in ("td", "th"):
+            elif tag in BLOCKS or tag in ("td", "th"):
                 self.flush()
                 self.walk(child)
                 self.flush()
             else:
                 self.walk(child)
+            if child.tail:
+                self._buffer.append(child.tail)
 
-    def table(self, table: Tag) -> None:
+    def table(self, table: HtmlElement) -> None:
         if _is_layout(table):
             self.walk(table)
             return
-        rows = expand_table(table)
-        caption = table.find("caption")
-        if caption is not None and _text(caption):
-            self.lines.append(Line(cells=[Cell(_text(caption))], is_row=False))
+        rows = self._grids[table.getroottree().getpath(table)]
+        caption = _text(table.find(".//caption"))
+        if caption:
+            self.lines.append(Line(cells=[Cell(caption)], is_row=False))
         if not _is_grid(rows):
             for row in rows:
                 text = " ".join(t for t in row if t)
@@ -241,23 +319,26 @@ class _Walker:
 
 
 def read_html(body: bytes, path: Path, sha256: str, content_type: str | None = None) -> SourceDocument:
-    text = decode_html(body, content_type)
-    soup = BeautifulSoup(text, "lxml")
-    tables = _figure_tables(soup)
+    root = parse_html(decode_html(body, content_type))
+    grids = _grids(root)
+    tables = _figure_tables(root, grids)
     if not tables:
         raise DocumentError(
             "no_tables",
             f"{path.name}: no table with figures (an index or narrative-only "
             f"page, not a disclosure's tables)",
         )
-    root = _content_root(soup, tables)
-    walker = _Walker()
-    title_tag = soup.find("h1")
-    if title_tag is not None and root not in title_tag.parents and title_tag is not root:
-        walker.lines.append(Line(cells=[Cell(_text(title_tag))], is_row=False))
-    walker.walk(root)
+    content = _content_root(root, tables)
+    tree = root.getroottree()
+    walker = _Walker(grids)
+    title_tag = root.find(".//h1")
+    if title_tag is not None and not tree.getpath(title_tag).startswith(tree.getpath(content) + "/"):
+        if tree.getpath(title_tag) != tree.getpath(content):
+            walker.lines.append(Line(cells=[Cell(_text(title_tag))], is_row=False))
+    walker.walk(content)
     walker.flush()
-    metadata = {"title": _text(soup.title)} if soup.title and _text(soup.title) else {}
+    title = _text(root.find(".//title"))
+    metadata = {"title": title} if title else {}
     return SourceDocument(path=path, sha256=sha256, file_type="html", lines=walker.lines, metadata=metadata)
 
 

@@ -41,9 +41,6 @@ if TYPE_CHECKING:
 
 # 200 dpi reads 9-pt print reliably with the PP-OCRv4 mobile models; more resolution only costs time.
 RENDER_DPI = 200
-# OCR reads 0.1-0.3 pages/s on one core: a longer scan is refused (``too_large``) rather than tying up a
-# worker for more than about a quarter of an hour. The PDF reader applies it to the pages it must OCR.
-MAX_OCR_PAGES = 120
 IMAGE_FILE_TYPES = {".png": "png", ".jpg": "jpg", ".jpeg": "jpg"}
 
 # Geometry, in PDF points so that it does not depend on the render resolution.
@@ -159,19 +156,23 @@ def read(path: Path) -> SourceDocument:
 
 
 def check_page_budget(path: Path, pages_to_ocr: int) -> None:
-    """``DocumentError('too_large')`` when a document needs more pages OCRed than ``MAX_OCR_PAGES``."""
-    if pages_to_ocr > MAX_OCR_PAGES:
+    """``DocumentError('too_large')`` when a document needs more pages OCRed than its budget
+    (``ExtractionLimits.max_ocr_pages``: OCR reads 0.1-0.3 pages/s on one core)."""
+    from extractors.orchestration_config import extraction_limits
+
+    budget = extraction_limits().max_ocr_pages
+    if pages_to_ocr > budget:
         raise DocumentError(
             "too_large",
-            f"{path.name}: {pages_to_ocr} scanned pages to OCR, more than the limit of {MAX_OCR_PAGES} "
-            f"(extractors.readers.ocr.MAX_OCR_PAGES; OCR reads about 0.2 pages/s)",
+            f"{path.name}: {pages_to_ocr} scanned pages to OCR, more than the limit of {budget} "
+            f"(BUDGETWH_MAX_OCR_PAGES; OCR reads about 0.2 pages/s)",
         )
 
 
 def ocr_pages(path: Path, page_numbers: Iterable[int]) -> list[Line]:
     """OCR the given pages (1-based, as printed in ``Cell.page``) of a PDF, in the order given.
 
-    ``DocumentError('too_large')`` when they are more than ``MAX_OCR_PAGES``.
+    ``DocumentError('too_large')`` when they are more than the OCR page budget.
     """
     page_numbers = list(page_numbers)
     check_page_budget(path, len(page_numbers))

@@ -6,12 +6,13 @@ whitespace-column reader for unruled tables (``pdf_layout``). Every cell carries
 
 Pages without a text layer (scans) are read by OCR (``extractors.readers.ocr``), only those pages,
 and merged in page order with the others; they are listed in ``metadata['pages_without_text']`` and
-their cells carry an OCR confidence. More scanned pages than ``ocr.MAX_OCR_PAGES`` are refused.
+their cells carry an OCR confidence. More scanned pages than the OCR page budget are refused.
 
 Bad files are rejected with a ``DocumentError`` whose code says what is wrong: ``corrupt_pdf``
 (unparseable or truncated), ``encrypted_pdf`` (needs a password), ``empty_document`` (no pages),
 ``scanned_no_text`` (no text layer and OCR found no text either), ``too_large`` (too many scanned
-pages to OCR).
+pages to OCR), ``too_many_pages`` and ``too_many_cells`` (over ``ExtractionLimits``). Blank pages
+(no text, no ink) are never OCRed; a PDF of blank pages only is ``empty_document``.
 
 ``read_many`` reads documents in parallel processes; ``join_documents`` merges a disclosure published
 as two files (Beijing's 附件1 narrative + 附件2 tables) into one document.
@@ -30,13 +31,19 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors.model import Cell, DocumentError, Line, SourceDocument, sha256_of
+from extractors.orchestration_config import extraction_limits
 from extractors.readers.pdf_geometry import page_geometry, restore_lost_text
 from extractors.readers.pdf_layout import page_lines
+from extractors.workers import note_pages
 
 # A complete PDF ends with %%EOF (possibly followed by a little whitespace or junk); PDFium quietly
 # rebuilds a truncated file from what is left, which would stage a document with pages missing.
 EOF_MARKER = b"%%EOF"
 EOF_SEARCH_BYTES = 2048
+# A textless page is rendered this coarsely to see whether it draws anything at all (dots per inch),
+# and a grey level (0 black .. 255 white) darker than this counts as ink.
+BLANK_CHECK_DPI = 12
+BLANK_INK_LEVEL = 245
 
 _OPEN_ERRORS = {
     pdfium_c.FPDF_ERR_PASSWORD: ("encrypted_pdf", "is encrypted and needs a password to open"),
@@ -48,20 +55,31 @@ _OPEN_ERRORS = {
 
 def read(path: Path) -> SourceDocument:
     path = Path(path)
+    limits = extraction_limits()
     pdf = _open(path)
     # pdfminer's parse, opened only for a page whose text PDFium partly lost (pdf_geometry).
     second_parser = None
+    blank: list[int] = []
     try:
         page_count = len(pdf)
         if page_count == 0:
             raise DocumentError("empty_document", f"{path.name}: the PDF has no pages")
+        if page_count > limits.max_pages:
+            raise DocumentError("too_many_pages", f"{path.name}: {page_count:,} pages, more than the "
+                                f"limit of {limits.max_pages:,} (BUDGETWH_MAX_PAGES)")
+        note_pages(page_count)
         by_page: dict[int, list[Line]] = {}
         with ExitStack() as stack:
             for index in range(page_count):
                 page = _page(pdf, index, path)
                 try:
-                    geometry = page_geometry(page, index + 1)
+                    try:
+                        geometry = page_geometry(page, index + 1, max_chars=limits.max_chars_per_page)
+                    except DocumentError as exc:
+                        raise DocumentError(exc.code, f"{path.name}: {exc.message}") from exc
                     if not geometry.has_text:
+                        if _is_blank(page):
+                            blank.append(index + 1)
                         continue
                     if geometry.lost_text:
                         if second_parser is None:
@@ -74,11 +92,14 @@ def read(path: Path) -> SourceDocument:
                     page.close()
     finally:
         pdf.close()
-    without_text = [number for number in range(1, page_count + 1) if number not in by_page]
-    metadata = {}
+    if len(blank) == page_count:
+        raise DocumentError("empty_document", f"{path.name}: none of its {page_count} pages draws anything")
+    without_text = [n for n in range(1, page_count + 1) if n not in by_page and n not in blank]
+    metadata = {"blank_pages": ",".join(map(str, blank))} if blank else {}
     if without_text:
         from extractors.readers import ocr  # OpenCV and the OCR models load only for scans
 
+        note_pages(page_count, ocr_pages=len(without_text))
         scanned = ocr.ocr_pages(path, without_text)
         if not by_page and not scanned:
             raise DocumentError(
@@ -87,7 +108,7 @@ def read(path: Path) -> SourceDocument:
             )
         for line in scanned:
             by_page.setdefault(line.page, []).append(line)
-        metadata = {
+        metadata |= {
             "pages_without_text": ",".join(map(str, without_text)),
             "ocr_pages": str(len(without_text)),
             "low_confidence_cells": str(ocr.low_confidence_count(scanned)),
@@ -95,6 +116,15 @@ def read(path: Path) -> SourceDocument:
     lines = [line for number in sorted(by_page) for line in by_page[number]]
     return SourceDocument(path=path, sha256=sha256_of(path), file_type="pdf", lines=lines,
                           page_count=page_count, metadata=metadata)
+
+
+def _is_blank(page: pdfium.PdfPage) -> bool:
+    """A page without a text layer that draws nothing: no objects, or no ink on a thumbnail (a few ms,
+    against seconds of OCR). Such pages are not OCRed."""
+    if pdfium_c.FPDFPage_CountObjects(page.raw) == 0:
+        return True
+    thumbnail = page.render(scale=BLANK_CHECK_DPI / 72, grayscale=True).to_numpy()
+    return bool(thumbnail.min() >= BLANK_INK_LEVEL)
 
 
 def _open(path: Path) -> pdfium.PdfDocument:

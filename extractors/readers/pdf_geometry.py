@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from extractors.model import BBox
+from extractors.model import BBox, DocumentError
 
 # A path segment whose ends differ by less than this across its direction is a ruling (points).
 RULING_SLOPE_TOLERANCE = 0.5
@@ -37,6 +37,33 @@ LOST_TEXT_MATCH_TOLERANCE = 1.0
 
 # The keys of a character dict that the layout and pdfplumber's algorithms read.
 _CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "doctop", "width", "height", "size")
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """PDF user space -> the page as displayed (its /Rotate applied), origin top left: a landscape table
+    printed on a portrait page turned by /Rotate reads left to right only in the displayed frame, as
+    pdfplumber (pdfminer) and any renderer show it."""
+
+    left: float
+    top: float
+    width: float  # of the media box, unrotated
+    height: float
+    rotation: int  # degrees clockwise, 0/90/180/270
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return (self.height, self.width) if self.rotation in (90, 270) else (self.width, self.height)
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        u, v = x - self.left, self.top - y
+        if self.rotation == 90:
+            return self.height - v, u
+        if self.rotation == 180:
+            return self.width - u, self.height - v
+        if self.rotation == 270:
+            return v, self.width - u
+        return u, v
 
 
 @dataclass
@@ -63,15 +90,23 @@ class PageGeometry:
         return WordExtractor(**settings).extract_words(self.chars)
 
 
-def page_geometry(page: pdfium.PdfPage, page_number: int, with_edges: bool = True) -> PageGeometry:
+def page_geometry(page: pdfium.PdfPage, page_number: int, with_edges: bool = True,
+                  max_chars: int | None = None) -> PageGeometry:
+    """``DocumentError('too_many_cells')`` when the page draws more than ``max_chars`` characters: a
+    character grid, not a table (laying it out would take minutes and find nothing)."""
     left, bottom, right, top = page.get_mediabox()
-    geometry = PageGeometry(page_number, right - left, top - bottom)
+    frame = _Frame(left, top, right - left, top - bottom, page.get_rotation() % 360)
+    geometry = PageGeometry(page_number, *frame.size)
     textpage = page.get_textpage()
     try:
-        geometry.chars, geometry.has_text = _chars(textpage, left, top)
+        count = pdfium_c.FPDFText_CountChars(textpage.raw)
+        if max_chars is not None and count > max_chars:
+            raise DocumentError("too_many_cells", f"page {page_number} draws {count:,} characters, more "
+                                f"than the limit of {max_chars:,} a page (BUDGETWH_MAX_CHARS_PER_PAGE)")
+        geometry.chars, geometry.has_text = _chars(textpage, frame)
     finally:
         textpage.close()
-    edges, geometry.lost_text = _page_objects(page, left, top)
+    edges, geometry.lost_text = _page_objects(page, frame)
     if with_edges:
         geometry.edges = edges
     return geometry
@@ -79,8 +114,8 @@ def page_geometry(page: pdfium.PdfPage, page_number: int, with_edges: bool = Tru
 
 def restore_lost_text(geometry: PageGeometry, parsed_chars: list[dict]) -> None:
     """Add to ``geometry.chars`` the characters of its lost text objects, taken from pdfplumber's
-    ``page.chars`` of the same page (same coordinates): each printed character that starts at a lost
-    object's origin and that PDFium did not already give."""
+    ``page.chars`` of the same page (same coordinates, /Rotate applied in both): each printed character
+    that starts at a lost object's origin and that PDFium did not already give."""
     tolerance = LOST_TEXT_MATCH_TOLERANCE
     for c in parsed_chars:
         if c["text"].isspace() or not any(
@@ -95,7 +130,7 @@ def restore_lost_text(geometry: PageGeometry, parsed_chars: list[dict]) -> None:
         geometry.chars.append({key: c[key] for key in _CHAR_KEYS} | {"upright": True})
 
 
-def _chars(textpage: pdfium.PdfTextPage, left: float, top: float) -> tuple[list[dict], bool]:
+def _chars(textpage: pdfium.PdfTextPage, frame: _Frame) -> tuple[list[dict], bool]:
     """The characters the page draws, and whether it draws any text at all (unmapped glyphs included)."""
     raw = textpage.raw
     box = pdfium_c.FS_RECTF()
@@ -112,8 +147,9 @@ def _chars(textpage: pdfium.PdfTextPage, left: float, top: float) -> tuple[list[
             continue
         if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, box):
             continue
-        x0, x1 = box.left - left, box.right - left
-        char_top, char_bottom = top - box.top, top - box.bottom
+        corners = (frame.point(box.left, box.top), frame.point(box.right, box.bottom))
+        x0, x1 = sorted(c[0] for c in corners)
+        char_top, char_bottom = sorted(c[1] for c in corners)
         chars.append({
             "text": text,
             "x0": x0,
@@ -129,15 +165,14 @@ def _chars(textpage: pdfium.PdfTextPage, left: float, top: float) -> tuple[list[
     return chars, has_text
 
 
-def _page_objects(page: pdfium.PdfPage, left: float,
-                  top: float) -> tuple[list[dict], list[tuple[float, float]]]:
+def _page_objects(page: pdfium.PdfPage, frame: _Frame) -> tuple[list[dict], list[tuple[float, float]]]:
     """The page's ruling edges, and the origins of text objects PDFium's text layer leaves out."""
     edges: list[dict] = []
     lost: list[tuple[float, float]] = []
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     raw_page = page.raw
     for i in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
-        _collect_objects(pdfium_c.FPDFPage_GetObject(raw_page, i), identity, left, top, edges, lost)
+        _collect_objects(pdfium_c.FPDFPage_GetObject(raw_page, i), identity, frame, edges, lost)
     return edges, lost
 
 
@@ -154,18 +189,18 @@ def _matrix(obj) -> tuple:
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
-def _collect_objects(obj, parent: tuple, left: float, top: float, edges: list[dict],
+def _collect_objects(obj, parent: tuple, frame: _Frame, edges: list[dict],
                      lost: list[tuple[float, float]]) -> None:
     kind = pdfium_c.FPDFPageObj_GetType(obj)
     if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
         matrix = _compose(_matrix(obj), parent)
         for i in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-            _collect_objects(pdfium_c.FPDFFormObj_GetObject(obj, i), matrix, left, top, edges, lost)
+            _collect_objects(pdfium_c.FPDFFormObj_GetObject(obj, i), matrix, frame, edges, lost)
         return
     if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
         origin = _lost_text_origin(obj, parent)
         if origin is not None:
-            lost.append((origin[0] - left, top - origin[1]))
+            lost.append(frame.point(*origin))
         return
     if kind != pdfium_c.FPDF_PAGEOBJ_PATH or not _is_drawn(obj):
         return
@@ -176,7 +211,7 @@ def _collect_objects(obj, parent: tuple, left: float, top: float, edges: list[di
     for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
         segment = pdfium_c.FPDFPath_GetPathSegment(obj, i)
         pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-        point = (a * x.value + c * y.value + e - left, top - (b * x.value + d * y.value + f))
+        point = frame.point(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
         if pdfium_c.FPDFPathSegment_GetType(segment) == pdfium_c.FPDF_SEGMENT_MOVETO:
             start = point
         elif previous is not None:

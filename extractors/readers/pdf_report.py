@@ -116,8 +116,9 @@ def _subject_rows(cells: list[StagedCell], by_row) -> dict[tuple[str | None, str
 def _hierarchy_checks(cells: list[StagedCell], by_row) -> Iterator[Check]:
     rows = _subject_rows(cells, by_row)
     for (group, code), row in rows.items():
+        printed = {c for g, c in rows if g == group}
         children = [r for (g, c), r in rows.items()
-                    if g == group and c.startswith(code) and _is_child(code, c)]
+                    if g == group and c.startswith(code) and _is_child(code, c, printed)]
         if not children:
             continue
         for key, cell in by_row[row].items():
@@ -125,10 +126,14 @@ def _hierarchy_checks(cells: list[StagedCell], by_row) -> Iterator[Check]:
             yield f"{code} {key}", cell.amount, parts
 
 
-def _is_child(parent: str, code: str) -> bool:
+def _is_child(parent: str, code: str, printed: set[str]) -> bool:
+    """The next level under ``parent``, or a sub-item whose own parent line is not printed (Xi'an:
+    3010201 津贴补贴 and 3010202 改革性补贴 under 301, with no 30102 line)."""
     if len(parent) not in SUBJECT_CODE_LENGTHS[:-1]:
         return False
-    return len(code) == SUBJECT_CODE_LENGTHS[SUBJECT_CODE_LENGTHS.index(len(parent)) + 1]
+    if len(code) == SUBJECT_CODE_LENGTHS[SUBJECT_CODE_LENGTHS.index(len(parent)) + 1]:
+        return True
+    return len(code) == len(parent) + 4 and code[:-2] not in printed
 
 
 def _total_checks(cells: list[StagedCell], by_row) -> Iterator[Check]:

@@ -9,10 +9,16 @@ rows with one cell per column up to the table's last used column, blank cells ke
 several tables one below the other.
 
 Numbers keep the decimals their cell format shows (``#,##0.00`` → ``1234.50``) and are turned to text
-through ``Decimal``, never through float formatting. Formulas give their cached value.
+through ``Decimal``, never through float formatting. Formulas give their cached value; a sheet with
+formulas saved without one (written by a tool that does not compute) is ``uncached_formulas``, not
+read as blanks.
 
-XLSX files are zip archives: the declared uncompressed size and compression ratio are checked before
-openpyxl sees the file (``too_large``). A blank template (``XX`` placeholders, no figures) is rejected
+Hostile workbooks cost seconds, not the run. XLSX files are zip archives: the declared uncompressed
+size and compression ratio are checked before openpyxl sees the file (``too_large``); an XML part
+declaring a DTD (entity expansion) is ``unsafe_xml``. Cells are streamed (openpyxl read-only) and
+merged ranges read by a streaming lxml pass, each bounded by the sheet's used range; a used range or
+merges beyond ``MAX_CELLS`` are ``too_many_cells``. An ``.xls`` that is a web page (portals' "Excel"
+exports) is read by the HTML reader. A blank template (``XX`` placeholders, no figures) is rejected
 as ``template``; a workbook without figures as ``no_tables``.
 """
 
@@ -39,6 +45,10 @@ ZIP_MAGIC = b"PK\x03\x04"
 DECIMALS = re.compile(r"0\.(0+)")
 PLACEHOLDER = re.compile(r"XX|××")
 NUMBER = re.compile(r"^[-−]?\d[\d,]*(\.\d+)?$")
+# The opening of a web page (after a BOM, blanks or a comment), as a .xls export that is HTML starts
+HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|meta|table|head)\b", re.I | re.S
+)
 
 
 def check_zip_limits(path: Path) -> None:
@@ -102,45 +112,146 @@ def _trimmed(rows: list[list[str]]) -> tuple[int, int]:
 
 
 def _sheet(name: str, grid: list[list[str]], merges: Iterable[tuple[int, int, int, int]]) -> Sheet:
-    """``merges``: (first row, last row, first column, last column), 0-based inclusive."""
+    """``merges``: (first row, last row, first column, last column), 0-based inclusive. A merge is bounded
+    by the used range (a merge of the whole sheet spreads over the cells that hold something, not over
+    17 billion), and the used range and all merges together by ``MAX_CELLS`` (``too_many_cells``)."""
     height, width = _trimmed(grid)
+    if height * width > MAX_CELLS:
+        raise DocumentError(
+            "too_many_cells",
+            f"sheet {name}: its used range is {height} x {width} cells, more than {MAX_CELLS}",
+        )
     rows = [(grid[r] + [""] * width)[:width] for r in range(height)]
     originals = [[bool(v) for v in row] for row in rows]
     wide = [[False] * width for _ in rows]
+    spread = 0
     for r0, r1, c0, c1 in merges:
         if r0 >= height or c0 >= width:
             continue
+        r1, c1 = min(r1, height - 1), min(c1, width - 1)
+        spread += (r1 - r0 + 1) * (c1 - c0 + 1)
+        if spread > MAX_CELLS:
+            raise DocumentError(
+                "too_many_cells", f"sheet {name}: its merged ranges cover more than {MAX_CELLS} cells"
+            )
         value = rows[r0][c0]
-        for r in range(r0, min(r1, height - 1) + 1):
-            for c in range(c0, min(c1, width - 1) + 1):
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
                 rows[r][c] = value
+                # Excel shows only the range's first cell: what the others hold is hidden by the merge
+                originals[r][c] = (r, c) == (r0, c0) and bool(value)
                 wide[r][c] = c1 > c0
     return Sheet(name, rows, originals, wide)
+
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+@dataclass
+class _SheetScan:
+    merges: list[tuple[int, int, int, int]]
+    uncached: list[str]  # references of formula cells saved without their value
+
+
+def _refuse_dtd(tree_root, path: Path, part: str) -> None:
+    # No part of an OOXML package has a DTD; one that declares entities is an expansion bomb.
+    if tree_root.getroottree().docinfo.internalDTD is not None:
+        raise DocumentError(
+            "unsafe_xml", f"{path.name}: part {part} declares a DTD (XML entity expansion is refused)"
+        )
+
+
+def _iterparse(zf: zipfile.ZipFile, part: str, **options):
+    from lxml import etree
+
+    # Entities are never resolved nor DTDs loaded: what a DTD declares is not expanded, only refused.
+    return etree.iterparse(
+        zf.open(part), resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, **options
+    )
+
+
+def _check_parts(path: Path, zf: zipfile.ZipFile) -> None:
+    """Refuse a DTD in any XML part before openpyxl parses it (its first element is enough to know)."""
+    from lxml import etree
+
+    for part in zf.namelist():
+        if not part.endswith((".xml", ".rels")):
+            continue
+        try:
+            for _, element in _iterparse(zf, part, events=("start",)):
+                _refuse_dtd(element, path, part)
+                break
+        except etree.XMLSyntaxError as e:
+            raise DocumentError("corrupt_xlsx", f"{path.name}: part {part} is not well-formed: {e}") from e
+
+
+def _scan_sheet(path: Path, zf: zipfile.ZipFile, part: str) -> _SheetScan:
+    """One streaming pass over a sheet's XML (lxml, elements cleared as read): its merged ranges and its
+    formulas without a cached value, which openpyxl would read as blank cells."""
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+
+    scan = _SheetScan([], [])
+    try:
+        for _, element in _iterparse(zf, part, events=("end",), tag=(f"{_MAIN_NS}c", f"{_MAIN_NS}mergeCell")):
+            if element.tag == f"{_MAIN_NS}mergeCell":
+                c0, r0, c1, r1 = range_boundaries(element.get("ref", ""))
+                scan.merges.append((r0 - 1, r1 - 1, c0 - 1, c1 - 1))
+            elif element.find(f"{_MAIN_NS}f") is not None and element.find(f"{_MAIN_NS}v") is None:
+                scan.uncached.append(element.get("r", "?"))
+            element.clear(keep_tail=False)
+    except etree.XMLSyntaxError as e:
+        raise DocumentError("corrupt_xlsx", f"{path.name}: sheet {part} is not well-formed XML: {e}") from e
+    except (ValueError, TypeError) as e:  # a merge reference that is not a range
+        raise DocumentError("corrupt_xlsx", f"{path.name}: sheet {part}: {e}") from e
+    return scan
 
 
 def _read_xlsx(path: Path) -> list[Sheet]:
     import openpyxl
 
     check_zip_limits(path)
-    try:
-        wb = openpyxl.load_workbook(path, data_only=True)
-    except Exception as e:  # openpyxl raises many kinds for a broken package
-        raise DocumentError("corrupt_xlsx", f"{path.name}: openpyxl cannot open it: {e}") from e
-    sheets = []
-    for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
-            continue
-        if (ws.max_row or 0) * (ws.max_column or 0) > MAX_CELLS * 10:
-            raise DocumentError(
-                "too_large", f"{path.name}: sheet {ws.title} spans {ws.max_row}x{ws.max_column}"
-            )
-        grid = [[cell_text(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
-        merges = [
-            (m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1) for m in ws.merged_cells.ranges
-        ]
-        sheets.append(_sheet(ws.title, grid, merges))
-    wb.close()
+    with zipfile.ZipFile(path) as zf:
+        _check_parts(path, zf)
+        try:
+            # Read-only: openpyxl streams the cells and builds no object per merged cell (a merge of
+            # A1:XFD1000 is 16 M of them); merges come from the scan, bounded by the used range.
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as e:  # openpyxl raises many kinds for a broken package
+            raise DocumentError("corrupt_xlsx", f"{path.name}: openpyxl cannot open it: {e}") from e
+        try:
+            sheets = [_read_sheet(path, zf, ws) for ws in wb.worksheets if ws.sheet_state == "visible"]
+        finally:
+            wb.close()
     return sheets
+
+
+def _read_sheet(path: Path, zf: zipfile.ZipFile, ws) -> Sheet:
+    scan = _scan_sheet(path, zf, ws._worksheet_path)
+    if scan.uncached:
+        shown = ", ".join(scan.uncached[:5]) + (" …" if len(scan.uncached) > 5 else "")
+        raise DocumentError(
+            "uncached_formulas",
+            f"{path.name}: sheet {ws.title} has {len(scan.uncached)} formula cell(s) saved without their "
+            f"computed value ({shown}): its figures cannot be read without recalculating it",
+        )
+    ws.reset_dimensions()  # the declared used range may be the whole sheet; the rows present decide
+    grid: list[list[str]] = []
+    filled = 0
+    for row in ws.iter_rows():
+        texts = [cell_text(c.value, getattr(c, "number_format", None)) for c in row]
+        while texts and not texts[-1]:
+            texts.pop()
+        filled += sum(map(bool, texts))
+        if filled > MAX_CELLS:
+            raise DocumentError(
+                "too_many_cells", f"{path.name}: sheet {ws.title} holds more than {MAX_CELLS} filled cells"
+            )
+        grid.append(texts)
+    try:
+        return _sheet(ws.title, grid, scan.merges)
+    except DocumentError as e:
+        raise DocumentError(e.code, f"{path.name}: {e.message}") from e
 
 
 def _read_xls(path: Path) -> list[Sheet]:
@@ -226,7 +337,8 @@ def read(path: Path) -> SourceDocument:
     if size > MAX_FILE_BYTES:
         raise DocumentError("too_large", f"{path.name}: {size} bytes, more than {MAX_FILE_BYTES}")
     with open(path, "rb") as f:
-        magic = f.read(4)
+        head = f.read(1024)
+    magic = head[:4]
     if magic == ZIP_MAGIC:
         sheets, file_type = _read_xlsx(path), "xlsx"
     elif magic == OLE_MAGIC:
@@ -235,6 +347,11 @@ def read(path: Path) -> SourceDocument:
             raise DocumentError("encrypted_xlsx", f"{path.name}: an encrypted (password-protected) workbook")
         sheets, file_type = _read_xls(path), "xls"
     else:
+        if HTML_START.search(head):
+            # Portals export HTML tables named .xls (an "Excel" download that is a web page)
+            from extractors.readers.html import read_html
+
+            return read_html(path.read_bytes(), path, sha256_of(path))
         raise DocumentError("unsupported_format", f"{path.name}: neither an XLSX (zip) nor an XLS (OLE) file")
     lines = _lines(sheets)
     if not _has_figures(lines):

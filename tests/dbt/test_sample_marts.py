@@ -47,6 +47,8 @@ def test_function_expenditure_current_and_prior_year(con):
         ("201", 2023, True, Decimal("990.00"), None, None),
         ("221", 2023, True, Decimal("110.00"), None, None),
         ("2210201", 2023, True, Decimal("110.00"), None, None),
+        # the printed 合计 line, as printed (CONTRACT.md)
+        ("total", 2023, True, Decimal("1100.00"), None, None),
         ("201", 2024, False, Decimal("1056.45"), Decimal("561.45"), Decimal("495.00")),
         ("20103", 2024, False, Decimal("1056.45"), Decimal("561.45"), Decimal("495.00")),
         ("2010301", 2024, False, Decimal("561.45"), Decimal("561.45"), None),
@@ -54,6 +56,7 @@ def test_function_expenditure_current_and_prior_year(con):
         ("221", 2024, False, Decimal("115.70"), Decimal("115.70"), None),
         ("22102", 2024, False, Decimal("115.70"), Decimal("115.70"), None),
         ("2210201", 2024, False, Decimal("115.70"), Decimal("115.70"), None),
+        ("total", 2024, False, Decimal("1172.15"), Decimal("677.15"), Decimal("495.00")),
     ]
 
 
@@ -65,19 +68,28 @@ def test_summary_class_lines_land_with_their_table_type(con):
     """, ORIGINAL)
     assert got == [
         ("department_summary", "201", Decimal("1056.45"), None),
+        # 外交支出, printed with blank cells: a row of NULLs, never dropped (CONTRACT.md)
+        ("department_summary", "202", None, None),
         ("department_summary", "221", Decimal("115.70"), None),
         ("fiscal_appropriation_summary", "201", Decimal("1056.45"), None),
+        ("fiscal_appropriation_summary", "202", None, None),
         ("fiscal_appropriation_summary", "221", Decimal("115.70"), None),
     ]
 
 
-def test_every_function_table_type_is_pivoted_and_empty_tables_add_nothing(con):
+def test_every_function_table_type_is_pivoted_and_empty_tables_add_their_printed_total(con):
     got = rows(con, """
         select table_type, count(*) from marts.fct_expenditure_by_function where document_id = ?
         group by 1 order by 1
     """, ORIGINAL)
-    assert got == [("department_expenditure", 7), ("department_summary", 2),
-                   ("fiscal_appropriation_summary", 2), ("general_budget_expenditure", 10)]
+    # codes and the 合计 line; the summaries' blank 202 line; the empty 政府性基金 table's blank 合计
+    assert got == [("department_expenditure", 8), ("department_summary", 3),
+                   ("fiscal_appropriation_summary", 3), ("general_budget_expenditure", 12),
+                   ("government_fund_expenditure", 1)]
+    assert rows(con, """
+        select subject_code, total_amount, basic_amount, project_amount from marts.fct_expenditure_by_function
+        where document_id = ? and table_type = 'government_fund_expenditure'
+    """, ORIGINAL) == [("total", None, None, None)]
 
 
 def test_basic_expenditure_by_economic(con):
@@ -87,7 +99,8 @@ def test_basic_expenditure_by_economic(con):
     """, ORIGINAL)
     assert got[0] == ("301", Decimal("373.24"), Decimal("373.24"), None)
     assert ("302", Decimal("298.91"), Decimal("0.10"), Decimal("298.81")) in got
-    assert [r[0] for r in got] == ["301", "30101", "302", "30217", "30231", "30299", "303"]
+    assert [r[0] for r in got] == ["301", "30101", "302", "30217", "30231", "30299", "303", "total"]
+    assert got[-1] == ("total", Decimal("677.15"), Decimal("378.34"), Decimal("298.81"))
 
 
 def test_income_by_source(con):
@@ -198,9 +211,10 @@ def test_reconciliation_results_from_latest_run(con):
 def test_every_amount_traces_to_a_cell(con):
     untraced = rows(con, """
         select f.subject_code from marts.fct_expenditure_by_function f
-        anti join intermediate.int_cell_amounts c
+        anti join intermediate.int_table_cells c
             on c.document_id = f.document_id and c.table_type = f.table_type
-            and c.row_code = f.subject_code and c.fiscal_year = f.fiscal_year and c.amount = f.total_amount
+            and c.row_code = f.subject_code and c.fiscal_year = f.fiscal_year and c.measure = 'total'
+            and cast(c.amount as decimal(18, 2)) is not distinct from f.total_amount
     """)
     assert untraced == []
     assert rows(con, "select count(*) from intermediate.int_cell_amounts where amount is null") == [(0,)]

@@ -69,6 +69,29 @@ def test_function_facts_exact(built):
         (Decimal("12.68"), Decimal("12.68"), None, False)]
 
 
+def test_printed_totals_land_as_printed(built):
+    # the 合计 lines, as printed, are the rows subject_code 'total' (CONTRACT.md)
+    assert fact(built, "general_budget_expenditure", "total", 2024, QIJIANG) == [
+        (Decimal("1172.15"), Decimal("677.15"), Decimal("495.00"), False)]
+    # the 2022 document's 2021 comparison column prints only its total
+    assert fact(built, "general_budget_expenditure", "total", 2021, TONGNAN) == [
+        (Decimal("1926.37"), None, None, True)]
+    # 綦江 prints an empty 政府性基金 table: its 合计 line is a row of NULLs, not dropped
+    assert fact(built, "government_fund_expenditure", "total", 2024, QIJIANG) == [(None, None, None, False)]
+    assert q(built, """select total_amount, personnel_amount, public_operation_amount
+                       from marts.fct_basic_expenditure_by_economic f join marts.dim_department d
+                       using (department_id) where subject_code = 'total' and department_name = ?""",
+             (QIJIANG,)) == [(Decimal("677.15"), Decimal("378.34"), Decimal("298.82"))]
+    # income summary totals, whose keys are no income_source, in the printed-total mart
+    assert q(built, """select table_type, total_key, amount from marts.fct_printed_total f
+                       join marts.dim_department d using (department_id)
+                       where row_group = 'income' and department_name = ? order by 1, 2""", (QIJIANG,)) == [
+        ("department_summary", "income_total", Decimal("1172.15")),
+        ("fiscal_appropriation_summary", "income_current_year", Decimal("1172.15")),
+        ("fiscal_appropriation_summary", "income_total", Decimal("1172.15")),
+        ("fiscal_appropriation_summary", "prior_year_carryover", None)]
+
+
 def test_economic_and_three_public_facts_exact(built):
     assert q(built, """select total_amount, personnel_amount, public_operation_amount
                        from marts.fct_basic_expenditure_by_economic f join marts.dim_department d

@@ -96,11 +96,14 @@ class Warehouse:
                 "insert into intermediate.int_cell_amounts values (" + ", ".join("?" * 25) + ")", rows)
 
     def narrative(self, doc: Doc, figure_key: str, amount: str, subject_name: str | None = None,
-                  fiscal_year: int | None = None) -> None:
+                  fiscal_year: int | None = None, unit_name: str = "万元",
+                  raw_text: str | None = None) -> None:
+        """``amount`` in 万元, as the interpreter stages it; ``unit_name`` and ``raw_text`` as printed."""
+        raw_text = raw_text or f"{amount}{unit_name}"
         self.con.execute(
-            "insert into staging.narrative_figures values (?, ?, ?, ?, ?, ?, ?)",
+            "insert into staging.narrative_figures values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [doc.document_id, figure_key, fiscal_year or doc.fiscal_year, Decimal(amount),
-             f"… {amount} 万元 …", 1, subject_name])
+             f"… {raw_text} …", 1, subject_name, unit_name, raw_text])
 
     def close(self) -> None:
         self.con.close()

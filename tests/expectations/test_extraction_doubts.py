@@ -12,8 +12,8 @@ from expectations.runner import validate
 
 def _failed(summary, document_id):
     f = summary.results[~summary.results["passed"] & (summary.results["document_id"] == document_id)]
-    return {(r.rule_id, r.subject_code, r.severity, r.rule_severity, r.doubt if isinstance(r.doubt, str) else None)
-            for r in f.itertuples()}
+    return {(r.rule_id, r.subject_code, r.severity, r.rule_severity,
+             r.doubt if isinstance(r.doubt, str) else None) for r in f.itertuples()}
 
 
 def test_a_failure_on_a_table_with_an_unmapped_column_is_a_doubt(tmp_path):
@@ -27,8 +27,9 @@ def test_a_failure_on_a_table_with_an_unmapped_column_is_a_doubt(tmp_path):
     (basic_table,) = con.execute(
         "select table_index from staging.tables where document_id = 'tongnan2022' "
         "and table_type = 'general_budget_basic_expenditure'").fetchone()
-    con.execute("insert into staging.extraction_issues values ('tongnan2022', ?, 'warning', "
-                "'unmapped_column', 'column 4 ''其他'' has no measure')", [basic_table])
+    con.execute("insert into staging.extraction_issues (document_id, table_index, severity, code, message) "
+                "values ('tongnan2022', ?, 'warning', 'unmapped_column', 'column 4 ''其他'' has no measure')",
+                [basic_table])
     con.close()
 
     summary = validate(w.path, run_id="doubt")

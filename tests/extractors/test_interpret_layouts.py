@@ -186,7 +186,8 @@ def test_table_of_contents_entries_are_not_tables() -> None:
             ["201", "一般公共服务支出", "5.00"],
         )
     )
-    assert [t.table_type for t in e.tables] == [None, "final_expenditure"]
+    # the rows after the contents are a list of units (序号 | 单位名称), untitled
+    assert [t.table_type for t in e.tables] == ["final_reporting_units", "final_expenditure"]
     assert e.tables[0].title == ""
 
 
@@ -272,3 +273,93 @@ def test_fiscal_year_from_metadata_when_the_content_has_none_else_an_error() -> 
     with_year = interpret(given)
     assert with_year.document.fiscal_year == 2026 and not with_year.issues
     assert {c.fiscal_year for c in with_year.cells} == {2026}
+
+
+# Layout classes seen at publishers the interpreter was not built on (../shared/real-wide).
+GRID = [["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+        ["201", "一般公共服务支出", "30.00", "20.00", "10.00"]]
+
+
+def test_label_gongkaibiao_n_and_page_number_before_title() -> None:
+    """公开表1 / 公开表五 labels; a page-number line (— 35 —) is not part of the title under it."""
+    e = interpret(document("公开表5", "一般公共预算支出情况表", "单位：万元", *GRID,
+                           "— 35 —", "政策和项目预算绩效目标表", ["项目名称", "交通战备专项"],
+                           ["绩效指标", "产出指标", "数量指标", "培训人数", "≥100人"]))
+    assert [(t.label, t.title, t.table_type) for t in e.tables] == [
+        ("公开表5", "一般公共预算支出情况表", "general_budget_expenditure"),
+        (None, "政策和项目预算绩效目标表", "project_performance_targets"),
+    ]
+
+
+def test_repeated_title_and_header_on_the_next_page_continue_the_table() -> None:
+    """A 项目名称 header printed again under the repeated title is a continuation, not a new form."""
+    header = ["项目名称", "项目类别", "合计"]
+    e = interpret(document("公开表11", "项目支出预算情况表", "单位：万元", header,
+                           ["清理海上漂浮物", "其他运转类", "54.00"],
+                           "<page 2>", "公开表11", "项目支出预算情况表", "单位：万元", header,
+                           ["实施公车统管", "其他运转类", "4.00"]))
+    assert [(t.table_type, t.page_first, t.page_last) for t in e.tables] == [("project_expenditure", 1, 2)]
+
+
+def test_section_heading_over_the_first_table_is_not_a_table_of_contents() -> None:
+    """第二部分 …预算表 then 公开01表：收入预算总表 then rows: the rows are that table's."""
+    e = interpret(document("第二部分 2018年度部门预算表", "公开01表：一般公共预算支出预算表",
+                           ["部门：某某局", "", "", "", "单位：万元"], *GRID))
+    assert [(t.label, t.title, t.table_type) for t in e.tables] == [
+        ("公开01表", "一般公共预算支出预算表", "general_budget_expenditure")]
+
+
+def test_prose_after_the_tables_heading_is_no_note_and_narrative_only_is_rejected() -> None:
+    """A 情况说明 sentence saying 本部门无此项收入 is prose, not the note of the heading before it."""
+    with pytest.raises(DocumentError) as rejected:
+        interpret(document("第二部分 2019年度部门预算表", "2019年部门预算公开表附后",
+                           "第三部分 2019年度部门预算情况说明",
+                           "政府性基金收入预算0万元，主要原因是本部门无此项收入。"))
+    assert rejected.value.code == "no_tables"
+
+
+def test_tables_of_no_budget_type_are_rejected() -> None:
+    """A statistics bulletin, a notice with its allocation list: tables, none of a budget type."""
+    with pytest.raises(DocumentError) as rejected:
+        interpret(document("2026年1—2月某市国民经济主要指标", ["指标", "单位", "数值", "增长（%）"],
+                           ["一、规模以上工业增加值", "亿元", "120.00", "6.8"]))
+    assert rejected.value.code == "no_budget_tables"
+
+
+def test_a_performance_evaluation_report_is_not_a_disclosure() -> None:
+    with pytest.raises(DocumentError) as rejected:
+        interpret(document("— 1 —", "某市财政项目支出绩效评价报告", "评价项目金额：13,237万元",
+                           "项目支出情况表", ["序号", "项目名称", "合计"], ["1", "专项资金", "13,237.00"]))
+    assert rejected.value.code == "not_a_disclosure"
+
+
+@pytest.mark.parametrize(("title", "header", "table_type"), [
+    ("基本支出预算情况表", ["科目编码", "科目名称", "合计", "人员经费", "公用经费"],
+     "department_basic_economic_expenditure"),
+    ("培训费明细表", ["序号", "培训名称", "人数", "金额"], "meeting_training_expenses"),
+    ("会议费明细表", ["序号", "会议名称", "人数", "金额"], "meeting_training_expenses"),
+    ("部门专项业务经费绩效目标表", ["项目名称", "某专项"], "project_performance_targets"),
+    ("专项资金总体绩效目标表", ["项目名称", "某专项"], "project_performance_targets"),
+    ("第五部分：部门预算公开报表", ["序号", "单位名称", "拟变动情况"], "reporting_units"),
+])
+def test_table_types_of_new_publishers(title: str, header: list[str], table_type: str) -> None:
+    e = interpret(document("某某局2026年部门预算", "一般公共预算支出情况表", "单位：万元", *GRID,
+                           title, "单位：万元", header, ["1", "某项", "2", "3.00", "1.00"][: len(header)]))
+    assert e.tables[-1].table_type == table_type
+
+
+def test_a_total_line_labelled_with_the_unit_name_is_the_total() -> None:
+    """Shenzhen: the department's name heads the table as its total; its 本级 line after it is a unit's."""
+    e = interpret(
+        document(
+            "2026年一般公共预算支出表（按功能分类）",
+            "单位：万元",
+            ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+            ["", "深圳市某某局", "10.00", "6.00", "4.00"],
+            ["", "深圳市某某局（本级）", "10.00", "6.00", "4.00"],
+            ["208", "社会保障和就业支出", "10.00", "6.00", "4.00"],
+        )
+    )
+    rows = [(c.row_kind, c.row_code, c.amount) for c in e.cells if c.col_index == 2]
+    assert rows == [("total", "total", Decimal("10.00")), ("other", None, Decimal("10.00")),
+                    ("subject", "208", Decimal("10.00"))]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from extractors.generator.hostile_office import GOOD_ROWS, HEADER, TITLE, write_office_cases
 from extractors.model import DocumentError
+from extractors.readers import html
 from extractors.readers.html import read
 
 PAGE = """<html><head><meta charset="{charset}"><title>三公经费汇总</title></head><body>
@@ -84,3 +88,63 @@ def test_absurd_spans_are_refused(tmp_path):
     with pytest.raises(DocumentError) as err:
         read(path)
     assert err.value.code == "too_large"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    folder = tmp_path_factory.mktemp("hostile")
+    return folder, write_office_cases(folder)
+
+
+@pytest.mark.parametrize(
+    "name", ["good.html", "wrong_encoding.html", "broken.html", "empty.html", "big.html", "big_table.html"]
+)
+def test_hostile_pages(hostile, name):
+    """Each hostile page gets its own code, or loads with its good table read exactly."""
+    folder, expected = hostile
+    if expected[name] != "loaded":
+        with pytest.raises(DocumentError) as err:
+            read(folder / name)
+        assert err.value.code == expected[name], err.value.message
+        return
+    doc = read(folder / name)
+    rows = [[c.text for c in line.cells] for line in doc.lines if line.is_row]
+    assert rows[:4] == [list(HEADER), *[list(r) for r in GOOD_ROWS]]
+    assert TITLE in [line.text for line in doc.lines if not line.is_row]
+
+
+# Read one page in a fresh process and print its peak resident memory (VmHWM, KiB) and the outcome.
+_CHILD = """
+import sys
+from pathlib import Path
+from extractors.model import DocumentError
+from extractors.readers.html import read
+try:
+    outcome = f"loaded {sum(line.is_row for line in read(Path(sys.argv[1])).lines)}"
+except DocumentError as e:
+    outcome = e.code
+peak = next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(peak, outcome)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc to read peak memory")
+@pytest.mark.parametrize("name", ["big.html", "big_table.html"])
+def test_a_20_mb_page_stays_under_500_mb(hostile, name):
+    folder, expected = hostile
+    assert (folder / name).stat().st_size > 19 * 1024 * 1024
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(folder / name)], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).parents[2]).stdout.split()
+    peak_kib, outcome = int(out[0]), out[1]
+    assert outcome == expected[name]
+    assert peak_kib < 500 * 1024, f"{name}: peak {peak_kib // 1024} MiB"
+
+
+def test_tables_within_the_page_budget(tmp_path, monkeypatch):
+    """The page budget counts cells before the tree is built: one more cell than allowed is refused."""
+    path = write(tmp_path, PAGE, charset="utf-8")
+    assert len(read(path).lines) > 0
+    monkeypatch.setattr(html, "MAX_PAGE_CELLS", 18)  # the page has 19 td/th
+    with pytest.raises(DocumentError) as err:
+        read(path)
+    assert err.value.code == "too_large" and "more than 18 table cells" in err.value.message

@@ -327,7 +327,7 @@ def test_pdf_reader_ocrs_only_the_scanned_pages_in_page_order(scan: dict) -> Non
 
 
 def test_too_many_scanned_pages_are_refused_before_ocr(scan: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ocr, "MAX_OCR_PAGES", 1)
+    monkeypatch.setenv("BUDGETWH_MAX_OCR_PAGES", "1")
     with pytest.raises(DocumentError) as raised:
         pdf.read(scan["folder"] / "scanned.pdf")
     assert raised.value.code == "too_large"

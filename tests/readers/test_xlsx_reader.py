@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from extractors.generator.hostile_office import GOOD_ROWS, HEADER, TITLE, write_office_cases
 from extractors.model import DocumentError
+from extractors.readers import xlsx
 from extractors.readers.xlsx import read
 
 
@@ -81,11 +85,84 @@ def test_zip_bomb_is_refused_before_openpyxl(tmp_path):
 
 def test_not_a_workbook(tmp_path):
     path = tmp_path / "fake.xlsx"
-    path.write_bytes(b"<html>not a workbook</html>")
+    path.write_bytes(b"%PDF-1.4 not a workbook")
     with pytest.raises(DocumentError) as err:
         read(path)
     assert err.value.code == "unsupported_format"
+    # a web page named as a workbook is read as the page it is: this one has no table
+    path.write_bytes(b"<html>not a workbook</html>")
+    with pytest.raises(DocumentError) as err:
+        read(path)
+    assert err.value.code == "no_tables"
     path.write_bytes(b"PK\x03\x04 truncated")
     with pytest.raises(DocumentError) as err:
         read(path)
     assert err.value.code == "corrupt_xlsx"
+
+
+def _exact(text: str) -> str | Decimal:
+    """A figure as its exact value (the generated sheets carry no number format: 1234.5 is 1234.50)."""
+    return Decimal(text) if re.fullmatch(r"\d+(\.\d+)?", text) else text
+
+
+GOOD_TEXTS = [[_exact(t) for t in r] for r in GOOD_ROWS]
+
+
+def _table_rows(doc) -> list[list[str]]:
+    return [[c.text for c in line.cells] for line in doc.lines if line.is_row]
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    folder = tmp_path_factory.mktemp("hostile")
+    return folder, write_office_cases(folder)
+
+
+@pytest.mark.parametrize("name", [
+    "good.xlsx", "billion_laughs.xlsx", "merge_wide.xlsx", "merge_tall.xlsx", "merge_sheet.xlsx",
+    "formulas_uncached.xlsx", "huge_dimension.xlsx", "huge_used_range.xlsx", "zip_bomb.xlsx", "empty.xlsx",
+    "html_as.xls",
+])
+def test_hostile_workbooks(hostile, name):
+    """Each hostile workbook gets its own code, or loads with its good table read exactly."""
+    folder, expected = hostile
+    if expected[name] != "loaded":
+        with pytest.raises(DocumentError) as err:
+            read(folder / name)
+        assert err.value.code == expected[name], err.value.message
+        return
+    doc = read(folder / name)
+    assert [[_exact(t) for t in row] for row in _table_rows(doc)] == [list(HEADER), *GOOD_TEXTS]
+    assert TITLE in [line.text for line in doc.lines if not line.is_row]
+
+
+def test_hostile_messages_say_what_was_found(hostile):
+    folder, _ = hostile
+    with pytest.raises(DocumentError) as err:
+        read(folder / "formulas_uncached.xlsx")
+    assert "9 formula cell(s) saved without their computed value (C3, D3, E3, C4, D4 …)" in err.value.message
+    with pytest.raises(DocumentError) as err:
+        read(folder / "huge_used_range.xlsx")
+    assert "1048576 x 16384 cells" in err.value.message
+    with pytest.raises(DocumentError) as err:
+        read(folder / "billion_laughs.xlsx")
+    assert "xl/worksheets/sheet1.xml declares a DTD" in err.value.message
+
+
+def test_merges_bounded_by_the_used_range_and_a_budget(tmp_path, monkeypatch):
+    """A merge over many columns spreads its value only as far as the used range reaches; merges that
+    together cover more than the cell budget are refused, not spread."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["标题"])
+    ws.append(["科目", "金额", "备注"])
+    ws.append(["合计", 12.5, "说明"])
+    ws.merge_cells("A1:XFD1")
+    wb.save(tmp_path / "m.xlsx")
+    doc = read(tmp_path / "m.xlsx")
+    assert [line.text for line in doc.lines if not line.is_row] == ["Sheet", "标题"]
+    assert _table_rows(doc) == [["科目", "金额", "备注"], ["合计", "12.5", "说明"]]
+    monkeypatch.setattr(xlsx, "MAX_CELLS", 5)
+    with pytest.raises(DocumentError) as err:
+        read(tmp_path / "m.xlsx")
+    assert err.value.code == "too_many_cells"

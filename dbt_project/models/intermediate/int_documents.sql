@@ -53,6 +53,7 @@ final as (
         unit_code,
         title,
         page_count,
+        numeric_cell_count,
         extractor_version,
         loaded_at,
         is_current

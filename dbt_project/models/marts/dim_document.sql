@@ -12,6 +12,12 @@ results as (
 
 ),
 
+completeness as (
+
+    select * from {{ ref('int_document_completeness') }}
+
+),
+
 rule_results as (
 
     select * from {{ ref('stg_validation__rule_results') }}
@@ -60,12 +66,46 @@ loaded as (
         documents.department_id,
         -- from the document's latest run; a document no rule applied to counts as passed once a
         -- validation ran after it was loaded, and stays null (not validated) until then
+        -- a document missing a core table, or with a numeric cell no mart measure holds, is never passed
         case
             when document_findings.failed_error_count > 0 then 'failed'
             when document_findings.failed_warning_count > 0 then 'warnings'
-            when document_findings.document_id is not null then 'passed'
-            when last_validation.last_checked_at >= documents.loaded_at then 'passed'
+            when
+                document_findings.document_id is null
+                and (last_validation.last_checked_at is null or last_validation.last_checked_at < documents.loaded_at)
+                then null
+            when completeness.missing_core_tables is not null then 'warnings'
+            when coalesce(completeness.mapped_cell_count, 0) < documents.numeric_cell_count then 'warnings'
+            else 'passed'
         end as quality_status,
+        nullif(concat_ws('; ',
+            case
+                when document_findings.failed_error_count > 0
+                    then document_findings.failed_error_count || ' error finding(s)'
+            end,
+            case
+                when document_findings.failed_warning_count > 0
+                    then document_findings.failed_warning_count || ' warning finding(s)'
+            end,
+            case
+                when completeness.missing_core_tables is not null
+                    then 'core table missing: ' || completeness.missing_core_tables
+            end,
+            case
+                when coalesce(completeness.mapped_cell_count, 0) < documents.numeric_cell_count
+                    then (documents.numeric_cell_count - coalesce(completeness.mapped_cell_count, 0))
+                    || ' numeric cell(s) not in a mart measure'
+            end
+        ), '') as quality_reason,
+        documents.numeric_cell_count,
+        coalesce(completeness.staged_numeric_cell_count, 0) as staged_numeric_cell_count,
+        coalesce(completeness.mapped_cell_count, 0) as mapped_cell_count,
+        -- cells a mart measure holds ÷ numeric cells the reader saw on the table pages
+        cast(
+            coalesce(completeness.mapped_cell_count, 0) / nullif(documents.numeric_cell_count, 0)
+            as decimal(9, 6)
+        ) as extraction_completeness,
+        completeness.missing_core_tables,
         documents.is_current,
         documents.title,
         documents.source_path,
@@ -86,6 +126,7 @@ loaded as (
 
     from documents
     left join document_findings on documents.document_id = document_findings.document_id
+    left join completeness on documents.document_id = completeness.document_id
     cross join last_validation
 
 ),
@@ -101,6 +142,12 @@ rejected as (
         fiscal_year,
         cast(null as varchar) as department_id,
         'failed' as quality_status,
+        'rejected: ' || error_code as quality_reason,
+        cast(null as integer) as numeric_cell_count,
+        0 as staged_numeric_cell_count,
+        0 as mapped_cell_count,
+        cast(null as decimal(9, 6)) as extraction_completeness,
+        cast(null as varchar) as missing_core_tables,
         false as is_current,
         title,
         source_path,

@@ -3,21 +3,41 @@
 {{ incremental_by_document() }}
 with
 
+-- every staged cell, blank ones too: a printed blank is NULL in its row (CONTRACT.md)
 cell_amounts as (
 
-    select * from {{ ref('int_cell_amounts') }}
+    select
+        * exclude (amount),
+        cast(amount as decimal(18, 2)) as amount
+    from {{ ref('int_table_cells') }}
     where {{ rows_to_build() }}
 
 ),
 
-economic_cells as (
+basic_cells as (
 
     select *
     from cell_amounts
     where
         table_type in {{ in_list(var('basic_expenditure_table_types')) }}
-        and row_kind = 'subject'
         and measure in ('total', 'personnel', 'public_operation')
+
+),
+
+-- economic code rows, and the table's printed total line as subject_code 'total' (the first printed:
+-- a 合计 reprinted on a continuation page is the same figure)
+economic_cells as (
+
+    select *
+    from basic_cells
+    where row_kind = 'subject'
+
+    union all
+
+    select *
+    from basic_cells
+    where row_kind = 'total' and row_code = 'total'
+    qualify dense_rank() over (partition by document_id, table_type order by table_index, row_index) = 1
 
 ),
 
@@ -31,10 +51,25 @@ pivoted as (
         table_type,
         is_prior_year,
         min(row_name) as subject_name,
-        {{ pivot_measures(['total', 'personnel', 'public_operation']) }}
+        {{ pivot_measures(['total', 'personnel', 'public_operation']) }},
+        count(amount) as amount_count
 
     from economic_cells
     group by document_id, department_id, fiscal_year, row_code, table_type, is_prior_year
+
+),
+
+-- A printed line is never dropped: a year's row stays when it holds a figure, and a line printed blank
+-- in every column stays as the document year's row of NULLs (a comparison year's blank cells are not a
+-- row of their own)
+kept as (
+
+    select * exclude (amount_count)
+    from pivoted
+    qualify
+        amount_count > 0
+        or (not is_prior_year and sum(amount_count) over (
+            partition by document_id, table_type, subject_code) = 0)
 
 ),
 
@@ -59,7 +94,7 @@ final as (
         subject_name,
         {{ build_timestamp() }} as built_at
 
-    from pivoted
+    from kept
 
 )
 

@@ -3,9 +3,14 @@
 {{ incremental_by_document() }}
 with
 
+-- every staged cell, blank ones too: a printed blank is NULL in its row, and a printed line whose
+-- cells are all blank is still a row (CONTRACT.md)
 cell_amounts as (
 
-    select * from {{ ref('int_cell_amounts') }}
+    select
+        * exclude (amount),
+        cast(amount as decimal(18, 2)) as amount
+    from {{ ref('int_table_cells') }}
     where {{ rows_to_build() }}
 
 ),
@@ -42,6 +47,30 @@ expenditure_cells as (
             and row_group = 'expenditure'
             and measure = 'total'
         )
+        or (
+            table_type in {{ in_list(var('function_expenditure_table_types')) }}
+            and row_kind = 'total'
+            and row_code = 'total'
+            and measure in ('total', 'basic', 'project')
+        )
+
+),
+
+-- A table's printed total line (合计/总计, or a line labelled with the unit's name) is the row
+-- subject_code 'total'; a 合计 reprinted on a continuation page, or a 总计 under a 合计, is the same
+-- figure printed again: the first printed line is kept.
+expenditure_rows as (
+
+    select *
+    from expenditure_cells
+    where row_kind != 'total'
+
+    union all
+
+    select *
+    from expenditure_cells
+    where row_kind = 'total'
+    qualify dense_rank() over (partition by document_id, table_type order by table_index, row_index) = 1
 
 ),
 
@@ -54,7 +83,7 @@ detail_lists as (
         document_id,
         table_index
 
-    from expenditure_cells
+    from expenditure_rows
     where row_kind = 'subject'
     group by document_id, table_index
     having
@@ -76,7 +105,7 @@ code_amounts as (
         c.measure,
         cast(sum(c.amount) as decimal(18, 2)) as amount
 
-    from expenditure_cells as c
+    from expenditure_rows as c
     inner join detail_lists as d
         on c.document_id = d.document_id and c.table_index = d.table_index
     group by
@@ -96,7 +125,7 @@ code_amounts as (
         c.measure,
         c.amount
 
-    from expenditure_cells as c
+    from expenditure_rows as c
     left join detail_lists as d
         on c.document_id = d.document_id and c.table_index = d.table_index
     where d.document_id is null
@@ -113,10 +142,25 @@ pivoted as (
         table_type,
         is_prior_year,
         min(row_name) as subject_name,
-        {{ pivot_measures(['total', 'basic', 'project']) }}
+        {{ pivot_measures(['total', 'basic', 'project']) }},
+        count(amount) as amount_count
 
     from code_amounts
     group by document_id, department_id, fiscal_year, subject_code, table_type, is_prior_year
+
+),
+
+-- A printed line is never dropped: a year's row stays when it holds a figure, and a line printed blank
+-- in every column stays as the document year's row of NULLs (a comparison year's blank cells are not a
+-- row of their own)
+kept as (
+
+    select * exclude (amount_count)
+    from pivoted
+    qualify
+        amount_count > 0
+        or (not is_prior_year and sum(amount_count) over (
+            partition by document_id, table_type, subject_code) = 0)
 
 ),
 
@@ -135,7 +179,7 @@ final as (
         subject_name,
         {{ build_timestamp() }} as built_at
 
-    from pivoted
+    from kept
 
 )
 

@@ -26,6 +26,7 @@ renamed as (
         status = 'loaded' as is_loaded,
         error_code,
         error_message,
+        numeric_cell_count,
         extractor_version,
         loaded_at
 

@@ -13,7 +13,12 @@ renamed as (
         table_index,
         severity,
         code as issue_code,
-        message as issue_message
+        message as issue_message,
+        page,
+        x0,
+        top,
+        x1,
+        bottom
 
     from source
 

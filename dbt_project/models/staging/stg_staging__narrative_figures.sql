@@ -15,7 +15,9 @@ renamed as (
         amount,
         sentence,
         page,
-        subject_name
+        subject_name,
+        unit_name,
+        raw_text
 
     from source
 

@@ -1,0 +1,195 @@
+"""How rows and columns of grid tables are read, on documents the generator writes (a PDF each):
+rows printed with names only, codes split over 类/款/项 columns."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from extractors.extract import extract_file
+from extractors.generator.render import render
+from extractors.generator.spec import Column, DocumentSpec, Row, TableSpec
+from extractors.interpret.mappings import SEEDS_DIR, subject_codes, subject_key
+
+COLUMNS = [
+    Column("total", ("合计",), "total", 2026),
+    Column("basic", ("基本支出",), "basic", 2026),
+    Column("project", ("项目支出",), "project", 2026),
+]
+
+
+def _document(rows: list[Row], label_columns: tuple[tuple[str, ...], ...]) -> DocumentSpec:
+    table = TableSpec(
+        "general_budget_expenditure",
+        "2026年一般公共预算支出预算表",
+        label="表三",
+        label_columns=label_columns,
+        columns=COLUMNS,
+        rows=rows,
+    )
+    return DocumentSpec(
+        "某区", "某省", "某省某区某某局", None, 2026, "budget", "某省某区某某局2026年部门预算",
+        tables=[table], slug="rows_columns",
+    )
+
+
+def _row(code: str, name: str, total: str, basic: str, project: str, labels=None) -> Row:
+    values = {"total": total, "basic": basic, "project": project}
+    return Row("subject", code, name, values, labels=labels or (name,))
+
+
+def _staged(spec: DocumentSpec, tmp_path: Path):
+    extraction = extract_file(render(spec, "pdf", tmp_path))
+    assert extraction.document.status == "loaded", extraction.document.error_message
+    return extraction
+
+
+def _by_row(extraction) -> dict[tuple[str, str | None], dict[str, Decimal | None]]:
+    rows: dict = {}
+    for cell in extraction.cells:
+        rows.setdefault((cell.row_kind, cell.row_code), {})[cell.measure] = cell.amount
+    return rows
+
+
+def test_the_name_tables_are_seeds_with_their_source():
+    for scheme in ("function", "economic"):
+        with open(SEEDS_DIR / f"{scheme}_subject_names.csv", encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert rows and set(rows[0]) == {"subject_code", "subject_name", "source", "documents"}
+        assert all(r["source"].split("/")[0] in {"real", "real-wide", "seeds"} for r in rows)
+    # 行政运行 is printed under many 款: the name alone does not single out its code
+    assert len(subject_codes("function")[subject_key("行政运行")]) > 5
+
+
+def test_rows_printed_with_names_only_take_their_code_where_they_sit(tmp_path):
+    rows = [
+        Row("total", None, "合计", {"total": "60.00", "basic": "50.00", "project": "10.00"}),
+        _row("201", "一般公共服务支出", "30.00", "25.00", "5.00"),
+        _row("20103", "政府办公厅（室）及相关机构事务", "30.00", "25.00", "5.00"),
+        _row("2010301", "行政运行", "25.00", "25.00", ""),
+        _row("2010302", "一般行政管理事务", "5.00", "", "5.00"),
+        _row("208", "社会保障和就业支出", "20.00", "20.00", ""),
+        _row("20805", "行政事业单位养老支出", "20.00", "20.00", ""),
+        _row("2080505", "机关事业单位基本养老保险缴费支出", "20.00", "20.00", ""),
+        _row("210", "卫生健康支出", "10.00", "5.00", "5.00"),
+        _row("21011", "行政事业单位医疗", "10.00", "5.00", "5.00"),
+        _row("2101101", "行政单位医疗", "10.00", "5.00", "5.00"),
+    ]
+    extraction = _staged(_document(rows, (("科目名称",),)), tmp_path)
+    staged = _by_row(extraction)
+    for row in rows[1:]:
+        expected = {k: (Decimal(v) if v else None) for k, v in row.values.items()}
+        assert staged[("subject", row.code)] == expected, row.name
+    assert staged[("total", "total")]["total"] == Decimal("60.00")
+    coded = [i for i in extraction.issues if i.code == "subject_code_from_name"]
+    assert len(coded) == len(rows) - 1
+    assert "'行政运行' printed without code, coded 2010301 from its name (after 20103)" in "\n".join(
+        i.message for i in coded
+    )
+
+
+def test_a_name_no_context_singles_out_is_a_doubt_not_a_guess(tmp_path):
+    rows = [_row("", "行政运行", "25.00", "25.00", "")]
+    extraction = _staged(_document(rows, (("科目名称",),)), tmp_path)
+    assert {c.row_kind for c in extraction.cells} == {"other"}
+    assert {c.row_code for c in extraction.cells} == {None}
+    doubts = [i for i in extraction.issues if i.code == "ambiguous_subject_name"]
+    assert len(doubts) == 1 and "2010101" in doubts[0].message and "2010301" in doubts[0].message
+
+
+def test_codes_split_over_class_section_item_columns_take_the_parts_left_out(tmp_path):
+    """类 | 款 | 项 columns where a 款 line prints only its 款 digits and a 项 line only its 项 digits."""
+    rows = [
+        _row("201", "一般公共服务支出", "30.00", "25.00", "5.00", ("201", "", "", "一般公共服务支出")),
+        _row("20103", "政府办公厅（室）及相关机构事务", "30.00", "25.00", "5.00",
+             ("", "03", "", "政府办公厅（室）及相关机构事务")),
+        _row("2010301", "行政运行", "25.00", "25.00", "", ("", "", "01", "行政运行")),
+        _row("2010302", "一般行政管理事务", "5.00", "", "5.00", ("", "", "02", "一般行政管理事务")),
+        _row("208", "社会保障和就业支出", "20.00", "20.00", "", ("208", "", "", "社会保障和就业支出")),
+        _row("2080505", "机关事业单位基本养老保险缴费支出", "20.00", "20.00", "",
+             ("208", "05", "05", "机关事业单位基本养老保险缴费支出")),
+    ]
+    labels = (("科目编码", "类"), ("科目编码", "款"), ("科目编码", "项"), ("科目名称",))
+    extraction = _staged(_document(rows, labels), tmp_path)
+    staged = _by_row(extraction)
+    for row in rows:
+        expected = {k: (Decimal(v) if v else None) for k, v in row.values.items()}
+        assert staged[("subject", row.code)] == expected, row.name
+    assert not [i for i in extraction.issues if i.code == "subject_code_from_name"]
+
+
+@pytest.mark.shared
+def test_a_real_table_of_names_only_under_a_grouped_basic_header(shared_dir: Path) -> None:
+    """Hangzhou 司法局 2026, 表3 部门支出预算总表 (p.26 of the file): function subjects printed by name
+    only, 基本支出 over 人员支出 | 日常公用支出, then 事业单位经营支出, 上缴上级支出, 对附属单位补助支出.
+    Figures read from the rendered page."""
+    path = shared_dir / "real-wide" / "149_杭州_2026年杭州市司法局部门预算.pdf"
+    if not path.exists():
+        pytest.skip(f"{path} not found")
+    extraction = extract_file(path)
+    table = next(t for t in extraction.tables if t.table_type == "department_expenditure")
+    cells = [c for c in extraction.cells if c.table_index == table.table_index]
+    rows: dict = {}
+    for c in cells:
+        rows.setdefault((c.row_code, c.row_name), {})[c.measure] = c.amount
+    on_page = {
+        ("total", "合计"): ("99230.46", "58486.35", "12237.94", "28506.17"),
+        ("20406", "司法"): ("12251.39", "7000.77", "1553.03", "3697.59"),
+        ("2040601", "行政运行"): ("8553.80", "7000.77", "1553.03", None),
+        ("20407", "监狱"): ("59935.35", "38589.84", "9785.43", "11560.08"),
+        ("2040701", "行政运行"): ("48375.27", "38589.84", "9785.43", None),
+        ("2040706", "狱政设施建设"): ("1673.16", None, None, "1673.16"),
+    }
+    for key, printed in on_page.items():
+        expected = dict(zip(("total", "personnel", "public_operation", "project"), printed, strict=True))
+        got = {m: rows[key].get(m) for m in expected}
+        assert got == {m: Decimal(v) if v else None for m, v in expected.items()}, key
+    extra = {"business_operation", "remittance_to_superior", "subsidy_to_subordinate"}
+    assert extra <= set(rows[("total", "合计")])
+    # 一般行政管理事务 under 监狱 (2040702) is printed in no coded table of the corpora: a doubt, not a guess
+    doubts = [i.message for i in extraction.issues if i.code == "ambiguous_subject_name"
+              and i.table_index == table.table_index]
+    assert any("'一般行政管理事务'" in m and "under 2040701" in m for m in doubts)
+
+
+def test_department_and_government_economic_codes_side_by_side(tmp_path):
+    """Xi'an 基本支出明细表: 部门经济科目编码 | 名称 | 政府经济科目编码 | 名称; the row is the department
+    code's, named by its own name column."""
+    columns = [
+        Column("total", ("合计",), "total", 2026),
+        Column("personnel", ("人员经费支出",), "personnel", 2026),
+        Column("public", ("公用经费支出",), "public_operation", 2026),
+    ]
+    rows = [
+        Row("subject", "301", "工资福利支出", {"total": "17.00", "personnel": "17.00"},
+            labels=("301", "工资福利支出", "", "")),
+        Row("subject", "30101", "基本工资", {"total": "10.00", "personnel": "10.00"},
+            labels=("30101", "基本工资", "50101", "工资奖金津补贴")),
+        Row("subject", "30113", "住房公积金", {"total": "7.00", "personnel": "7.00"},
+            labels=("30113", "住房公积金", "50103", "住房公积金")),
+        Row("subject", "302", "商品和服务支出", {"total": "3.00", "public": "3.00"},
+            labels=("302", "商品和服务支出", "", "")),
+        Row("subject", "30201", "办公费", {"total": "3.00", "public": "3.00"},
+            labels=("30201", "办公费", "50201", "办公经费")),
+    ]
+    table = TableSpec(
+        "general_budget_basic_expenditure", "一般公共预算基本支出明细表（按支出经济分类科目）", label="表8",
+        label_columns=(
+            ("部门经济科目编码",), ("部门经济科目名称",), ("政府经济科目编码",), ("政府经济科目名称",)
+        ),
+        columns=columns, rows=rows,
+    )
+    spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2026, "budget",
+                        "某省某区某某局2026年部门预算", tables=[table], slug="two_schemes")
+    extraction = _staged(spec, tmp_path)
+    names = {(c.row_code, c.row_name) for c in extraction.cells if c.row_kind == "subject"}
+    assert names == {(r.code, r.name) for r in rows}
+    staged = _by_row(extraction)
+    for row in rows:
+        by_measure = {c.measure: c.key for c in columns}
+        assert staged[("subject", row.code)] == {
+            m: Decimal(row.values[k]) if row.values.get(k) else None for m, k in by_measure.items()
+        }, row.code
