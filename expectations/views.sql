@@ -120,9 +120,9 @@ group by p.document_id, p.table_type, p.table_index, p.row_code, p.fiscal_year, 
 
 -- A total line's cell = Σ the cells of the part lines in the same column and side of the table.
 -- part_code_length null: every line of the part kinds; excluded_codes: lines of those kinds that are
--- not parts (a carry-over line among the income sources).
+-- not parts (a carry-over line among the income sources); part_codes: only lines of those codes.
 create or replace temp macro total_rollup(table_types, total_codes, part_kinds, part_code_length,
-                                          excluded_codes) as table
+                                          excluded_codes, part_codes := []) as table
 with lines as (
     select * from cell_grid where list_contains(table_types, table_type)
 ),
@@ -136,6 +136,7 @@ parts as (
     where list_contains(part_kinds, row_kind)
         and (part_code_length is null or length(row_code) = part_code_length)
         and not list_contains(excluded_codes, coalesce(row_code, ''))
+        and (len(part_codes) = 0 or list_contains(part_codes, row_code))
 )
 
 select
