@@ -44,7 +44,7 @@ def outcomes(shared_dir: Path) -> dict[str, DocumentResult]:
     return {r.name.split("_", 1)[0]: r for r in evaluate_folder(iter_input_files([folder]))}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 open: 杭州 149–151 and 湖州 190–191 (项目支出绩效表) and 深圳 123 "
+@pytest.mark.xfail(strict=True, reason="issue 15 open: 杭州 149–151, 湖州 190–191 (项目支出绩效表), 深圳 123 "
                    "(an untitled table) each load one table of no known type")
 def test_every_loaded_file_has_all_its_tables_typed(outcomes: dict[str, DocumentResult]) -> None:
     untyped = {number: [t.table.title for t in r.tables if t.table.table_type is None]
