@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -97,7 +98,8 @@ class Supervisor:
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_worker, args=(child, str(self.out_dir),
                                                               self.limits.address_space_mb), daemon=True)
-        process.start()
+        with _children_allowed():
+            process.start()
         child.close()
         return _Slot(process, parent)
 
@@ -196,6 +198,21 @@ class Supervisor:
             for slot in slots:
                 self._stop(slot, kill=slot.index is not None)
         return ids
+
+
+@contextmanager
+def _children_allowed() -> Iterator[None]:
+    """Let a daemonic process start the workers: a Celery prefork worker runs each task in one, and
+    multiprocessing refuses children there. None outlives the supervisor, which stops every worker it
+    starts (at the end, on a deadline, on a limit)."""
+    current = multiprocessing.current_process()
+    daemonic = bool(current._config.get("daemon"))
+    current._config["daemon"] = False
+    try:
+        yield
+    finally:
+        if daemonic:
+            current._config["daemon"] = True
 
 
 def _megabytes(doc) -> float:

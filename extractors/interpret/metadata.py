@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from extractors.interpret.mappings import load, norm, pattern
 
 _YEAR_TITLE = re.compile(r"^(?P<prefix>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<rest>.*)$")
-_DOCUMENT_TITLE = re.compile(r"(?:部门|单位)?(?:预算|决算)(?:情况说明|公开|报告)?$|情况说明$")
+_DOCUMENT_TITLE = re.compile(r"(?:部门|单位)?(?:预算|决算)(?:情况说明|公开说明|公开|报告)?$|情况说明$")
 _HEADER_YEAR = re.compile(r"((?:19|20)\d{2})年(?:度)?(?:预算|决算|基本支出|部门预算)")
 _UNIT_CODE = re.compile(r"^(?P<code>\d{6,9})\s*[-—－]")
 _ORG_PREFIX = re.compile(r"^\d{3,9}\s*[-—－]\s*")

@@ -48,7 +48,7 @@ def test_warnings_are_reported_not_raised(warehouse: Path):
     con.close()
     result = build(warehouse, exclude="tag:post_validation")
     assert result.warned_tests == ("assert_one_cell_per_pivoted_measure",)
-    assert (result.seeds, result.unit_tests) == (4, 7)
+    assert (result.seeds, result.unit_tests) == (6, 7)
     assert result.models >= 19 and result.tests > 100
 
 
