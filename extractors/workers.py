@@ -96,9 +96,9 @@ class Supervisor:
 
     def _start(self) -> _Slot:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker, args=(child, str(self.out_dir),
-                                                              self.limits.address_space_mb), daemon=True)
-        with _children_allowed():
+        with _children_allowed():  # the process copies the configuration it is made with
+            process = self._context.Process(target=_worker, args=(child, str(self.out_dir),
+                                                                  self.limits.address_space_mb), daemon=True)
             process.start()
         child.close()
         return _Slot(process, parent)
@@ -202,17 +202,19 @@ class Supervisor:
 
 @contextmanager
 def _children_allowed() -> Iterator[None]:
-    """Let a daemonic process start the workers: a Celery prefork worker runs each task in one, and
-    multiprocessing refuses children there. None outlives the supervisor, which stops every worker it
+    """Let a Celery task start the workers: a prefork worker runs each task in a daemonic process, where
+    multiprocessing refuses children. None outlives the supervisor, which stops every worker it
     starts (at the end, on a deadline, on a limit)."""
     current = multiprocessing.current_process()
-    daemonic = bool(current._config.get("daemon"))
+    daemonic, authkey = bool(current._config.get("daemon")), current._config.get("authkey")
     current._config["daemon"] = False
+    # billiard (Celery) keeps the key in its own type, which refuses to be pickled for multiprocessing's
+    # spawn: the child is handed the same key as plain bytes (it wraps them again)
+    current._config["authkey"] = bytes(current.authkey)
     try:
         yield
     finally:
-        if daemonic:
-            current._config["daemon"] = True
+        current._config["daemon"], current._config["authkey"] = daemonic, authkey
 
 
 def _megabytes(doc) -> float:
