@@ -13,6 +13,7 @@ processes (or Airflow mapped tasks) extract at once while only the loader writes
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import shutil
 import sys
@@ -129,7 +130,15 @@ def extract_all(documents: Sequence[InputDocument], out_dir: Path, workers: int 
     out_dir.mkdir(parents=True, exist_ok=True)
     ids = [document_key(Path(d.path)) for d in documents]
     todo = [i for i, doc_id in enumerate(ids) if not (out_dir / doc_id).is_dir()]
-    if todo:
+    if todo and multiprocessing.current_process().daemon:
+        # a Celery prefork worker runs the task in a daemonic process, which may start no children: the
+        # mapped task extracts its document here, bounded by the task's own execution timeout
+        for n, i in enumerate(todo, 1):
+            doc = documents[i]
+            ids[i] = extract_to_dir(doc.path, out_dir, doc.source_url, doc.metadata, doc.parts)
+            if progress:
+                progress(n, len(todo), Path(doc.path))
+    elif todo:
         supervisor = Supervisor(out_dir, workers or min(len(todo), os.cpu_count() or 1))
         found = supervisor.run([documents[i] for i in todo], progress)
         for i, doc_id in zip(todo, found, strict=True):

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -96,10 +95,9 @@ class Supervisor:
 
     def _start(self) -> _Slot:
         parent, child = self._context.Pipe()
-        with _children_allowed():  # the process copies the configuration it is made with
-            process = self._context.Process(target=_worker, args=(child, str(self.out_dir),
-                                                                  self.limits.address_space_mb), daemon=True)
-            process.start()
+        process = self._context.Process(target=_worker, args=(child, str(self.out_dir),
+                                                              self.limits.address_space_mb), daemon=True)
+        process.start()
         child.close()
         return _Slot(process, parent)
 
@@ -198,23 +196,6 @@ class Supervisor:
             for slot in slots:
                 self._stop(slot, kill=slot.index is not None)
         return ids
-
-
-@contextmanager
-def _children_allowed() -> Iterator[None]:
-    """Let a Celery task start the workers: a prefork worker runs each task in a daemonic process, where
-    multiprocessing refuses children. None outlives the supervisor, which stops every worker it
-    starts (at the end, on a deadline, on a limit)."""
-    current = multiprocessing.current_process()
-    daemonic, authkey = bool(current._config.get("daemon")), current._config.get("authkey")
-    current._config["daemon"] = False
-    # billiard (Celery) keeps the key in its own type, which refuses to be pickled for multiprocessing's
-    # spawn: the child is handed the same key as plain bytes (it wraps them again)
-    current._config["authkey"] = bytes(current.authkey)
-    try:
-        yield
-    finally:
-        current._config["daemon"], current._config["authkey"] = daemonic, authkey
 
 
 def _megabytes(doc) -> float:
