@@ -215,8 +215,6 @@ def validate_in_own_process(warehouse: Path, run_id: str, document_ids: Sequence
     Expectations, the places in Python, DuckDB's buffers) goes back to the system when it ends, instead of
     staying in this process under the result marts' build (10k documents in one process peaked at 2.4 GB;
     each step alone stays under 1.5 GB)."""
-    import multiprocessing
-
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         return pool.submit(validate, warehouse, run_id, document_ids).result()
 
