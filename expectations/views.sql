@@ -27,7 +27,7 @@ with cells as (
 grid_rows as (
     select
         document_id, department_id, document_type, document_fiscal_year, table_index, table_type,
-        table_title, row_index, row_kind, row_group, row_code, row_name,
+        table_title, row_index, row_kind, row_group, row_code, row_name, row_qualifier,
         min(page) as row_page, any_value(unit_name) as unit_name
     from cells
     group by all
@@ -42,7 +42,7 @@ final as (
     select
         r.document_id, r.department_id, r.document_type, r.document_fiscal_year, r.table_index,
         r.table_type, r.table_title, r.row_index, r.row_kind, r.row_group, r.row_code, r.row_name,
-        c.column_label, c.measure, c.fiscal_year, c.is_prior_year,
+        r.row_qualifier, c.column_label, c.measure, c.fiscal_year, c.is_prior_year,
         x.amount, coalesce(x.page, r.row_page) as page, r.unit_name
     from grid_rows as r
     inner join grid_columns as c
@@ -114,9 +114,11 @@ inner join subjects as c
     and p.measure is not distinct from c.measure
     and p.fiscal_year is not distinct from c.fiscal_year
     and starts_with(c.row_code, p.row_code)
+    -- a code printed once per government economic class sums within its class (Yantai: 301 under 501)
+    and p.row_qualifier is not distinct from c.row_qualifier
 where length(p.row_code) = parent_length and length(c.row_code) = child_length
-group by p.document_id, p.table_type, p.table_index, p.row_code, p.fiscal_year, p.amount, p.page,
-    p.unit_name, p.column_label, p.measure;
+group by p.document_id, p.table_type, p.table_index, p.row_code, p.row_qualifier, p.fiscal_year, p.amount,
+    p.page, p.unit_name, p.column_label, p.measure;
 
 -- A total line's cell = Σ the cells of the part lines in the same column and side of the table.
 -- part_code_length null: every line of the part kinds; excluded_codes: lines of those kinds that are

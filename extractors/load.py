@@ -95,7 +95,8 @@ create table if not exists staging.cells (
     page          integer,
     x0 double, top double, x1 double, bottom double,
     inferred      boolean not null,
-    confidence    double
+    confidence    double,
+    row_qualifier varchar
 );
 
 create table if not exists staging.narrative_figures (
@@ -184,6 +185,7 @@ def connect(warehouse: str) -> duckdb.DuckDBPyConnection:
 # them, so a warehouse staged before loads as it is (inserts from Parquet go by name)
 _NEW_COLUMNS = {
     "documents": [("numeric_cell_count", "integer")],
+    "cells": [("row_qualifier", "varchar")],
     "narrative_figures": [("unit_name", "varchar"), ("raw_text", "varchar")],
     "extraction_issues": [("page", "integer"), ("x0", "double"), ("top", "double"), ("x1", "double"),
                           ("bottom", "double")],
@@ -237,7 +239,7 @@ def _cell_row(c: StagedCell) -> tuple:
     return (
         c.document_id, c.table_index, c.row_index, c.col_index, c.row_kind, c.row_group, c.row_code,
         c.row_name, c.column_label, c.measure, c.fiscal_year, c.is_prior_year, c.raw_text, c.amount,
-        c.page, x0, top, x1, bottom, c.inferred, c.confidence,
+        c.page, x0, top, x1, bottom, c.inferred, c.confidence, c.row_qualifier,
     )
 
 
@@ -264,7 +266,7 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: Extraction) -> N
             _document_row(extraction.document),
         )
         _insert_many(con, "tables", [_table_row(t) for t in extraction.tables], 13)
-        _insert_many(con, "cells", [_cell_row(c) for c in extraction.cells], 21)
+        _insert_many(con, "cells", [_cell_row(c) for c in extraction.cells], 22)
         _insert_many(con, "narrative_figures", [astuple(n) for n in extraction.narrative], 9)
         _insert_many(con, "extraction_issues", [_issue_row(i) for i in extraction.issues], 10)
         con.execute("commit")

@@ -164,6 +164,9 @@ class StagedCell:
     bbox: BBox | None = None
     inferred: bool = False  # column position inferred (collapsed blank cells), see provenance
     confidence: float | None = None
+    # what tells two lines of one code apart: the government economic class a department economic line
+    # is printed under (Yantai prints 301 under 501 and again under 505); None elsewhere
+    row_qualifier: str | None = None
 
 
 @dataclass

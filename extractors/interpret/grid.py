@@ -45,6 +45,8 @@ _LEADING_CODE = re.compile(
     r"^(?:\[(?P<bracketed>\d{3}(?:\d{2}){0,2})\]|(?P<code>\d{3}(?:\d{2}){0,2})\s*[-—－\s])\s*(?P<name>\S.*)$"
 )
 _CODE_PARTS = frozenset({"类", "款", "项"})
+_APPROPRIATION = re.compile(r"^财政拨款(?:收入)?$")
+_LIST_PREFIX = re.compile(r"^其中[:：]?\s*")
 # A 款 or 项 printed with its own two digits under the 类 it belongs to (Xi'an: 208, 05, 2080505, 99).
 _SHORT_CODE = re.compile(r"^\d{2}$")
 # A budget unit's code heading the rows of that unit (Xi'an: "125001 西安市安全生产监督管理局").
@@ -60,6 +62,9 @@ _GENERIC_LEAF = re.compile(r"^(?:小计|预算数|决算数|金额)$")
 _BUDGET_GROUP = re.compile(r"^(?:年初)?(?:全年)?预算数?$")
 _ROW_OF_NUMBERS = frozenset({"栏次"})
 _YEAR = re.compile(r"(\d{4})年")
+# a year group named relative to the document's (Xi'an 三公: 上年 | 当年 | 增减变化情况)
+_PREVIOUS_YEAR = re.compile(r"^上(?:一)?年(?:度)?(?:预算数?|决算数?|数)?$")
+_CURRENT_YEAR = re.compile(r"^(?:当年|本年)(?:度)?(?:预算数?|数)?$")
 _SUBJECT_FAMILIES = frozenset({"expenditure", "basic_expenditure", "income"})
 _BREAKDOWN_FAMILIES = frozenset({"expenditure", "basic_expenditure"})
 
@@ -219,6 +224,9 @@ def build_columns(
             column.role = "name"
         column.side = _side(column.levels[0]) if column.levels and family == "summary" else None
         years = [int(y) for p in path for y in _YEAR.findall(norm(p))]
+        if not years and doc_year:
+            years = [doc_year - 1 if _PREVIOUS_YEAR.match(n) else doc_year
+                     for n in column.levels if _PREVIOUS_YEAR.match(n) or _CURRENT_YEAR.match(n)][-1:]
         column.fiscal_year = years[-1] if years else doc_year
         column.is_prior_year = bool(years and doc_year and years[-1] < doc_year)
         if column.role == "value":
@@ -321,6 +329,19 @@ def _row_label(texts: list[str], columns: list[Column]) -> tuple[str | None, str
     return code, name
 
 
+def _code_part_groups(columns: list[Column]) -> list[list[Column]]:
+    """The split code columns (类 | 款 | 项) of each classification a table prints, in order: a 类 column
+    after another classification's parts starts the next (Yantai: 类 款 | name | 类 款 | name)."""
+    groups: list[list[Column]] = []
+    for column in columns:
+        if column.role != "code" or column.leaf not in _CODE_PARTS:
+            continue
+        if not groups or (column.leaf == "类" and any(c.leaf == "类" for c in groups[-1])):
+            groups.append([])
+        groups[-1].append(column)
+    return groups
+
+
 def _matches_header(line: Line, header: list[list[str]]) -> bool:
     """A row printed again at a page break: each of its cells equals, or is cut from, the header's."""
     texts = [norm(c.text) for c in line.cells]
@@ -358,6 +379,10 @@ class _RowState:
     subject: str | None = None  # the last classification row's code: where a row named only sits
     scheme: str | None = None  # function | economic, from the first code the table prints
     code_parts: list[str] = field(default_factory=list)  # the last line's 类, 款, 项 (split columns)
+    # the second classification printed beside the first in split columns (Yantai: 部门经济分类 301 01 |
+    # 政府经济分类 501 01): the government class of the last department class line, which its lines are
+    # printed under (the same 301 is printed again under 505)
+    qualifier: str | None = None
     amounts: dict[str, dict[int, Decimal]] = field(default_factory=dict)
     complete_rows: set[str] = field(default_factory=set)  # rows published with every cell
     started: bool = False  # a total or subject row was read: a unit's name is a unit's line from here on
@@ -393,19 +418,62 @@ class GridReader:
         self.result.header = header
         is_final = (self.table_type or "").startswith("final_")
         self.columns = build_columns(header, width, self.family, self.doc_year, is_final)
+        self.line_measures = self._three_public_list(body, width) if self.family == "three_public" else {}
+        # a list's figures are in its total columns (合计; Guangzhou splits it by fund beside), else in its
+        # unnamed ones (预算数)
+        values = [c for c in self.columns if c.role == "value"]
+        self.list_columns = {c.index for c in values if c.measure == "total"} or {
+            c.index for c in values if c.measure is None and not c.known_unmeasured}
         for column in self.columns:
             if (
                 column.role == "value"
                 and column.measure is None
                 and not column.known_unmeasured
                 and self.family
+                and not self.line_measures
             ):
                 self._issue(
                     "warning", "unmapped_column", f"column {column.index} '{column.label}' has no measure"
                 )
         for row_index, line in enumerate(body):
             self._read_row(row_index, line)
+        self._appropriation_parents()
         return self.result
+
+    def _appropriation_parents(self) -> None:
+        """一、财政拨款收入 stands for the general budget where it is the only appropriation line (the
+        final-account template); printed above its parts (一般公共预算收入, 政府性基金预算收入 …, Yantai) it
+        is their subtotal, a total line of its own (``fiscal_appropriation``), never summed with them."""
+        income = [c for c in self.result.cells if c.row_kind == "income_source"]
+        for parent in {(c.row_group, c.row_index) for c in income
+                       if c.row_code == "general_budget"
+                       and _APPROPRIATION.match(strip_enumerator(norm(c.row_name or "")))}:
+            parts = {c.row_index for c in income if c.row_group == parent[0] and c.row_index > parent[1]
+                     and c.row_code in ("general_budget", "government_fund", "state_capital")}
+            if parts:
+                for c in income:
+                    if (c.row_group, c.row_index) == parent:
+                        c.row_kind, c.row_code = "total", "fiscal_appropriation"
+
+    def _three_public_list(self, body: list[Line], width: int) -> dict[int, str]:
+        """A 三公 table printed as a list (项目 | 预算数: 合计, 1、因公出国（境）费用, 2、公务接待费, 3、公务用车
+        购置及运行费, 其中：（1）公务用车购置费 …; Fuzhou): no column names a part, each line names one. Its
+        lines' figures are the total line's, each in the measure its line names: {row index: (measure,
+        name)}. They are staged as that one line (see ``_stage``)."""
+        parts = {"outbound_travel", "vehicle_total", "vehicle_purchase", "vehicle_operation", "reception"}
+        if any(c.measure in parts for c in self.columns):
+            return {}
+        rules = load("measures")["measures"]["three_public"]
+        named = {}
+        for row_index, line in enumerate(body):
+            _, name = _row_label(_texts(line, width), self.columns)
+            label = _LIST_PREFIX.sub("", norm(name or ""))
+            while label != (stripped := strip_enumerator(label)):
+                label = _LIST_PREFIX.sub("", stripped)
+            measure = first_match(rules, label) if label else None
+            if measure:
+                named[row_index] = (measure, name)
+        return named if len({m for m, _ in named.values()} & parts) >= 2 else {}
 
     def _issue(self, severity: str, code: str, message: str) -> None:
         self.result.issues.append(
@@ -424,22 +492,26 @@ class GridReader:
         width = len(self.columns)
         collapsed = self.rows_may_collapse and len(line.cells) < width and self.family in _BREAKDOWN_FAMILIES
         texts = _texts(line, width)
-        groups: list[tuple[str | None, str | None, str | None, list[Column], bool]] = []
+        groups: list[tuple[str | None, str | None, str | None, str | None, list[Column], bool]] = []
         for side, half in self._sides():
             columns = [c for c in self.columns if c.side == side and c.half == half]
             code, name = _row_label(texts, columns)
             code = self._split_code(texts, columns) or code
+            qualifier = self._qualify(texts, columns, code)
             values = [c for c in columns if c.role == "value"]
             blank = all(is_blank(texts[c.index]) for c in values)
-            if not code and not name and not blank and groups and groups[-1][0] == side and groups[-1][4]:
+            if not code and not name and not blank and groups and groups[-1][0] == side and groups[-1][5]:
                 # a label printed across two lists side by side (公用经费合计 over the 302 and the 310
                 # lists) with its amount under the second: one row
-                code, name = groups.pop()[1:3]
-            groups.append((side, code, name, values, blank and bool(code or name)))
-        for side, code, name, values, _ in groups:
+                code, name, qualifier = groups.pop()[1:4]
+            groups.append((side, code, name, qualifier, values, blank and bool(code or name)))
+        for side, code, name, qualifier, values, _ in groups:
             if not code and not name and all(is_blank(texts[c.index]) for c in values):
                 continue
             kind, key = self._classify(code, name, side, f"row {row_index} p.{line.page}")
+            line_measure = self.line_measures.get(row_index, (None, None))[0]
+            if line_measure:
+                kind, key = "total", "total"
             self.state.started = self.state.started or kind in ("total", "subject")
             if collapsed:
                 placed = self._place_collapsed(line, key, values)
@@ -450,7 +522,9 @@ class GridReader:
                 if key is not None:
                     self.state.complete_rows.add(key)
             for column, cell, inferred in placed:
-                self._stage(row_index, line, column, cell, inferred, kind, key, name or code, side)
+                self._stage(row_index, line, column, cell, inferred, kind, key, name or code, side,
+                            qualifier if kind == "subject" else None,
+                            line_measure if column.index in self.list_columns else None)
             if kind == "project":
                 total = next((c for c in values if c.measure == "total"), None)
                 amount = parse_number(texts[total.index]) if total else None
@@ -525,11 +599,30 @@ class GridReader:
                 return item
         return section
 
+    def _qualify(self, texts: list[str], columns: list[Column], code: str | None) -> str | None:
+        """The government economic class a department economic line is printed under, where the table
+        prints both classifications in split columns and the same department code once per government
+        class (Yantai 一般公共预算基本支出情况表: 301 under 501 and again under 505): a department class
+        line names it (its 政府 class digits, or the line's own where those are left out), its lines
+        below inherit it. None for a table printing one classification."""
+        groups = _code_part_groups(columns)
+        if len(groups) < 2:
+            return None
+        printed = [norm(texts[c.index]) for c in groups[1]]
+        government = printed[0] if printed and printed[0].isdigit() and len(printed[0]) == 3 else None
+        if code and _CODE.match(code) and len(code) == 3:
+            self.state.qualifier = government
+        elif not code:
+            return None
+        return self.state.qualifier
+
     def _split_code(self, texts: list[str], columns: list[Column]) -> str | None:
         """A code printed over 类 | 款 | 项 columns: a line leaving out its leading parts (a 项 line
         without its 款 digits, a 款 line without its 类) takes them from the line above; a full code in
-        one of them (a cell merged over the three) stands as printed."""
-        parts = [norm(texts[c.index]) for c in columns if c.role == "code" and c.leaf in _CODE_PARTS]
+        one of them (a cell merged over the three) stands as printed. Of two classifications printed
+        in split columns, the first's (see ``_qualify``)."""
+        groups = _code_part_groups(columns)
+        parts = [norm(texts[c.index]) for c in (groups[0] if groups else [])]
         printed = [p for p in parts if p]
         if len(parts) < 2 or not printed or not all(p.isdigit() for p in printed):
             return None
@@ -609,26 +702,37 @@ class GridReader:
         key: str | None,
         row_name: str | None,
         side: str | None,
+        qualifier: str | None = None,
+        line_measure: str | None = None,
     ) -> None:
+        measure = line_measure or column.measure
+        column_label, col_index = column.label, column.index
+        if line_measure:
+            # a 三公 list's line is one figure of its total line: staged in that line (the list's first),
+            # the line's label joining the column's, each figure at a place of its own
+            first = min(self.line_measures)
+            column_label = f"{column.label} / {row_name}" if row_name else column.label
+            col_index = row_index * len(self.columns) + column.index
+            row_index, row_name = first, self.line_measures[first][1]
         number = parse_number(cell.text)
         amount = number * self.factor if number is not None else None
         if amount is not None and key is not None:
             self.state.amounts.setdefault(key, {})[column.index] = amount
         page = cell.page if cell.page is not None else line.page
         if number is not None and self.table_type:
-            self._unmapped_cell(column, cell, page, kind, key, row_name)
+            self._unmapped_cell(column, measure, cell, page, kind, key, row_name)
         self.result.cells.append(
             StagedCell(
                 document_id=self.document_id,
                 table_index=self.table_index,
                 row_index=row_index,
-                col_index=column.index,
+                col_index=col_index,
                 row_kind=kind,
                 row_group=side,
                 row_code=key,
                 row_name=row_name,
-                column_label=column.label,
-                measure=column.measure,
+                column_label=column_label,
+                measure=measure,
                 fiscal_year=column.fiscal_year,
                 is_prior_year=column.is_prior_year,
                 raw_text=cell.text.strip(),
@@ -637,14 +741,16 @@ class GridReader:
                 bbox=cell.bbox,
                 inferred=inferred,
                 confidence=cell.confidence,
+                row_qualifier=qualifier,
             )
         )
 
     def _unmapped_cell(
-        self, column: Column, cell: Cell, page: int | None, kind: str, key: str | None, row_name: str | None
+        self, column: Column, measure: str | None, cell: Cell, page: int | None, kind: str, key: str | None,
+        row_name: str | None,
     ) -> None:
         """A numeric cell no mart measure will hold is recorded at its place (nothing lost silently)."""
-        if column.measure is None:
+        if measure is None:
             # a column the mappings know to carry no mart measure (增减%, a project table's sub-columns) is
             # read as published, so a failed check beside it is no doubt about our reading (doubt codes)
             code = "unmeasured_column" if column.known_unmeasured else "unmapped_column"

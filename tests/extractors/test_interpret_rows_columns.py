@@ -193,3 +193,127 @@ def test_department_and_government_economic_codes_side_by_side(tmp_path):
         assert staged[("subject", row.code)] == {
             m: Decimal(row.values[k]) if row.values.get(k) else None for m, k in by_measure.items()
         }, row.code
+
+
+def test_department_codes_printed_once_per_government_class(tmp_path):
+    """Yantai 一般公共预算基本支出情况表: 科目编码 (类 | 款) | 部门经济分类名称 | 科目编码 (类 | 款) | 政府经济分类
+    名称, the same 301 printed under 501 and again under 505: each line keeps its department code, and
+    the government class its class line is printed under tells the two 301s apart."""
+    columns = [
+        Column("total", ("基本支出预算", "小计"), "total", 2026),
+        Column("personnel", ("基本支出预算", "人员支出"), "personnel", 2026),
+        Column("public", ("基本支出预算", "日常公用支出"), "public_operation", 2026),
+    ]
+
+    def line(dept: str, name: str, gov: str, gov_name: str, amount: str) -> Row:
+        return Row("subject", dept, name, {"total": amount, "personnel": amount},
+                   labels=(dept[:3], dept[3:], name, gov[:3], gov[3:], gov_name))
+
+    rows = [
+        Row("total", None, "合计", {"total": "30.00", "personnel": "30.00"}, labels=("", "", "合计", "", "", "")),
+        line("301", "工资福利支出", "501", "机关工资福利支出", "20.00"),
+        line("30101", "基本工资", "50101", "工资奖金津补贴", "12.00"),
+        line("30113", "住房公积金", "50103", "住房公积金", "8.00"),
+        line("301", "工资福利支出", "505", "对事业单位经常性补助", "10.00"),
+        line("30101", "基本工资", "50501", "工资福利支出", "6.00"),
+        line("30113", "住房公积金", "50501", "工资福利支出", "4.00"),
+    ]
+    table = TableSpec(
+        "general_budget_basic_expenditure", "一般公共预算基本支出情况表", label="公开表6",
+        label_columns=(("科目编码", "类"), ("科目编码", "款"), ("部门预算支出经济分类科目名称",),
+                       ("科目编码", "类"), ("科目编码", "款"), ("政府预算支出经济分类科目名称",)),
+        columns=columns, rows=rows,
+    )
+    spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2026, "budget",
+                        "某省某区某某局2026年部门预算", tables=[table], slug="per_government_class")
+    extraction = _staged(spec, tmp_path)
+    lines = {(c.row_code, c.row_qualifier, c.amount) for c in extraction.cells
+             if c.row_kind == "subject" and c.measure == "total"}
+    assert lines == {
+        ("301", "501", Decimal("20.00")), ("30101", "501", Decimal("12.00")), ("30113", "501", Decimal("8.00")),
+        ("301", "505", Decimal("10.00")), ("30101", "505", Decimal("6.00")), ("30113", "505", Decimal("4.00")),
+    }
+    assert not [c for c in extraction.cells if c.row_kind == "other" and c.amount is not None]
+
+
+def test_a_three_public_table_printed_as_a_list(tmp_path):
+    """Fuzhou 一般公共预算“三公”经费支出预算表: 项目 | 预算数, one line per part: each line's figure is the
+    total line's figure of the measure the line names."""
+    rows = [
+        Row("total", None, "合计", {"amount": "84.10"}),
+        Row("other", None, "1、因公出国（境）费用", {"amount": "70.00"}),
+        Row("other", None, "2、公务接待费", {"amount": "6.10"}),
+        Row("other", None, "3、公务用车购置及运行费", {"amount": "8.00"}),
+        Row("other", None, "其中：（1）公务用车购置费", {"amount": "0.00"}),
+        Row("other", None, "（2）公务用车运行费", {"amount": "8.00"}),
+    ]
+    table = TableSpec(
+        "three_public_expenses", "2026年度一般公共预算“三公”经费支出预算表", label="十",
+        label_columns=(("项目",),), columns=[Column("amount", ("预算数",), None, 2026)], rows=rows,
+    )
+    spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2026, "budget",
+                        "某省某区某某局2026年部门预算", tables=[table], slug="three_public_list")
+    extraction = _staged(spec, tmp_path)
+    cells = [c for c in extraction.cells if c.amount is not None]
+    assert {(c.row_kind, c.row_index) for c in cells} == {("total", cells[0].row_index)}
+    assert {c.measure: c.amount for c in cells} == {
+        "total": Decimal("84.10"), "outbound_travel": Decimal("70.00"), "reception": Decimal("6.10"),
+        "vehicle_total": Decimal("8.00"), "vehicle_purchase": Decimal("0.00"),
+        "vehicle_operation": Decimal("8.00"),
+    }
+    assert len({c.col_index for c in cells}) == len(cells)  # each figure keeps a place of its own
+    assert not [i for i in extraction.issues if i.code in ("unmapped_row", "unmapped_column")]
+
+
+def test_year_groups_named_relative_to_the_document(tmp_path):
+    """Xi'an 三公: 上年 | 当年 | 增减变化情况 groups: 上年 is the year before the document's."""
+    columns = [
+        Column("prior_total", ("上年", "合计"), "total", 2025, True),
+        Column("prior_reception", ("上年", "公务接待费"), "reception", 2025, True),
+        Column("total", ("当年", "合计"), "total", 2026),
+        Column("reception", ("当年", "公务接待费"), "reception", 2026),
+    ]
+    rows = [Row("total", None, "合计", {"prior_total": "1.80", "prior_reception": "1.80", "total": "1.50",
+                                        "reception": "1.50"})]
+    table = TableSpec("three_public_expenses", "“三公”经费支出预算表", label="表13",
+                      label_columns=(("单位名称",),), columns=columns, rows=rows)
+    spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2026, "budget",
+                        "某省某区某某局2026年部门预算", tables=[table], slug="relative_years")
+    extraction = _staged(spec, tmp_path)
+    got = {(c.measure, c.fiscal_year, c.is_prior_year): c.amount for c in extraction.cells if c.amount is not None}
+    assert got == {("total", 2025, True): Decimal("1.80"), ("reception", 2025, True): Decimal("1.80"),
+                   ("total", 2026, False): Decimal("1.50"), ("reception", 2026, False): Decimal("1.50")}
+
+
+def test_an_appropriation_line_printed_over_its_fund_lines_is_their_subtotal(tmp_path):
+    """Yantai 收支总体情况表: 一、财政拨款收入 11,170.30 above 一般公共预算收入 11,046.30 and 国有资本经营预算收入
+    124.00: the parent line is a total of its own, never summed with its parts into the general budget."""
+    from extractors.generator.catalog import default_layout
+
+    layout = default_layout("budget", "department_summary", 2026)
+    income_key = next(c.key for c in layout["columns"] if c.group == "income")
+    expenditure_key = next(c.key for c in layout["columns"] if c.group == "expenditure")
+
+    def income(kind, code, name, amount):
+        return Row(kind, code, name, {income_key: amount}, group="income")
+
+    rows = [
+        income("other", None, "一、财政拨款收入", "111.70"),
+        income("income_source", "general_budget", "一般公共预算收入", "110.46"),
+        income("income_source", "state_capital", "国有资本经营预算收入", "1.24"),
+        income("income_source", "other", "二、其他收入", "0.04"),
+        income("total", "income_current_year", "本年收入合计", "111.74"),
+        Row("total", "expenditure_current_year", "本年支出合计", {expenditure_key: "111.74"}, group="expenditure"),
+    ]
+    table = TableSpec("department_summary", "收支总体情况表", label="公开表1",
+                      label_columns=layout["label_columns"], columns=layout["columns"],
+                      year_group=layout["year_group"], rows=rows)
+    spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2026, "budget",
+                        "某省某区某某局2026年部门预算", tables=[table], slug="appropriation_parent")
+    extraction = _staged(spec, tmp_path)
+    staged = {(c.row_kind, c.row_code): c.amount for c in extraction.cells
+              if c.row_group == "income" and c.amount is not None}
+    assert staged[("total", "fiscal_appropriation")] == Decimal("111.70")
+    assert staged[("income_source", "general_budget")] == Decimal("110.46")
+    assert staged[("income_source", "state_capital")] == Decimal("1.24")
+    assert [k for k in staged if k[1] == "general_budget"] == [("income_source", "general_budget")]

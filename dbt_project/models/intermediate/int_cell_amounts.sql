@@ -28,6 +28,7 @@ final as (
         row_group,
         row_code,
         row_name,
+        row_qualifier,
         measure,
         column_label,
         cast(amount as decimal(18, 2)) as amount,

@@ -45,6 +45,7 @@ joined as (
         cells.row_group,
         cells.row_code,
         cells.row_name,
+        cells.row_qualifier,
         cells.measure,
         cells.column_label,
         cells.amount,

@@ -48,6 +48,9 @@ pivoted as (
         department_id,
         fiscal_year,
         row_code as subject_code,
+        -- the government economic class a line is printed under, where a table prints its department
+        -- codes once per government class (Yantai: 301 under 501 and again under 505)
+        row_qualifier as government_economic_class,
         table_type,
         is_prior_year,
         min(row_name) as subject_name,
@@ -55,7 +58,7 @@ pivoted as (
         count(amount) as amount_count
 
     from economic_cells
-    group by document_id, department_id, fiscal_year, row_code, table_type, is_prior_year
+    group by document_id, department_id, fiscal_year, row_code, row_qualifier, table_type, is_prior_year
 
 ),
 
@@ -69,7 +72,7 @@ kept as (
     qualify
         amount_count > 0
         or (not is_prior_year and sum(amount_count) over (
-            partition by document_id, table_type, subject_code
+            partition by document_id, table_type, subject_code, government_economic_class
         ) = 0)
 
 ),
@@ -81,6 +84,7 @@ final as (
         department_id,
         fiscal_year,
         subject_code,
+        government_economic_class,
         -- a table printing its economic lines as lists side by side (the central and Shanghai
         -- 基本支出决算表: a 人员经费 list, a 公用经费 list) prints one figure per line, which is its total
         case

@@ -23,8 +23,10 @@ three_public_cells as (
 
 ),
 
--- the table's 合计 row for each year; a table printed as a single unlabelled row (as 綦江 does) has
--- no 合计 line, and then its first row is the total
+-- the table's 合计 line for each year: its total rows; a table printed as a single unlabelled row (as
+-- 綦江 does) has no 合计 line, and then its first row is the total. A table printed as a list (Fuzhou:
+-- 合计, 1、因公出国（境）费用, 2、公务接待费 …) stages each of its lines as a total row of the measure it
+-- names; of a 合计 printed twice (a continuation page), the first
 table_rows as (
 
     select distinct
@@ -45,10 +47,14 @@ total_rows as (
         fiscal_year,
         row_index
     from table_rows
-    qualify row_number() over (
-        partition by document_id, table_index, fiscal_year
-        order by row_kind = 'total' desc, row_index
-    ) = 1
+    qualify
+        row_kind = 'total'
+        or (
+            count(*) filter (where row_kind = 'total') over (
+                partition by document_id, table_index, fiscal_year
+            ) = 0
+            and row_number() over (partition by document_id, table_index, fiscal_year order by row_index) = 1
+        )
 
 ),
 
@@ -61,7 +67,11 @@ pivoted as (
         three_public_cells.is_prior_year,
         three_public_cells.table_type,
         three_public_cells.table_index,
-        {{ pivot_measures(measures) }}
+        {%- for measure in measures %}
+        arg_min(three_public_cells.amount, three_public_cells.row_index)
+            filter (where three_public_cells.measure = '{{ measure }}') as {{ measure }}_amount
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
 
     from three_public_cells
     inner join total_rows

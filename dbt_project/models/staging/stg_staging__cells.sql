@@ -29,7 +29,8 @@ renamed as (
         x1,
         bottom,
         inferred,
-        confidence
+        confidence,
+        row_qualifier
 
     from source
 
