@@ -24,6 +24,8 @@ import yaml
 
 RULES_DIR = Path(__file__).with_name("rules")
 VIEWS_SQL = Path(__file__).with_name("views.sql")
+SCOPE_SQL = Path(__file__).with_name("scope.sql")
+RESULTS_SQL = Path(__file__).with_name("results.sql")
 
 SEVERITIES = ("error", "warning")
 RULE_KINDS = ("row_sum", "hierarchy", "cross_table", "narrative", "cross_document", "completeness", "weights")
@@ -100,3 +102,4 @@ def parse_rule(path: Path) -> Rule:
 def load_rules(rules_dir: Path = RULES_DIR) -> tuple[Rule, ...]:
     """Every rule of the catalogue, ordered by id."""
     return tuple(parse_rule(p) for p in sorted(Path(rules_dir).glob("*.sql")))
+
