@@ -61,7 +61,8 @@ class Rule:
 
 def parse_rule(path: Path) -> Rule:
     text = path.read_text(encoding="utf-8")
-    header_lines, body_lines = [], []
+    header_lines: list[str] = []
+    body_lines: list[str] = []
     for line in text.splitlines():
         if not body_lines and line.startswith("--"):
             header_lines.append(line[3:] if line.startswith("-- ") else line[2:])

@@ -148,6 +148,7 @@ def _gx_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _suites(context, rules: tuple[Rule, ...]) -> list:
     import great_expectations as gx
+    from great_expectations.expectations.metadata_types import FailureSeverity
     from great_expectations.expectations.row_conditions import Column
 
     suites = []
@@ -159,7 +160,8 @@ def _suites(context, rules: tuple[Rule, ...]) -> list:
         expectations = [gx.expectations.ExpectColumnValuesToBeBetween(
             column="excess_thousandths", max_value=0,
             row_condition=(Column("rule_id") == rule.rule_id) & (Column("severity") == severity),
-            severity=SEVERITY_IN_GX[severity], description=f"{rule.rule_id}: {rule.description}",
+            severity=FailureSeverity(SEVERITY_IN_GX[severity]),
+            description=f"{rule.rule_id}: {rule.description}",
             meta={"rule_id": rule.rule_id, "rule_kind": rule.kind, "severity": severity,
                   "comparison": rule.comparison})
             for rule in rules if rule.severity == severity or severity == "warning"]

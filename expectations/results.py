@@ -10,7 +10,7 @@ import pandas as pd
 
 from expectations.catalogue import RESULTS_SQL
 from extractors.load import connect
-from extractors.sql_files import named_sql
+from extractors.sql_files import named_sql, scalar
 
 
 def store(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, run_id: str, replace: bool = True) -> None:
@@ -55,7 +55,7 @@ def prune_superseded(warehouse: Path) -> int:
     """
     con = connect(str(warehouse))
     try:
-        return con.execute(named_sql(RESULTS_SQL)["prune"]).fetchone()[0]
+        return scalar(con, named_sql(RESULTS_SQL)["prune"])
     finally:
         con.close()
 

@@ -37,7 +37,8 @@ from expectations.places import PLACE_COLUMNS, ValidationError, evaluate, place_
 from expectations.results import forget_run, prune_superseded, store
 from extractors.load import connect
 from extractors.orchestration_config import ValidationSettings, validation_settings
-from extractors.sql_files import execute, named_sql
+from extractors.sql_files import execute, named_sql, scalar
+from extractors.transform import project_vars
 
 __all__ = ["ValidationError", "ValidationSummary", "data_docs_index", "gx_root_for", "main",
            "prune_superseded", "validate"]
@@ -109,10 +110,9 @@ def _validation_batches(con: duckdb.DuckDBPyConnection, scoped: bool,
                         settings: ValidationSettings) -> list[list[str]] | None:
     """The run's documents in batches of ``batch_documents``, a department's years together (their rules
     read each other); None: one pass (up to ``one_pass_documents``, or no ``int_documents`` to batch by)."""
-    count = con.execute("select count(*) from scope_documents").fetchone()[0]
-    has_documents_model = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'intermediate' and table_name = 'int_documents'").fetchone()[0]
+    count = scalar(con, "select count(*) from scope_documents")
+    has_documents_model = scalar(con, "select count(*) from information_schema.tables "
+                                      "where table_schema = 'intermediate' and table_name = 'int_documents'")
     if count <= settings.one_pass_documents or not has_documents_model:
         return None
     ids = [d for (d,) in con.execute("""
@@ -183,7 +183,22 @@ def _prepare(con: duckdb.DuckDBPyConnection, document_ids: Collection[str] | Non
     for csv in sorted(REFERENCE_DIR.glob("*.csv")):
         con.execute(f"create or replace temp table ref_{csv.stem} as "
                     "select * from read_csv(?, header = true, all_varchar = true)", [str(csv)])
+    _project_references(con)
     return scope
+
+
+def _project_references(con: duckdb.DuckDBPyConnection) -> None:
+    """The facts dbt and the rules share, from the dbt project's vars: ``ref_table_types`` (family,
+    table_type: ``<family>_table_types``) and ``ref_income_sources`` (the CONTRACT keys, in order)."""
+    project = project_vars()
+    families = [(name.removesuffix("_table_types"), table_type) for name, types in project.items()
+                if name.endswith("_table_types") for table_type in types]
+    con.execute("create or replace temp table ref_table_types as "
+                "select unnest($families) as family, unnest($types) as table_type",
+                {"families": [f for f, _ in families], "types": [t for _, t in families]})
+    con.execute("create or replace temp table ref_income_sources as "
+                "select unnest($keys) as income_source, generate_subscripts($keys, 1) as position",
+                {"keys": list(project["income_sources"])})
 
 
 def _scope(con: duckdb.DuckDBPyConnection, document_ids: Collection[str]) -> frozenset[str]:

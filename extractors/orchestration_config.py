@@ -114,12 +114,12 @@ class ExtractionLimits:
 def extraction_limits() -> ExtractionLimits:
     from dataclasses import fields
 
-    values = {}
+    values: dict[str, int | float] = {}
     for f in fields(ExtractionLimits):
         raw = os.environ.get(f"BUDGETWH_{f.name.upper()}")
         if raw:
             values[f.name] = int(raw) if isinstance(f.default, int) else float(raw)
-    return ExtractionLimits(**values)
+    return ExtractionLimits(**values)  # type: ignore[arg-type]  # each value has its field's type
 
 
 @dataclass(frozen=True)
@@ -156,12 +156,22 @@ def validation_settings() -> ValidationSettings:
                                  if os.environ.get(variable)})
 
 
+def dbt_project_dir() -> Path:
+    """The dbt project every build uses: the pipeline's ``transform``, the DAG's Cosmos group and
+    publish's docs."""
+    return Path(os.environ.get("BUDGETWH_DBT_PROJECT_DIR", PROJECT_HOME / "dbt_project"))
+
+
+def dbt_profiles_dir() -> Path:
+    return Path(os.environ.get("DBT_PROFILES_DIR", PROJECT_HOME / "dbt_project"))
+
+
 def load() -> OrchestrationConfig:
     sources = os.environ.get("BUDGETWH_SOURCES")
     return OrchestrationConfig(
         data_dir=Path(os.environ.get("BUDGETWH_DATA_DIR", PROJECT_HOME / "var")),
-        dbt_project_dir=Path(os.environ.get("BUDGETWH_DBT_PROJECT_DIR", PROJECT_HOME / "dbt_project")),
-        dbt_profiles_dir=Path(os.environ.get("DBT_PROFILES_DIR", PROJECT_HOME / "dbt_project")),
+        dbt_project_dir=dbt_project_dir(),
+        dbt_profiles_dir=dbt_profiles_dir(),
         sources_file=Path(sources) if sources else None,
         postgres_uri=os.environ.get("BUDGETWH_PUBLISH_POSTGRES_URI") or None,
         postgres_reader=os.environ.get("BUDGETWH_PUBLISH_POSTGRES_READER") or None,
