@@ -33,5 +33,12 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = 
         con.execute(statement, used) if used else con.execute(statement)
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, parameters: object = None):
+    """The one value a query returns (``count(*)`` and the like always return a row)."""
+    row = con.execute(sql, parameters).fetchone()
+    assert row is not None, f"no row from {sql[:60]!r}"
+    return row[0]
+
+
 def _code(statement: str) -> str:
     return "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--")).strip()
