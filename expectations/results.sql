@@ -8,10 +8,26 @@ insert into validation.rule_results (
     page, message, hint, suggested_value
 )
 select
-    $run_id, document_id, rule_id, rule_kind, severity, rule_severity, doubt, passed, table_type,
-    table_index, subject_code, fiscal_year,
-    expected_amount::decimal(18, 2), actual_amount::decimal(18, 2), difference::decimal(18, 2),
-    tolerance::decimal(18, 2), page, message, hint, suggested_value::decimal(18, 2)
+    $run_id,
+    document_id,
+    rule_id,
+    rule_kind,
+    severity,
+    rule_severity,
+    doubt,
+    passed,
+    table_type,
+    table_index,
+    subject_code,
+    fiscal_year,
+    expected_amount::decimal(18, 2),
+    actual_amount::decimal(18, 2),
+    difference::decimal(18, 2),
+    tolerance::decimal(18, 2),
+    page,
+    message,
+    hint,
+    suggested_value::decimal(18, 2)
 from places;
 
 -- name: prune
@@ -21,7 +37,9 @@ delete from validation.rule_results as r
 where r.passed and not exists (
     select 1
     from (
-        select document_id, run_id
+        select
+            document_id,
+            run_id
         from validation.rule_results
         group by document_id, run_id
         qualify row_number() over (

@@ -9,15 +9,16 @@
 -- row each): its gaps (document_id null) are about the whole warehouse, and the latest run that
 -- reports any stands for all of them.
 create or replace temp macro documents_near_changed(years) as table
-select d.document_id
-from intermediate.int_documents as d
-inner join intermediate.int_documents as c
-    on
-        d.department_id = c.department_id and d.document_type = c.document_type
-        and d.fiscal_year between c.fiscal_year - years and c.fiscal_year + years
-where c.document_id in (select document_id from changed_documents)
-union
-select document_id from changed_documents;
+    select d.document_id
+    from intermediate.int_documents as d
+    inner join intermediate.int_documents as c
+        on
+            d.department_id = c.department_id and d.document_type = c.document_type
+            -- years: the macro's parameter, not a column
+            and d.fiscal_year between c.fiscal_year - years and c.fiscal_year + years  -- noqa: RF02
+    where c.document_id in (select changed.document_id from changed_documents as changed)
+    union
+    select document_id from changed_documents;
 
 -- name: all
 -- A run over every document.
