@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from bench.figures import REPO, Figure, bench_command, peak_rss_mib, say
-from extractors.readers.pdf_report import missing_cells, numeric_cells
+from extractors.evaluation.expected_cells import missing_cells, numeric_cells
 
 REAL_DIR = REPO.parent / "shared" / "real"
 REAL_WIDE_DIR = REPO.parent / "shared" / "real-wide"
@@ -106,7 +106,7 @@ def generated_fixtures(out_dir: Path) -> list[Path]:
 
 
 def cell_accuracy(expected: list[dict], rows: list[list[str]]) -> tuple[int, int]:
-    """(found, expected) numeric cells; see ``extractors.readers.pdf_report.missing_cells``."""
+    """(found, expected) numeric cells; see ``extractors.evaluation.expected_cells.missing_cells``."""
     wanted = numeric_cells(expected)
     return len(wanted) - len(missing_cells(wanted, rows)), len(wanted)
 

@@ -30,11 +30,11 @@ CONFIG = oc.load()
 
 
 def alert_failure(context) -> None:
-    from extractors.publish import alert
+    from expectations.alerts import announce
 
     ti = context["ti"]
-    alert(f"budgetwh: {ti.task_id} failed in {ti.run_id}: {context.get('exception')}",
-          CONFIG.alert_webhook_url)
+    announce(f"budgetwh: {ti.task_id} failed in {ti.run_id}: {context.get('exception')}",
+             CONFIG.alert_webhook_url)
 
 
 @dag(schedule="30 2 * * *", start_date=pendulum.datetime(2026, 1, 1, tz=oc.DAG_TIMEZONE), catchup=False,
@@ -111,7 +111,7 @@ def budget_disclosures_nightly():
 
     @task
     def announce(publication: dict) -> None:
-        from extractors.publish import alert
+        from expectations.alerts import announce as alert
         alert(f"budgetwh: published {publication['run_id']} with {publication['validation_errors']} "
               f"error-level finding(s); marts {publication['marts']}", CONFIG.alert_webhook_url)
 

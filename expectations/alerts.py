@@ -15,7 +15,8 @@ E-mail also reads ``BUDGETWH_ALERT_SMTP_PORT`` (587), ``BUDGETWH_ALERT_SMTP_USER
 ``BUDGETWH_ALERT_SMTP_PASSWORD``, ``BUDGETWH_ALERT_SMTP_SECURITY`` (``starttls``, ``ssl`` or ``none``)
 and ``BUDGETWH_ALERT_EMAIL_FROM``.
 
-Only failures of error-level rules alert: GX reports them with severity ``critical``.
+Only failures of error-level rules alert: GX reports them with severity ``critical``. The DAG's own
+messages (a task failed, a run published) go to ``BUDGETWH_ALERT_WEBHOOK_URL`` through ``announce``.
 """
 
 from __future__ import annotations
@@ -95,16 +96,29 @@ class FindingsWebhookAction(ValidationAction):
         url = self._substitute_config_str_if_needed(self.url, self._resolve_context().context.config_provider)
         payload = {"source": "budgetwh", "run_id": str(checkpoint_result.run_id.run_name),
                    "checkpoint": checkpoint_result.checkpoint_config.name, "findings": findings}
-        request = urllib.request.Request(
-            url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"), method="POST",
-            headers={"Content-Type": "application/json; charset=utf-8"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_seconds):
-                pass
+            post_json(str(url), payload, self.timeout_seconds)
         except (urllib.error.URLError, OSError) as e:  # an unreachable receiver must not fail the validation
             log.warning("findings webhook %s failed: %s", url, e)
             return {"budgetwh_findings_webhook": f"failed: {e}"}
         return {"budgetwh_findings_webhook": f"posted {len(findings)} finding(s)"}
+
+
+def post_json(url: str, payload: dict, timeout_seconds: float = 10.0) -> None:
+    """POST ``payload`` as UTF-8 JSON: every alert channel of budgetwh that is not GX's own goes here."""
+    request = urllib.request.Request(
+        url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"), method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8"})
+    with urllib.request.urlopen(request, timeout=timeout_seconds):
+        pass
+
+
+def announce(message: str, webhook_url: str | None) -> None:
+    """Log ``message`` and, when a webhook is configured, POST it as JSON ``{"text": ...}`` (Slack-style):
+    the DAG's failure callback and its announcement of a publication."""
+    logging.getLogger("budgetwh.alert").warning(message)
+    if webhook_url:
+        post_json(webhook_url, {"text": message})
 
 
 def alert_actions(variables: Mapping[str, str]) -> list[ValidationAction]:

@@ -24,6 +24,8 @@ import yaml
 
 RULES_DIR = Path(__file__).with_name("rules")
 VIEWS_SQL = Path(__file__).with_name("views.sql")
+SCOPE_SQL = Path(__file__).with_name("scope.sql")
+RESULTS_SQL = Path(__file__).with_name("results.sql")
 
 SEVERITIES = ("error", "warning")
 RULE_KINDS = ("row_sum", "hierarchy", "cross_table", "narrative", "cross_document", "completeness", "weights")
@@ -59,7 +61,8 @@ class Rule:
 
 def parse_rule(path: Path) -> Rule:
     text = path.read_text(encoding="utf-8")
-    header_lines, body_lines = [], []
+    header_lines: list[str] = []
+    body_lines: list[str] = []
     for line in text.splitlines():
         if not body_lines and line.startswith("--"):
             header_lines.append(line[3:] if line.startswith("-- ") else line[2:])
@@ -100,3 +103,4 @@ def parse_rule(path: Path) -> Rule:
 def load_rules(rules_dir: Path = RULES_DIR) -> tuple[Rule, ...]:
     """Every rule of the catalogue, ordered by id."""
     return tuple(parse_rule(p) for p in sorted(Path(rules_dir).glob("*.sql")))
+

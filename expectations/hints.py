@@ -82,15 +82,15 @@ def infer_hint(expected: Decimal, actual: Decimal, tolerance: Decimal,
 def _candidates(expected: Decimal, actual: Decimal, tolerance: Decimal, parts: list[Part],
                 context: list[Part], total_label: str) -> Iterator[tuple[Decimal, Hint] | None]:
     """(remainder after the correction, hint) for every slip that explains the place."""
-    present = [p for p in parts if p.amount is not None and p.amount != 0]
+    present = [(p, p.amount) for p in parts if p.amount is not None and p.amount != 0]
     for kind in ("decimal shift", "transposed digits"):
-        for part in present:
-            others = expected - part.amount
-            for variant_kind, value in _variants(part.amount):
-                if variant_kind == kind and value != part.amount \
+        for part, amount in present:
+            others = expected - amount
+            for variant_kind, value in _variants(amount):
+                if variant_kind == kind and value != amount \
                         and _close(others + value, actual, tolerance):
                     yield abs(others + value - actual), Hint(
-                        f"{kind}: {part.label} is {_fmt(part.amount)}; {_fmt(value)} makes the parts add up "
+                        f"{kind}: {part.label} is {_fmt(amount)}; {_fmt(value)} makes the parts add up "
                         f"to {total_label} {_fmt(actual)}", value)
         for variant_kind, value in _variants(actual):
             if variant_kind == kind and actual != 0 and value != actual \
@@ -99,9 +99,9 @@ def _candidates(expected: Decimal, actual: Decimal, tolerance: Decimal, parts: l
                     f"{kind}: {total_label} is {_fmt(actual)}; the parts add up to {_fmt(expected)}, so it "
                     f"should read {_fmt(value)}", value)
     if len(parts) > 1:
-        for part in present:
-            if part.amount == actual:
-                value = actual - (expected - part.amount)
+        for part, amount in present:
+            if amount == actual:
+                value = actual - (expected - amount)
                 yield Decimal(0), Hint(
                     f"value in the wrong column: {part.label} equals {total_label} {_fmt(actual)}; with the "
                     f"other parts it should be {_fmt(value)}", value)

@@ -62,32 +62,30 @@ final as (
 
 select * from final;
 
--- Table families, named once for the rules that apply to a whole family.
-create or replace temp macro function_table_types() as [
-    'general_budget_expenditure', 'department_expenditure', 'department_income',
-    'government_fund_expenditure', 'state_capital_expenditure', 'final_general_budget_expenditure',
-    'final_expenditure', 'final_income'
-];
+-- Table families and the CONTRACT income_source keys, named once in dbt_project.yml's vars, which dbt
+-- reads too: the runner loads them as ref_table_types (family, table_type) and ref_income_sources.
+create or replace temp macro table_family(families) as (
+    select list(table_type order by family, table_type) from ref_table_types
+    where list_contains(families, family)
+);
 
-create or replace temp macro summary_table_types() as [
-    'fiscal_appropriation_summary', 'department_summary', 'final_fiscal_appropriation_summary',
-    'final_income_expenditure_summary'
-];
+-- Tables of function subjects (类/款/项) with their hierarchy, spent or received.
+create or replace temp macro function_table_types() as table_family(['rule_function']);
+
+-- Two-sided income and expenditure summaries.
+create or replace temp macro summary_table_types() as table_family(['rule_summary']);
+
+create or replace temp macro economic_table_types() as table_family(['basic_expenditure']);
+
+-- The measures of income-by-source columns.
+create or replace temp macro income_source_keys() as (
+    select list(income_source order by position) from ref_income_sources
+);
 
 -- The top heading of a column where it says budget or actual (三公 决算 prints 预算数 and 决算数 side by
 -- side with the same parts under each): sums stay within one such group.
 create or replace temp macro column_group(column_label) as
     coalesce(regexp_extract(column_label, '^([^/]*(?:预算|决算)[^/]*) / ', 1), '');
-
--- CONTRACT income_source keys: the measures of income-by-source columns.
-create or replace temp macro income_source_keys() as [
-    'general_budget', 'government_fund', 'state_capital', 'fiscal_special_account', 'business_income',
-    'superior_subsidy', 'subordinate_remittance', 'business_operation', 'other', 'prior_year_carryover'
-];
-
-create or replace temp macro economic_table_types() as [
-    'general_budget_basic_expenditure', 'final_general_budget_basic_expenditure'
-];
 
 -- The three shapes of within-table sums, as table macros so each rule file names its tables and
 -- levels instead of repeating the query. Each returns the catalogue's result columns, one row per

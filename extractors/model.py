@@ -110,7 +110,7 @@ class StagedDocument:
     sha256: str
     source_path: str
     source_url: str | None
-    file_type: str
+    file_type: str | None  # None: a file name without an extension
     document_type: str | None  # budget | final_account
     fiscal_year: int | None
     province_name: str | None

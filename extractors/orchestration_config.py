@@ -114,20 +114,64 @@ class ExtractionLimits:
 def extraction_limits() -> ExtractionLimits:
     from dataclasses import fields
 
-    values = {}
+    values: dict[str, int | float] = {}
     for f in fields(ExtractionLimits):
         raw = os.environ.get(f"BUDGETWH_{f.name.upper()}")
         if raw:
             values[f.name] = int(raw) if isinstance(f.default, int) else float(raw)
-    return ExtractionLimits(**values)
+    return ExtractionLimits(**values)  # type: ignore[arg-type]  # each value has its field's type
+
+
+@dataclass(frozen=True)
+class ValidationSettings:
+    """How the rule catalogue's run spends memory and Great Expectations' time (``expectations.runner``),
+    each read from the environment variable named beside it when a validation starts."""
+
+    # BUDGETWH_GX_PER_DOCUMENT_LIMIT: up to this many documents, one GX checkpoint (and Data Docs page)
+    # per document; beyond it one checkpoint judges the run's compact frame.
+    per_document_pages_limit: int = 20
+    # BUDGETWH_VALIDATE_ONE_PASS_DOCUMENTS: up to this many documents a run is checked in one pass and its
+    # places are held whole (the summary's results list them all): 484 documents' 218k places took such
+    # a run on 1 M documents to 1,777 MiB.
+    one_pass_documents: int = 200
+    # BUDGETWH_VALIDATE_BATCH_DOCUMENTS: beyond it, a run is checked in batches of this many documents (a
+    # department's years together), so DuckDB's work is one batch's, and only its failures are kept.
+    batch_documents: int = 500
+    # BUDGETWH_VALIDATE_CHUNK_PLACES: a batch's places are made, stored and forgotten this many at a time:
+    # a batch held whole (≈ 230k places of 500 documents at ≈ 1.6 KB each as Python objects) took a
+    # 10k-document validation of a 1 M-document warehouse to 2.2 GB, beside DuckDB's own gigabyte.
+    chunk_places: int = 20000
+
+
+_VALIDATION_ENV = {
+    "per_document_pages_limit": "BUDGETWH_GX_PER_DOCUMENT_LIMIT",
+    "one_pass_documents": "BUDGETWH_VALIDATE_ONE_PASS_DOCUMENTS",
+    "batch_documents": "BUDGETWH_VALIDATE_BATCH_DOCUMENTS",
+    "chunk_places": "BUDGETWH_VALIDATE_CHUNK_PLACES",
+}
+
+
+def validation_settings() -> ValidationSettings:
+    return ValidationSettings(**{name: int(os.environ[variable]) for name, variable in _VALIDATION_ENV.items()
+                                 if os.environ.get(variable)})
+
+
+def dbt_project_dir() -> Path:
+    """The dbt project every build uses: the pipeline's ``transform``, the DAG's Cosmos group and
+    publish's docs."""
+    return Path(os.environ.get("BUDGETWH_DBT_PROJECT_DIR", PROJECT_HOME / "dbt_project"))
+
+
+def dbt_profiles_dir() -> Path:
+    return Path(os.environ.get("DBT_PROFILES_DIR", PROJECT_HOME / "dbt_project"))
 
 
 def load() -> OrchestrationConfig:
     sources = os.environ.get("BUDGETWH_SOURCES")
     return OrchestrationConfig(
         data_dir=Path(os.environ.get("BUDGETWH_DATA_DIR", PROJECT_HOME / "var")),
-        dbt_project_dir=Path(os.environ.get("BUDGETWH_DBT_PROJECT_DIR", PROJECT_HOME / "dbt_project")),
-        dbt_profiles_dir=Path(os.environ.get("DBT_PROFILES_DIR", PROJECT_HOME / "dbt_project")),
+        dbt_project_dir=dbt_project_dir(),
+        dbt_profiles_dir=dbt_profiles_dir(),
         sources_file=Path(sources) if sources else None,
         postgres_uri=os.environ.get("BUDGETWH_PUBLISH_POSTGRES_URI") or None,
         postgres_reader=os.environ.get("BUDGETWH_PUBLISH_POSTGRES_READER") or None,

@@ -23,12 +23,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors.load import EXTRACTOR_VERSION, connect, write_parquet
+from extractors.load import EXTRACTOR_VERSION, connect, load_staged, stage
+from extractors.sql_files import scalar
 from extractors.workers import WorkerStats
-
-STAGING_TABLES = ("documents", "tables", "cells", "narrative_figures", "extraction_issues")
-# documents loaded per transaction: one insert per staging table reads the batch's Parquet files
-LOAD_BATCH_DOCUMENTS = 1000
 
 
 @dataclass(frozen=True)
@@ -92,27 +89,10 @@ def write_extraction(extraction, out_dir: Path) -> str:
     partial = Path(out_dir) / f".{doc_id}.{os.getpid()}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    write_parquet(_scratch_connection(), extraction, partial)
+    stage(extraction, partial)
     shutil.rmtree(final, ignore_errors=True)
     os.replace(partial, final)
     return doc_id
-
-
-_SCRATCH: dict[int, object] = {}  # this process's in-memory staging schema, by process id
-
-
-def _scratch_connection():
-    """An in-memory DuckDB with the staging schema (the Parquet files' column types), made once per
-    (worker) process: connecting and creating the schema cost ~20 ms, a sixth of a text PDF's extraction."""
-    import duckdb
-
-    from extractors.load import DDL
-
-    con = _SCRATCH.get(os.getpid())
-    if con is None:
-        con = _SCRATCH[os.getpid()] = duckdb.connect(":memory:")
-        con.execute(DDL)
-    return con
 
 
 def extract_all(documents: Sequence[InputDocument], out_dir: Path, workers: int | None = None,
@@ -157,42 +137,10 @@ def load_dir(warehouse: Path, out_dir: Path, document_ids: Iterable[str] | None 
     if document_ids is not None:
         wanted = set(document_ids)
         folders = [p for p in folders if p.name in wanted]
-    con = connect(str(warehouse))
-    try:
-        for start in range(0, len(folders), LOAD_BATCH_DOCUMENTS):
-            _load_batch(con, folders[start:start + LOAD_BATCH_DOCUMENTS])
-    finally:
-        con.close()
+    load_staged(Path(warehouse), folders)
     for folder in folders if discard else ():
         shutil.rmtree(folder, ignore_errors=True)
     return len(folders)
-
-
-def _load_batch(con, folders: Sequence[Path]) -> None:
-    """One transaction and one ``insert … select from read_parquet([...])`` per staging table for the
-    batch's documents (a statement per document and table cost 11–19 ms a document)."""
-    ids = [folder.name for folder in folders]
-    con.execute("begin transaction")
-    try:
-        con.execute("create or replace temp table _loading as select unnest($ids::varchar[]) as document_id",
-                    {"ids": ids})
-        # re-loading the same bytes is not a new version: keep when each document first came
-        con.execute("create or replace temp table _first_loaded as select document_id, loaded_at "
-                    "from staging.documents where document_id in (select document_id from _loading)")
-        for table in STAGING_TABLES:
-            con.execute(f"delete from staging.{table} "
-                        "where document_id in (select document_id from _loading)")
-        for table in STAGING_TABLES:
-            con.execute(f"insert into staging.{table} by name select * from read_parquet($files)",
-                        {"files": [str(folder / f"{table}.parquet") for folder in folders]})
-        con.execute("update staging.documents as d set loaded_at = f.loaded_at from _first_loaded as f "
-                    "where d.document_id = f.document_id")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    finally:
-        con.execute("drop table if exists _loading; drop table if exists _first_loaded")
 
 
 def transform(warehouse: Path):
@@ -313,14 +261,14 @@ def _count(warehouse: Path, ids: list[str], summary: RunSummary) -> None:
         summary.rejected = con.execute(
             f"select source_path, error_code, error_message from staging.documents "
             f"where status = 'rejected' and document_id in ({marks}) order by source_path", ids).fetchall()
-        summary.tables = con.execute(
-            f"select count(*) from staging.tables where document_id in ({marks})", ids).fetchone()[0]
-        summary.cells = con.execute(
-            f"select count(*) from staging.cells where amount is not null and document_id in ({marks})",
-            ids).fetchone()[0]
+        summary.tables = scalar(
+            con, f"select count(*) from staging.tables where document_id in ({marks})", ids)
+        summary.cells = scalar(
+            con, f"select count(*) from staging.cells where amount is not null and document_id in ({marks})",
+            ids)
         for (name,) in con.execute("select table_name from information_schema.tables "
                                    "where table_schema = 'marts' order by table_name").fetchall():
-            summary.facts[name] = con.execute(f"select count(*) from marts.{name}").fetchone()[0]
+            summary.facts[name] = scalar(con, f"select count(*) from marts.{name}")
     finally:
         con.close()
 

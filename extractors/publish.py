@@ -176,19 +176,6 @@ def publish_run(config: OrchestrationConfig, run: dict[str, str], validation_err
     return asdict(publication)
 
 
-def alert(message: str, webhook_url: str | None) -> None:
-    """Log ``message`` and, when a webhook is configured, POST it as JSON ``{"text": ...}`` (Slack-style)."""
-    import logging
-    import urllib.request
-
-    logging.getLogger("budgetwh.alert").warning(message)
-    if webhook_url:
-        request = urllib.request.Request(webhook_url, data=json.dumps({"text": message}).encode(),
-                                         headers={"Content-Type": "application/json"}, method="POST")
-        with urllib.request.urlopen(request, timeout=10):
-            pass
-
-
 def current(publish_dir: Path) -> Publication | None:
     """What is published now, from ``publication.json`` (None before the first publication)."""
     path = publish_dir / MANIFEST

@@ -21,9 +21,11 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+from extractors.orchestration_config import dbt_profiles_dir, dbt_project_dir
+
 WAREHOUSE_ENV = "BUDGETWH_WAREHOUSE"  # read by dbt_project/profiles.yml
 
 # dbt takes the warehouse path from the environment, which a process shares: one build at a time per
@@ -53,12 +55,21 @@ class BuildResult:
     seconds: float
 
 
+@cache
+def project_vars() -> dict:
+    """The dbt project's ``vars`` (``dbt_project.yml``): the CONTRACT keys and the table families, which
+    the rule catalogue reads too (``expectations.runner``)."""
+    import yaml
+
+    return yaml.safe_load((dbt_project_dir() / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+
+
 def dbt_arguments(command: str, target_dir: Path, select: str | None, exclude: str | None) -> list[str]:
     """dbt's command line for one build in ``target_dir``, its private target and log directory."""
     args = [
         command,
-        "--project-dir", str(DBT_PROJECT_DIR),
-        "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--project-dir", str(dbt_project_dir()),
+        "--profiles-dir", str(dbt_profiles_dir()),
         "--target-path", str(target_dir / "target"),
         "--log-path", str(target_dir / "logs"),
         # failures come back as TransformError; dbt's own console lines would only repeat them
@@ -80,6 +91,7 @@ def build(warehouse: Path, select: str | None = None, exclude: str | None = None
     Raises ``TransformError`` naming the failing nodes when any model, seed or error-level test fails.
     """
     from dbt.cli.main import dbtRunner
+    from dbt.contracts.results import RunExecutionResult
 
     warehouse = Path(warehouse).resolve()
     if not warehouse.is_file():
@@ -98,7 +110,7 @@ def build(warehouse: Path, select: str | None = None, exclude: str | None = None
                 os.environ[WAREHOUSE_ENV] = previous
     if outcome.exception is not None:
         raise TransformError(f"dbt build could not run on {warehouse}: {outcome.exception}")
-    results = list(outcome.result.results) if outcome.result is not None else []
+    results = list(outcome.result.results) if isinstance(outcome.result, RunExecutionResult) else []
     failed = [r for r in results if str(r.status) in _FAILED]
     if failed or not outcome.success:
         names = tuple(r.node.name for r in failed)

@@ -17,7 +17,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import cast
 
 POLL_SECONDS = 0.2  # how often the supervisor looks at deadlines and memory
 
@@ -30,12 +32,12 @@ def note_pages(pages: int, ocr_pages: int = 0) -> None:
         _report(pages, ocr_pages)
 
 
-def peak_rss_mb(pid: int | str = "self") -> float:
+def peak_rss_mb(pid: int | str | None = "self") -> float:
     """The process's peak resident memory (VmHWM), in MiB; 0 when it has gone."""
     return _status_kb(pid, "VmHWM") / 1024
 
 
-def _status_kb(pid: int | str, key: str) -> int:
+def _status_kb(pid: int | str | None, key: str) -> int:
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
@@ -66,7 +68,7 @@ def _worker(conn: Connection, out_dir: str, address_space_mb: int) -> None:
 class _Slot:
     """One worker process and the document it is extracting."""
 
-    process: multiprocessing.Process
+    process: BaseProcess
     conn: Connection
     ready: bool = False  # imported what extraction needs: a document's clock starts when it is given one
     index: int | None = None
@@ -126,6 +128,7 @@ class Supervisor:
 
         def finish(slot: _Slot, doc_id: str) -> None:
             nonlocal done
+            assert slot.index is not None, "a slot finishes only the document it was given"
             ids[slot.index] = doc_id
             done += 1
             if progress:
@@ -133,6 +136,7 @@ class Supervisor:
             slot.index = None
 
         def replace(slot: _Slot, code: str, message: str) -> _Slot:
+            assert slot.index is not None, "a slot is replaced only while it extracts a document"
             doc = documents[slot.index]
             self._stop(slot, kill=True)
             self.stats.restarted += 1
@@ -195,7 +199,7 @@ class Supervisor:
         finally:
             for slot in slots:
                 self._stop(slot, kill=slot.index is not None)
-        return ids
+        return cast(list[str], ids)  # the loop ends when every document is extracted or rejected
 
 
 def _megabytes(doc) -> float:

@@ -194,7 +194,7 @@ class Fetcher:
         if status == 200:
             parser.parse(body.decode("utf-8", errors="replace").splitlines())
         else:
-            parser.allow_all = True  # no robots.txt (4xx): everything is allowed
+            parser.allow_all = True  # type: ignore[attr-defined]  # no robots.txt (4xx): all allowed (typeshed lacks it)
         return parser
 
     def _get(self, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:

@@ -85,7 +85,7 @@ def parse_listing(url: str, soup: BeautifulSoup) -> Listing:
     subcolumns: list[str] = []
     column = column_of(url)
     for a in soup.find_all("a", href=True):
-        target = canonical_url(urljoin(url, a["href"].strip()))
+        target = canonical_url(urljoin(url, str(a["href"]).strip()))
         if is_article(target):
             articles.append(target)
         elif is_listing(target) and target.startswith(column) and column_of(target) != column:
@@ -230,7 +230,7 @@ def parse_article(url: str, soup: BeautifulSoup, extensions: tuple[str, ...]) ->
     attachments = []
     seen = set()
     for a in soup.find_all("a", href=True):
-        target = canonical_url(urljoin(url, a["href"].strip()))
+        target = canonical_url(urljoin(url, str(a["href"]).strip()))
         ext = urlsplit(target).path.rsplit(".", 1)[-1].lower()
         if ext in extensions and target not in seen:
             seen.add(target)

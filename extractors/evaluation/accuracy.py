@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -128,12 +127,11 @@ def figures_of(truth: dict) -> list[Figure]:
     return out
 
 
-@cache
 def _fact_table_types() -> dict[str, list[str]]:
     """The table types each fact reads, as dbt's vars say (dbt_project/dbt_project.yml)."""
-    from extractors.transform import DBT_PROJECT_DIR
+    from extractors.transform import project_vars
 
-    return yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+    return project_vars()
 
 
 def _fact_lookup(figure: Figure, document_id: str, side: str | None):
@@ -209,7 +207,7 @@ def measure(truth_dir: Path, warehouse: Path) -> Accuracy:
             document_id = documents.get(truth["sha256"])
             label = " ".join(str(truth.get(k, '?')) for k in ('publisher', 'fiscal_year', 'document_type'))
             doc = DocumentAccuracy(path.name, truth["sha256"], label, document_id)
-            sides = {}
+            sides: dict[str, str | None] = {}
             for table in truth.get("tables") or []:
                 sides.setdefault(table["table_type"], table.get("side"))
             for figure in figures_of(truth):

@@ -68,7 +68,8 @@ def default_layout(document_type: str, table_type: str, fiscal_year: int) -> dic
         columns = make_columns(d["income"]["columns"], fiscal_year, "income") + make_columns(
             d["expenditure"]["columns"], fiscal_year, "expenditure"
         )
-        label_columns = (header_path(d["income"]["label"]), header_path(d["expenditure"]["label"]))
+        label_columns: tuple[tuple[str, ...], ...] = (
+            header_path(d["income"]["label"]), header_path(d["expenditure"]["label"]))
     else:
         columns = make_columns(d.get("columns", []), fiscal_year)
         label_columns = tuple(header_path(p) for p in d.get("label_columns", []))

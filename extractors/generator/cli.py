@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from extractors.generator.mutate import mutate
 from extractors.generator.render import FORMATS, PDF_LAYOUTS, render
@@ -55,7 +56,9 @@ def _render_batch(
     pages = 0
     for i, key in keys:
         spec = synthesize(seed, *key)
-        options = {"layout": layout or PDF_LAYOUTS[i % len(PDF_LAYOUTS)]} if fmt == "pdf" else {}
+        options: dict[str, Any] = {}
+        if fmt == "pdf":
+            options["layout"] = layout or PDF_LAYOUTS[i % len(PDF_LAYOUTS)]
         path = render(spec, fmt, out / f"{i // FILES_PER_FOLDER:04d}", stem=f"{i:06d}_{spec.slug}", **options)
         if fmt == "pdf":
             pages += _pdf_pages(path)

@@ -40,6 +40,7 @@ def _subject_violations(t: TableSpec) -> list[str]:
                     r
                     for r in subjects
                     if r.code
+                    and parent.code
                     and r.code != parent.code
                     and r.code.startswith(parent.code)
                     and len(r.code) == len(parent.code) + 2

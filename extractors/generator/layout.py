@@ -229,7 +229,7 @@ def _two_sided_grid(table: TableSpec, index: int, style: NumberStyle) -> Grid:
     columns = {s: [c for c in table.columns if c.group == s] for s in sides}
     rows = {s: [r for r in table.rows if r.group == s] for s in sides}
     income_label, expenditure_label = table.label_columns
-    paths = {c.key + c.group: c.label for c in table.columns}
+    paths = {c.key + (c.group or ""): c.label for c in table.columns}
     header, depth = _header(
         [
             income_label,
@@ -291,11 +291,12 @@ def _form_grid(table: TableSpec, index: int) -> Grid:
             )
         )
     for ordinal, ind in enumerate(table.indicators, start=1):
-        cells, expected = [""], [None]
+        cells: list[str] = [""]
+        indicator_expected: list[ExpectedCell | None] = [None]
         for attr, label in table.indicator_columns:
             text = getattr(ind, attr)
             cells.append(text)
-            expected.append(
+            indicator_expected.append(
                 ExpectedCell(
                     index,
                     table.table_type,
@@ -315,5 +316,5 @@ def _form_grid(table: TableSpec, index: int) -> Grid:
                 if text
                 else None
             )
-        grid.lines.append(GridLine(cells, expected))
+        grid.lines.append(GridLine(cells, indicator_expected))
     return grid

@@ -51,9 +51,9 @@ def figures_from_tables(spec: DocumentSpec, prior: DocumentSpec | None = None) -
     figures = [NarrativeFigure(key, amount, year) for key, amount in values.items() if key != "by_class"]
     summary = _table(spec, "fiscal_appropriation_summary") or _table(spec, "income_expenditure_summary")
     by_class = [
-        NarrativeFigure("expenditure_by_class", r.amount("total"), year, class_name(r.name))
+        NarrativeFigure("expenditure_by_class", amount, year, class_name(r.name))
         for r in (summary.rows if summary else [])
-        if r.kind == "expenditure_class" and r.amount("total")
+        if r.kind == "expenditure_class" and (amount := r.amount("total"))
     ]
     after_total = next(i for i, f in enumerate(figures) if f.key == "expenditure_total") + 1
     figures[after_total:after_total] = by_class

@@ -11,7 +11,7 @@ column of year N equals the year N−1 document of the same department.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -277,7 +277,7 @@ def _fund_amounts(f: Figures) -> dict[str, tuple[int, int, int]]:
 
 
 def _rollup(
-    leaves: dict[str, tuple[int, ...]], levels: tuple[int, ...] = (3, 5, 7)
+    leaves: Mapping[str, tuple[int, ...]], levels: tuple[int, ...] = (3, 5, 7)
 ) -> list[tuple[str, tuple[int, ...]]]:
     """Rows of every level (code lengths) in code order, parents summed from their leaves."""
     sums: dict[str, list[int]] = {}

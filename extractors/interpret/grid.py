@@ -266,7 +266,7 @@ def _measured_once(columns: list[Column], family: str | None) -> None:
             continue
         for c in group:
             own = Column(index=c.index, path=[c.leaf], role="value", side=c.side)
-            if _measure(family, own)[0] != c.measure.removeprefix("budget_"):
+            if _measure(family, own)[0] != (c.measure or "").removeprefix("budget_"):
                 c.measure, c.known_unmeasured = None, False
 
 
@@ -316,7 +316,7 @@ def _row_label(texts: list[str], columns: list[Column]) -> tuple[str | None, str
         following = next((c for c in code_columns if c.index > first.index), None)
         named = [texts[c.index] for c in columns if c.role == "name" and c.index > first.index
                  and (following is None or c.index < following.index) and texts[c.index]]
-        return norm(texts[first.index]), (named or names or [None])[0]
+        return norm(texts[first.index]), next(iter(named or names), None)
     if code and not code.isdigit():
         # A label printed in the code column (合计 spanning both label columns).
         names, code = names or [code], None
@@ -590,9 +590,11 @@ class GridReader:
         """Two digits under a 类 are its 款 (Xi'an: 208, 05); where the line above is a 款, they may be
         a 项 of that 款 (类 | 款 | 项 columns read as one whose 项 lines print only 01): the code printed
         with this name in our corpora decides, else the 款."""
-        section = self.state.class_code + digits
+        class_code = self.state.class_code
+        assert class_code is not None, "two digits are read as a short code only under a 类"
+        section = class_code + digits
         subject = (self.state.subject or "")[:5]
-        if len(subject) == 5 and subject.startswith(self.state.class_code):
+        if len(subject) == 5 and subject.startswith(class_code):
             item = subject + digits
             named = subject_codes(self.state.scheme or scheme_of(item)).get(subject_key(label), frozenset())
             if item in named and section not in named:

@@ -167,6 +167,7 @@ def read_figures(lines: list[Line], document_id: str, fiscal_year: int | None) -
             for item in _regex(config["class_item"]).finditer(items):
                 name = item.group("name")
                 if function_class_code(name):
+                    assert listed is not None, "items come from the listing"
                     page = paragraph.page_at(offset + listed.start("items") + item.start("amount"))
                     amount = _quoted(item.group("amount"), items[item.end("amount"):])
                     add("expenditure_by_class", amount, sentence, page, name)

@@ -27,7 +27,7 @@ from extractors.model import Cell, ExtractionIssue, Line, StagedCell
 
 @dataclass
 class FormField:
-    key: str | None
+    key: str
     label: str
     value: Cell
     col_index: int
@@ -192,7 +192,7 @@ class PerformanceReader:
             None,
         )
         for index, key in enumerate(columns):
-            if key in (None, "label") or index >= len(cells):
+            if key is None or key == "label" or index >= len(cells):
                 continue
             cell = cells[index]
             text = cell.text.strip()

@@ -194,7 +194,7 @@ def segment(lines: list[Line]) -> Segmented:
             # (第二部分 …预算表, 1.项目支出绩效目标表) over its first table.
             block.in_contents = titles_in_a_row >= 2
             same_label = current is not None and pending_label in (None, current.label)
-            if same_label and title_core(title) == title_core(current.title):
+            if same_label and current is not None and title_core(title) == title_core(current.title):
                 candidate = block
             else:
                 blocks.append(block)

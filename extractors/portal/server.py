@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 from extractors.portal.site import FAULTS_FILE
@@ -60,7 +61,7 @@ class PortalServer(ThreadingHTTPServer):
         self.lock = threading.Lock()
         super().__init__((host, port), _Handler)
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, request: Any, client_address: Any) -> None:
         import sys
 
         if not isinstance(sys.exc_info()[1], ConnectionError):  # a client hanging up is not an error here
@@ -72,7 +73,7 @@ class PortalServer(ThreadingHTTPServer):
 
     @property
     def origin(self) -> str:
-        return f"http://{self.server_address[0]}:{self.port}"
+        return f"http://{cast(str, self.server_address[0])}:{self.port}"
 
 
 class _Handler(BaseHTTPRequestHandler):

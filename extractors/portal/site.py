@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
@@ -179,7 +180,7 @@ def _listing(
     links: list[tuple[str, str, str]],
     page: int,
     pages: int,
-    subcolumns: list[tuple[str, str]] = (),
+    subcolumns: Sequence[tuple[str, str]] = (),
 ) -> str:
     nav = "".join(f"<li><a href='{href}'>{escape(name)}</a></li>" for href, name in subcolumns)
     items = "".join(
@@ -206,7 +207,7 @@ def _paginate(
     title: str,
     crumbs: tuple[str, ...],
     links: list[tuple[str, str, str]],
-    subcolumns: list[tuple[str, str]] = (),
+    subcolumns: Sequence[tuple[str, str]] = (),
 ) -> None:
     pages = max(1, -(-len(links) // PAGE_SIZE))
     for page in range(pages):

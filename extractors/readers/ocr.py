@@ -332,7 +332,7 @@ def _rule_masks(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
 def _segments(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Connected components of a mask as (x, y, width, height)."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    return [tuple(int(v) for v in stats[i][:4]) for i in range(1, count)]
+    return [(int(x), int(y), int(w), int(h)) for x, y, w, h in (stats[i][:4] for i in range(1, count))]
 
 
 def _grids(page: _Page, horizontal: np.ndarray, vertical: np.ndarray) -> list[_Grid]:
@@ -398,7 +398,7 @@ def _ruled_table(page: _Page, grid: _Grid, boxes: list[TextBox]) -> list[Line]:
 
 def _banded_rows(page: _Page, rows: list[float], columns: list[float], boxes: list[TextBox]) -> list[Line]:
     """Rows of a table without column rules: each band between two rules is a row, or several."""
-    lines = []
+    lines: list[Line] = []
     for top, bottom in zip(rows, rows[1:], strict=False):
         band = [b for b in boxes if top <= b.center_y < bottom]
         if not band:
@@ -443,7 +443,7 @@ def _merged_cell_rows(page: _Page, grid: _Grid, boxes: list[TextBox]) -> list[Li
     for box in boxes:
         slot = (_index_of(box.center_y, rows), _index_of(box.center_x, columns))
         members.setdefault(find(slot), []).append(box)
-    lines = []
+    lines: list[Line] = []
     for r, (top, bottom) in enumerate(zip(rows, rows[1:], strict=False)):
         regions = {find((r, c)) for c in range(len(columns) - 1)}
         if not regions & members.keys():

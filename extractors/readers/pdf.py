@@ -107,6 +107,7 @@ def read(path: Path) -> SourceDocument:
                 f"{path.name}: none of its {page_count} pages has a text layer and OCR found no text on them",
             )
         for line in scanned:
+            assert line.page is not None, "OCR lines carry their page"
             by_page.setdefault(line.page, []).append(line)
         metadata |= {
             "pages_without_text": ",".join(map(str, without_text)),

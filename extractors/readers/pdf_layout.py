@@ -146,7 +146,8 @@ def _ruled_tables(page: PageGeometry) -> list[list]:
     if not page.edges:
         return []
     grids = []
-    for table in TableFinder(page, RULED_TABLE_SETTINGS).tables:
+    # TableFinder reads only the page's edges, chars and bbox, which PageGeometry has as a pdfplumber Page
+    for table in TableFinder(page, RULED_TABLE_SETTINGS).tables:  # type: ignore[arg-type]
         rows = [list(row.cells) for row in table.rows]
         if len(rows) >= RULED_TABLE_MIN_ROWS and len(rows[0]) >= RULED_TABLE_MIN_COLUMNS:
             grids.append(rows)
@@ -174,7 +175,8 @@ def _anchor_words(chars: list[dict], unit: float) -> None:
             middle = (word[0]["x0"] + word[-1]["x1"]) / 2
             for w in word:
                 w["anchor_x"] = middle
-            word = [c]
+            if c is not None:
+                word = [c]
 
 
 def _chars_by_cell(grid: list[list], chars: list[dict]) -> tuple[dict[GridPosition, list[dict]], list[dict]]:
@@ -212,7 +214,8 @@ def _center_in(char: dict, bbox: BBox) -> bool:
 
 
 def _split_chars(chars: list[dict], bbox: BBox) -> tuple[list[dict], list[dict]]:
-    inside, outside = [], []
+    inside: list[dict] = []
+    outside: list[dict] = []
     for c in chars:
         (inside if _center_in(c, bbox) else outside).append(c)
     return inside, outside
@@ -235,8 +238,8 @@ def _grid_rows(grid: list[list], chars: list[dict], page_number: int,
         if not filled:
             continue
         only = cells[filled[0]]
-        if len(filled) == 1 and (only.bbox[2] - only.bbox[0] >= width * RULED_FRAME_TEXT_SHARE
-                                 or _LABEL_VALUE.match(only.text)):
+        wide = only.bbox is not None and only.bbox[2] - only.bbox[0] >= width * RULED_FRAME_TEXT_SHARE
+        if len(filled) == 1 and (wide or _LABEL_VALUE.match(only.text)):
             rows.extend(b for line in _text_lines(cell_chars[filled[0]], unit)
                         for b in _running_text(line, page_number))
             continue

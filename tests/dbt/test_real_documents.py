@@ -10,7 +10,8 @@ import pytest
 
 from extractors.extract import extract_file, iter_input_files
 from extractors.load import connect, load_extraction
-from extractors.transform import DBT_PROJECT_DIR, build
+from extractors.orchestration_config import dbt_project_dir
+from extractors.transform import build
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
 
@@ -24,7 +25,7 @@ def test_real_documents_build_and_trace(real_dir: Path, warehouse: Path):
         con.close()
     before = build(warehouse, exclude="tag:post_validation")
     after = build(warehouse, select="tag:post_validation")
-    models = len(list((DBT_PROJECT_DIR / "models").rglob("*.sql")))
+    models = len(list((dbt_project_dir() / "models").rglob("*.sql")))
     assert (before.models, after.models) == (models - 2, 2)  # post_validation: the two result models
 
     with duckdb.connect(str(warehouse), read_only=True) as con:

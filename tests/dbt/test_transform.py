@@ -10,7 +10,8 @@ import pytest
 from dbt_sample import sample_budget
 
 from extractors.load import connect, load_extraction
-from extractors.transform import DBT_PROJECT_DIR, TransformError, _release_warehouse, build, main
+from extractors.orchestration_config import dbt_project_dir
+from extractors.transform import TransformError, _release_warehouse, build, main
 
 
 def test_missing_warehouse_is_a_clear_error(tmp_path: Path):
@@ -95,7 +96,7 @@ def test_nothing_built_before_validation_depends_on_its_results(tmp_path: Path, 
 
     def models(selector: str) -> set[str]:
         listed = dbtRunner().invoke([
-            "ls", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+            "ls", "--project-dir", str(dbt_project_dir()), "--profiles-dir", str(dbt_project_dir()),
             "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"), "--quiet",
             "--resource-type", "model", "--output", "name", "--select", selector,
         ])
@@ -119,7 +120,7 @@ def test_one_memory_limit_caps_dbt_and_the_loader(warehouse: Path, monkeypatch):
         con.close()
         shown = dbtRunner().invoke([
             "show", "--inline", "select current_setting('memory_limit') as m", "--project-dir",
-            str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path",
+            str(dbt_project_dir()), "--profiles-dir", str(dbt_project_dir()), "--target-path",
             str(warehouse.parent / "target"), "--log-path", str(warehouse.parent / "logs"), "--quiet"])
         _release_warehouse()  # as build() does: dbt-duckdb keeps the database open, its settings pinned
         assert shown.success, shown.exception
@@ -155,5 +156,5 @@ def test_a_warehouse_connection_writes_no_progress_bar_into_a_log(tmp_path):
     code = (f"import sys, duckdb; from extractors.load import connect\n"
             f"print(duckdb.connect(){setting}); print(connect(sys.argv[1]){setting})")
     shown = subprocess.run([sys.executable, "-c", code, str(tmp_path / "w.duckdb")], capture_output=True,
-                           text=True, check=True, cwd=DBT_PROJECT_DIR.parent).stdout.split()
+                           text=True, check=True, cwd=dbt_project_dir().parent).stdout.split()
     assert shown == ["True", "False"]  # DuckDB's default, then the warehouse connection's

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.real_report import DocumentResult, evaluate_folder
 from extractors.extract import iter_input_files
-from extractors.readers.pdf_report import DocumentResult, evaluate_folder
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared]
 

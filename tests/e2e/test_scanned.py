@@ -18,8 +18,8 @@ import duckdb
 import pypdfium2
 import pytest
 
+from extractors.evaluation.expected_cells import numeric_cells
 from extractors.readers import LOW_CONFIDENCE_THRESHOLD
-from extractors.readers.pdf_report import numeric_cells
 
 render_module = pytest.importorskip("extractors.generator.render", reason="the generator is not installed")
 seeds_module = pytest.importorskip("extractors.generator.seeds", reason="the generator is not installed")

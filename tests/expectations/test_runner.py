@@ -106,7 +106,7 @@ def test_missing_models_are_named(warehouse):
 
 
 def test_cross_document_prior_year_column_and_missing_department_year(warehouse, monkeypatch):
-    monkeypatch.setattr("expectations.runner.PER_DOCUMENT_PAGES_LIMIT", 3)  # 4 documents: one batch
+    monkeypatch.setenv("BUDGETWH_GX_PER_DOCUMENT_LIMIT", "3")  # 4 documents: one batch
     w = Warehouse(warehouse)
     cols = [Col("2021 年预算数", "total", 2021), Col("总计", "total")]
     older = w.document(Doc("dept2021", 2021))

@@ -35,7 +35,7 @@ def corpus(tmp_path_factory):
             render(synthesize(SEED, REGION, department, year, "budget"), "text", tmp / "documents")
     warehouse = tmp / "warehouse.duckdb"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(runner, "PER_DOCUMENT_PAGES_LIMIT", 0)  # one GX checkpoint per run: faster, same verdicts
+        mp.setenv("BUDGETWH_GX_PER_DOCUMENT_LIMIT", "0")  # one GX checkpoint per run: faster, same verdicts
         summary = run([tmp / "documents"], warehouse)
         assert summary.documents == sum(map(len, YEARS.values())) and not summary.rejected
         full = validate(warehouse, run_id="full")
@@ -53,7 +53,7 @@ def corpus(tmp_path_factory):
 
 @pytest.fixture
 def one_checkpoint(monkeypatch):
-    monkeypatch.setattr(runner, "PER_DOCUMENT_PAGES_LIMIT", 0)
+    monkeypatch.setenv("BUDGETWH_GX_PER_DOCUMENT_LIMIT", "0")
 
 
 def places(results, documents) -> Counter:
@@ -126,15 +126,15 @@ def stored(warehouse, run_id) -> Counter:
 
 
 def test_a_run_in_batches_finds_and_stores_what_one_pass_does(corpus, one_checkpoint, monkeypatch):
-    """Beyond ONE_PASS_DOCUMENTS documents a run is checked a batch at a time (a department's years
-    together, each batch reading its neighbours) and its places are made and stored CHUNK_PLACES at a
+    """Beyond one_pass_documents documents a run is checked a batch at a time (a department's years
+    together, each batch reading its neighbours) and its places are made and stored chunk_places at a
     time (chunks that end within a rule's places and span rules), so its memory is one batch's."""
     warehouse, full, doc = corpus
     # one pass stored afresh: an earlier test's finalize pruned the passing places of "full"
     validate(warehouse, run_id="one_pass")
-    monkeypatch.setattr(runner, "ONE_PASS_DOCUMENTS", 1)
-    monkeypatch.setattr(runner, "VALIDATE_BATCH_DOCUMENTS", 2)
-    monkeypatch.setattr(runner, "CHUNK_PLACES", 7)
+    monkeypatch.setenv("BUDGETWH_VALIDATE_ONE_PASS_DOCUMENTS", "1")
+    monkeypatch.setenv("BUDGETWH_VALIDATE_BATCH_DOCUMENTS", "2")
+    monkeypatch.setenv("BUDGETWH_VALIDATE_CHUNK_PLACES", "7")
 
     batched = validate(warehouse, run_id="batched")
     scoped = validate(warehouse, run_id="batched_scope", document_ids=[doc["审计局", 2021]])

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.real_report import evaluate
+from extractors.evaluation.expected_cells import missing_cells, numeric_cells
 from extractors.extract import group_parts
 from extractors.readers.pdf import read
-from extractors.readers.pdf_report import evaluate, missing_cells, numeric_cells
 
 render_module = pytest.importorskip("extractors.generator.render", reason="the generator is not installed")
 seeds_module = pytest.importorskip("extractors.generator.seeds", reason="the generator is not installed")
@@ -184,8 +185,8 @@ MIN_PASS_SHARE = 0.95
 
 @pytest.mark.shared
 def test_every_real_document_loads_typed_or_is_rejected_and_its_tables_add_up(real_dir: Path) -> None:
+    from bench.real_report import evaluate_folder, pass_share
     from extractors.extract import iter_input_files
-    from extractors.readers.pdf_report import evaluate_folder, pass_share
 
     results = evaluate_folder(iter_input_files([real_dir]))
     assert len(results) == 14  # 15 files, Beijing's two parts joined
