@@ -22,7 +22,8 @@ create table if not exists intermediate.int_cell_amounts (
     fiscal_year integer, is_prior_year boolean, table_index integer, table_type varchar,
     table_title varchar, row_index integer, row_kind varchar, row_group varchar, row_code varchar,
     row_name varchar, measure varchar, column_label varchar, amount decimal(18, 2), raw_text varchar,
-    page integer, x0 double, top double, x1 double, bottom double, inferred boolean, unit_name varchar
+    page integer, x0 double, top double, x1 double, bottom double, inferred boolean, unit_name varchar,
+    row_qualifier varchar
 );
 """
 
@@ -90,10 +91,10 @@ class Warehouse:
                     doc.document_id, f"dept-{doc.department}", doc.document_type, doc.fiscal_year, year,
                     year < doc.fiscal_year, table_index, table_type, table_type, row_index, kind, group,
                     code, name, col.measure, col.label, _amount(raw), str(raw or ""), page,
-                    None, None, None, None, False, unit_name))
+                    None, None, None, None, False, unit_name, None))
         if rows:
             self.con.executemany(
-                "insert into intermediate.int_cell_amounts values (" + ", ".join("?" * 25) + ")", rows)
+                "insert into intermediate.int_cell_amounts values (" + ", ".join("?" * 26) + ")", rows)
 
     def narrative(self, doc: Doc, figure_key: str, amount: str, subject_name: str | None = None,
                   fiscal_year: int | None = None, unit_name: str = "万元",
