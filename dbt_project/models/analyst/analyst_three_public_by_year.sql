@@ -9,15 +9,7 @@ figures as (
 
 items as (
 
-    select * from (
-        values
-        ('total', '“三公”经费合计'),
-        ('outbound_travel', '因公出国（境）费'),
-        ('vehicle_total', '公务用车购置及运行费'),
-        ('vehicle_purchase', '公务用车购置费'),
-        ('vehicle_operation', '公务用车运行维护费'),
-        ('reception', '公务接待费')
-    )
+    select * from {{ ref('three_public_items') }}
 
 ),
 

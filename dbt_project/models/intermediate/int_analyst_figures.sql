@@ -1,6 +1,5 @@
 -- A view (docs/scale.md): the analyst layer reads the facts as they are, so it costs nothing to build
 {{ config(materialized='view', tags=['post_validation']) }}
-{%- set three_public_parts = ['outbound_travel', 'vehicle_purchase', 'vehicle_operation', 'reception'] %}
 with
 
 documents as (
@@ -31,6 +30,12 @@ function_subjects as (
 economic_subjects as (
 
     select * from {{ ref('dim_economic_subject') }}
+
+),
+
+three_public_items as (
+
+    select * from {{ ref('three_public_items') }}
 
 ),
 
@@ -231,7 +236,7 @@ final as (
                     figures.table_type in ('general_budget_expenditure', 'final_general_budget_expenditure')
                     and length(figures.subject_code) = 3 and figures.measure = 'total'
             when 'economic' then length(figures.subject_code) = 3 and figures.measure = 'total'
-            when 'three_public' then figures.measure in {{ in_list(three_public_parts) }}
+            when 'three_public' then three_public_items.is_part
             when 'income' then figures.table_type = income_tables.additive_table_type
         end as is_additive,
         figures.is_prior_year,
@@ -246,6 +251,8 @@ final as (
         on figures.subject_family = 'function' and figures.subject_code = function_subjects.subject_code
     left join economic_subjects
         on figures.subject_family = 'economic' and figures.subject_code = economic_subjects.subject_code
+    left join three_public_items
+        on figures.subject_family = 'three_public' and figures.measure = three_public_items.item
     left join income_tables on figures.document_id = income_tables.document_id
     left join cell_pages
         on
