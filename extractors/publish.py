@@ -38,7 +38,7 @@ from extractors.orchestration_config import OrchestrationConfig
 from extractors.transform import DBT_PROJECT_DIR
 
 MART_SCHEMA = "marts"
-ANALYST_SCHEMA = "analyst"  # views over the marts for BI (dbt_project/models/analyst), published as tables
+ANALYST_SCHEMA = "analyst"  # tables over the marts for BI (dbt_project/models/analyst)
 PUBLISHED_SCHEMAS = (MART_SCHEMA, ANALYST_SCHEMA)
 MANIFEST = "publication.json"
 _INCOMING = ".incoming-"  # prefix of a publication being prepared; swept when found stale
@@ -74,7 +74,7 @@ class Publication:
     warehouse: str
     validation_errors: int
     marts: dict[str, int] = field(default_factory=dict)  # row counts, the same in every target
-    analyst: dict[str, int] = field(default_factory=dict)  # the analyst views' row counts
+    analyst: dict[str, int] = field(default_factory=dict)  # the analyst tables' row counts
     parquet_dir: str | None = None
     docs_dir: str | None = None
     postgres_schema: str | None = None
@@ -246,7 +246,7 @@ def _copy_checkpointed(audit: Path, target: Path) -> None:
 
 
 def _mart_counts(con, schema: str = MART_SCHEMA) -> dict[str, int]:
-    """Row counts of the schema's tables and views (the analyst layer is views), by name."""
+    """Row counts of the schema's tables, by name."""
     names = [r[0] for r in con.execute(
         "select table_name from information_schema.tables where table_schema = ? order by table_name",
         [schema]).fetchall()]
@@ -262,7 +262,7 @@ def _copy_mart(con, name: str, target: Path, options: str, schema: str = MART_SC
 
 
 def _export_parquet(con, relations: dict[str, dict[str, int]], out: Path) -> None:
-    """One file per mart and analyst view (their names do not collide: analyst_*), DECIMAL kept."""
+    """One file per mart and analyst table (their names do not collide: analyst_*), DECIMAL kept."""
     out.mkdir()
     for schema, names in relations.items():
         for name in names:
@@ -330,7 +330,7 @@ def _quoted(names: Sequence[str]) -> str:
 
 def _load_postgres_staging(con, relations: dict[str, dict[str, int]], uri: str, scratch: Path,
                            reader: str | None, keys: dict[str, Keys] | None = None) -> None:
-    """Create every mart and analyst view as a table in a fresh staging schema, COPY its rows in (CSV
+    """Create every mart and analyst table in a fresh staging schema, COPY its rows in (CSV
     written by DuckDB), comment it and declare its keys (primary keys first, then foreign keys, which
     reference the marts' staging schema and follow it through the rename).
 
