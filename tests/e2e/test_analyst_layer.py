@@ -407,8 +407,8 @@ def test_postgresql_publication_has_comments_and_keys(corpus, tmp_path):
         # the keys hold: an analyst figure joins its document and department
         cur.execute("""
             select count(*) from analyst.analyst_figures f
-            join marts.dim_document d using (document_id)
-            join marts.dim_department p using (department_id)""")
+            join marts.dim_document d on d.document_id = f.document_id
+            join marts.dim_department p on p.department_id = f.department_id""")
         (joined,) = cur.fetchone()
     pg.close()
     published = {(schema, name) for schema, name, *_ in relations}
