@@ -22,6 +22,7 @@ create table if not exists staging.documents (
     error_code varchar,
     error_message varchar,
     numeric_cell_count integer,
+    published_date date,
     extractor_version varchar not null,
     loaded_at timestamp not null default current_timestamp
 );

@@ -34,11 +34,11 @@ def load_samples(warehouse: Path) -> None:
     try:
         for extraction in (sample_budget(ORIGINAL_SHA), sample_budget(REVISION_SHA), rejected_document()):
             load_extraction(con, extraction)
-        # fixed load times, so "the latest loaded revision wins" is deterministic
-        con.execute("update staging.documents set loaded_at = '2026-01-01 00:00:00' where sha256 = ?",
-                    [ORIGINAL_SHA])
-        con.execute("update staging.documents set loaded_at = '2026-01-01 01:00:00' where sha256 = ?",
-                    [REVISION_SHA])
+        # the revision was published later (its article's 发布日期) and loaded first: publication decides
+        con.execute("update staging.documents set published_date = '2024-02-01', "
+                    "loaded_at = '2026-01-01 01:00:00' where sha256 = ?", [ORIGINAL_SHA])
+        con.execute("update staging.documents set published_date = '2024-03-01', "
+                    "loaded_at = '2026-01-01 00:00:00' where sha256 = ?", [REVISION_SHA])
     finally:
         con.close()
 

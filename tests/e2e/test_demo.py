@@ -63,3 +63,23 @@ def test_strict_exits_non_zero_on_error_findings(seeds_dir, tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 2, result.stderr[-2000:]
     assert "error-level rule failure" in result.stderr
+
+
+def test_demo_publisher_scorecard(demo):
+    """Every crawled document carries its article's 发布日期, in the month of the portal's folder
+    (…/YYYYMM/P….pdf); the scorecard counts the districts' departments and their publications."""
+    _code, warehouse, _work = demo
+    for url, published in q(warehouse, "select source_url, published_date from marts.dim_document"):
+        assert published is not None and f"/{published:%Y%m}/" in url, url
+    # the portal: 潼南区's 政务服务管理办公室 (2022 budget, the seed) and 财政局 (2022 budget, 2021 final
+    # account); 綦江区's 政务服务管理办公室 (2024 budget) and 审计局 (2023 and 2024 budgets)
+    expected = [("潼南区", 2021, 2, 0, 1, 1, 1), ("潼南区", 2022, 2, 2, 0, 2, 1),
+                ("綦江区", 2023, 2, 1, 0, 1, 1), ("綦江区", 2024, 2, 2, 0, 2, 2)]
+    got = q(warehouse, """
+        select region, fiscal_year, departments_expected, departments_with_budget,
+               departments_with_final_account, documents,
+               documents_without_error_findings  -- 潼南 2022: the seed's published defects
+        from analyst.analyst_publisher_scorecard order by 1, 2""")
+    assert got == expected
+    assert q(warehouse, "select sum(budgets_on_time), sum(budgets_dated) "
+             "from analyst.analyst_publisher_scorecard") == [(5, 5)]
