@@ -55,8 +55,8 @@ def query(warehouse: Path, region: str | None = None, department: str | None = N
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         known = con.execute("select count(*) from information_schema.tables "
-                            "where table_schema = 'analyst' and table_name = 'analyst_figures'").fetchone()[0]
-        if not known:
+                            "where table_schema = 'analyst' and table_name = 'analyst_figures'").fetchone()
+        if not known or not known[0]:
             raise RuntimeError(f"{warehouse} has no analyst.analyst_figures; build it with budgetwh run")
         return con.execute(
             f"select {', '.join(c for c, _ in COLUMNS)} from analyst.analyst_figures "

@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from extractors.orchestration_config import OrchestrationConfig
-from extractors.transform import DBT_PROJECT_DIR
+from extractors.orchestration_config import dbt_project_dir as default_dbt_project_dir
 
 MART_SCHEMA = "marts"
 ANALYST_SCHEMA = "analyst"  # tables over the marts for BI (dbt_project/models/analyst)
@@ -127,7 +127,7 @@ def publish(
             _export_parquet(con, relations, incoming / "parquet")
             if postgres_uri:
                 _load_postgres_staging(con, relations, postgres_uri, incoming, postgres_reader,
-                                       _declared_keys(dbt_project_dir or DBT_PROJECT_DIR))
+                                       _declared_keys(dbt_project_dir or default_dbt_project_dir()))
         finally:
             con.close()
         docs = incoming / "docs"

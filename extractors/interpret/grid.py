@@ -455,11 +455,11 @@ class GridReader:
                     if (c.row_group, c.row_index) == parent:
                         c.row_kind, c.row_code = "total", "fiscal_appropriation"
 
-    def _three_public_list(self, body: list[Line], width: int) -> dict[int, str]:
-        """A 三公 table printed as a list (项目 | 预算数: 合计, 1、因公出国（境）费用, 2、公务接待费, 3、公务用车
-        购置及运行费, 其中：（1）公务用车购置费 …; Fuzhou): no column names a part, each line names one. Its
-        lines' figures are the total line's, each in the measure its line names: {row index: (measure,
-        name)}. They are staged as that one line (see ``_stage``)."""
+    def _three_public_list(self, body: list[Line], width: int) -> dict[int, tuple[str, str | None]]:
+        """A 三公 table printed as a list (项目 | 预算数: 合计, 1、因公出国（境）费用, 2、公务接待费,
+        3、公务用车购置及运行费, 其中：（1）公务用车购置费 …; Fuzhou): no column names a part, each line
+        names one. Its lines' figures are the total line's, each in the measure its line names:
+        {row index: (measure, name)}. They are staged as that one line (see ``_stage``)."""
         parts = {"outbound_travel", "vehicle_total", "vehicle_purchase", "vehicle_operation", "reception"}
         if any(c.measure in parts for c in self.columns):
             return {}

@@ -196,9 +196,9 @@ def test_department_and_government_economic_codes_side_by_side(tmp_path):
 
 
 def test_department_codes_printed_once_per_government_class(tmp_path):
-    """Yantai 一般公共预算基本支出情况表: 科目编码 (类 | 款) | 部门经济分类名称 | 科目编码 (类 | 款) | 政府经济分类
-    名称, the same 301 printed under 501 and again under 505: each line keeps its department code, and
-    the government class its class line is printed under tells the two 301s apart."""
+    """Yantai 一般公共预算基本支出情况表: 科目编码 (类 | 款) | 部门经济分类名称 | 科目编码 (类 | 款) |
+    政府经济分类名称, the same 301 printed under 501 and again under 505: each line keeps its
+    department code, and the government class its class line is printed under tells the two 301s apart."""
     columns = [
         Column("total", ("基本支出预算", "小计"), "total", 2026),
         Column("personnel", ("基本支出预算", "人员支出"), "personnel", 2026),
@@ -210,7 +210,8 @@ def test_department_codes_printed_once_per_government_class(tmp_path):
                    labels=(dept[:3], dept[3:], name, gov[:3], gov[3:], gov_name))
 
     rows = [
-        Row("total", None, "合计", {"total": "30.00", "personnel": "30.00"}, labels=("", "", "合计", "", "", "")),
+        Row("total", None, "合计", {"total": "30.00", "personnel": "30.00"},
+            labels=("", "", "合计", "", "", "")),
         line("301", "工资福利支出", "501", "机关工资福利支出", "20.00"),
         line("30101", "基本工资", "50101", "工资奖金津补贴", "12.00"),
         line("30113", "住房公积金", "50103", "住房公积金", "8.00"),
@@ -230,8 +231,9 @@ def test_department_codes_printed_once_per_government_class(tmp_path):
     lines = {(c.row_code, c.row_qualifier, c.amount) for c in extraction.cells
              if c.row_kind == "subject" and c.measure == "total"}
     assert lines == {
-        ("301", "501", Decimal("20.00")), ("30101", "501", Decimal("12.00")), ("30113", "501", Decimal("8.00")),
-        ("301", "505", Decimal("10.00")), ("30101", "505", Decimal("6.00")), ("30113", "505", Decimal("4.00")),
+        ("301", "501", Decimal("20.00")), ("30101", "501", Decimal("12.00")),
+        ("30113", "501", Decimal("8.00")), ("301", "505", Decimal("10.00")),
+        ("30101", "505", Decimal("6.00")), ("30113", "505", Decimal("4.00")),
     }
     assert not [c for c in extraction.cells if c.row_kind == "other" and c.amount is not None]
 
@@ -280,14 +282,16 @@ def test_year_groups_named_relative_to_the_document(tmp_path):
     spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2026, "budget",
                         "某省某区某某局2026年部门预算", tables=[table], slug="relative_years")
     extraction = _staged(spec, tmp_path)
-    got = {(c.measure, c.fiscal_year, c.is_prior_year): c.amount for c in extraction.cells if c.amount is not None}
+    got = {(c.measure, c.fiscal_year, c.is_prior_year): c.amount
+           for c in extraction.cells if c.amount is not None}
     assert got == {("total", 2025, True): Decimal("1.80"), ("reception", 2025, True): Decimal("1.80"),
                    ("total", 2026, False): Decimal("1.50"), ("reception", 2026, False): Decimal("1.50")}
 
 
 def test_an_appropriation_line_printed_over_its_fund_lines_is_their_subtotal(tmp_path):
-    """Yantai 收支总体情况表: 一、财政拨款收入 11,170.30 above 一般公共预算收入 11,046.30 and 国有资本经营预算收入
-    124.00: the parent line is a total of its own, never summed with its parts into the general budget."""
+    """Yantai 收支总体情况表: 一、财政拨款收入 11,170.30 above 一般公共预算收入 11,046.30 and
+    国有资本经营预算收入 124.00: the parent line is a total of its own, never summed with its parts
+    into the general budget."""
     from extractors.generator.catalog import default_layout
 
     layout = default_layout("budget", "department_summary", 2026)
@@ -303,7 +307,8 @@ def test_an_appropriation_line_printed_over_its_fund_lines_is_their_subtotal(tmp
         income("income_source", "state_capital", "国有资本经营预算收入", "1.24"),
         income("income_source", "other", "二、其他收入", "0.04"),
         income("total", "income_current_year", "本年收入合计", "111.74"),
-        Row("total", "expenditure_current_year", "本年支出合计", {expenditure_key: "111.74"}, group="expenditure"),
+        Row("total", "expenditure_current_year", "本年支出合计", {expenditure_key: "111.74"},
+            group="expenditure"),
     ]
     table = TableSpec("department_summary", "收支总体情况表", label="公开表1",
                       label_columns=layout["label_columns"], columns=layout["columns"],
