@@ -57,6 +57,7 @@ create table if not exists staging.documents (
     error_code       varchar,
     error_message    varchar,
     numeric_cell_count integer,
+    published_date   date,
     extractor_version varchar not null,
     loaded_at        timestamp not null default current_timestamp
 );
@@ -183,7 +184,7 @@ def connect(warehouse: str) -> duckdb.DuckDBPyConnection:
 # columns added to staging after warehouses were built without them: appended in the order ``DDL`` has
 # them, so a warehouse staged before loads as it is (inserts from Parquet go by name)
 _NEW_COLUMNS = {
-    "documents": [("numeric_cell_count", "integer")],
+    "documents": [("numeric_cell_count", "integer"), ("published_date", "date")],
     "narrative_figures": [("unit_name", "varchar"), ("raw_text", "varchar")],
     "extraction_issues": [("page", "integer"), ("x0", "double"), ("top", "double"), ("x1", "double"),
                           ("bottom", "double")],

@@ -125,6 +125,9 @@ class StagedDocument:
     # numeric words on the pages holding recognised tables, as the reader saw them: the denominator of
     # extraction completeness (a row lost before staging still counts)
     numeric_cell_count: int | None = None
+    # the publisher's date of the article carrying the file (发布日期, crawler metadata), ISO yyyy-mm-dd;
+    # None for files given locally: what orders two versions of a document (marts.dim_document.is_current)
+    published_date: str | None = None
 
 
 @dataclass

@@ -18,6 +18,7 @@ Nothing is dropped silently: an unrecognised table is staged with ``table_type``
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from extractors.interpret.classify import family_of, table_type_for
@@ -44,6 +45,7 @@ __all__ = ["interpret"]
 
 _FINAL = "决算"
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
+_PUBLISHED = re.compile(r"(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})")
 # Formats whose rows carry no column positions, so printed blanks can be lost (see grid).
 _POSITIONLESS_FORMATS = frozenset({"txt"})
 # How many running-text lines at the start of a document may name what kind of report it is.
@@ -119,6 +121,7 @@ def interpret(doc: SourceDocument) -> Extraction:
             numeric_cell_count=numeric_cell_count(
                 doc.lines, [b for b, t in zip(blocks, types, strict=True) if t]
             ),
+            published_date=published_date(doc.metadata),
         ),
         narrative=figures,
     )
@@ -205,6 +208,18 @@ def _other_report(text_lines: list[str]) -> str | None:
     headings = [t for t in text_lines if norm(t)][:_LEADING_HEADINGS]
     other_report = pattern(load("layout")["other_report"])
     return next((t.strip() for t in headings if other_report.search(norm(t))), None)
+
+
+def published_date(metadata: dict[str, str]) -> str | None:
+    """The article's 发布日期 (crawler metadata ``article_publish_date``: "2024-02-13", "2024年2月13日",
+    "2024/02/13 10:00") as yyyy-mm-dd; None when absent or not a date."""
+    m = _PUBLISHED.search(str(metadata.get("article_publish_date") or ""))
+    if not m:
+        return None
+    try:
+        return date(int(m["year"]), int(m["month"]), int(m["day"])).isoformat()
+    except ValueError:
+        return None
 
 
 def _settle_fiscal_year(facts: DocumentFacts, doc: SourceDocument) -> ExtractionIssue | None:

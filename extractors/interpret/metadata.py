@@ -93,7 +93,9 @@ def place_of(department: str | None) -> tuple[str | None, str | None]:
         province = m.group("province")
         rest = rest[m.end() :]
     region = None
-    for level in ("city", "district"):
+    # a municipality (重庆市) has districts directly, no city between
+    levels = ("district",) if province in config["municipalities"] else ("city", "district")
+    for level in levels:
         if pattern(config["not_place"]).match(rest):
             break
         m = pattern(config[level]).match(rest)

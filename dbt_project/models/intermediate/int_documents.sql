@@ -18,8 +18,10 @@ loaded_documents as (
 ),
 
 -- A revised document (same department, year and type, new bytes) supersedes the earlier one: the
--- latest loaded wins. Both keep their facts; marts.dim_document.is_current tells them apart. A
--- document whose year or type could not be read supersedes nothing.
+-- one its publisher dated later (the article's 发布日期) wins, then the one of greater content hash,
+-- never the one that happened to load later (two versions arriving in one run load milliseconds apart,
+-- in any order). Both keep their facts; marts.dim_document.is_current tells them apart. A document
+-- whose year or type could not be read supersedes nothing.
 versioned as (
 
     select
@@ -28,7 +30,7 @@ versioned as (
             when fiscal_year is null or document_type is null then true
             else row_number() over (
                 partition by department_id, fiscal_year, document_type
-                order by loaded_at desc, document_id desc
+                order by published_date desc nulls last, sha256 desc
             ) = 1
         end as is_current
 
@@ -55,6 +57,7 @@ final as (
         page_count,
         numeric_cell_count,
         extractor_version,
+        published_date,
         loaded_at,
         is_current
 

@@ -27,6 +27,7 @@ renamed as (
         error_code,
         error_message,
         numeric_cell_count,
+        published_date,
         extractor_version,
         loaded_at
 

@@ -1,0 +1,97 @@
+with
+
+results as (
+
+    select * from {{ ref('fct_reconciliation_result') }}
+    where not passed
+
+),
+
+documents as (
+
+    select * from {{ ref('dim_document') }}
+
+),
+
+departments as (
+
+    select * from {{ ref('dim_department') }}
+
+),
+
+table_types as (
+
+    select * from {{ ref('table_types') }}
+
+),
+
+identified as (
+
+    select
+        -- the place a finding is about, stable across runs: the evidence site's anchor
+        left(md5(concat_ws(
+            '|', results.document_id, results.rule_id, results.source_table_type,
+            results.table_index, results.subject_code, results.fiscal_year, results.page,
+            results.message
+        )), 16) as finding_id,
+        results.*
+
+    from results
+
+),
+
+final as (
+
+    select
+        identified.finding_id,
+        identified.document_id,
+        documents.title as document_title,
+        documents.document_type,
+        documents.fiscal_year as document_fiscal_year,
+        documents.is_current,
+        documents.source_url,
+        coalesce(identified.department_id, documents.department_id) as department_id,
+        coalesce(departments.department_name, documents.department_name) as department_name,
+        coalesce(departments.region_name, documents.region_name) as region,
+        coalesce(departments.province_name, documents.province_name) as province,
+        identified.fiscal_year,
+        identified.rule_id,
+        identified.rule_kind,
+        identified.severity,
+        identified.rule_severity,
+        identified.finding_kind,
+        identified.doubt,
+        identified.table_type,
+        table_types.table_type_label,
+        identified.subject_code,
+        identified.page,
+        identified.expected_amount,
+        identified.actual_amount,
+        identified.difference,
+        identified.tolerance,
+        identified.message,
+        identified.hint,
+        identified.suggested_value,
+        identified.run_id,
+        identified.checked_at,
+        -- the evidence site's page of the document (issue 16), at this finding; a finding about no single
+        -- document (a region's department list) has none
+        case
+            when identified.document_id is not null
+                then
+                    'evidence/documents/'
+                    || identified.document_id
+                    || '.html#finding-'
+                    || identified.finding_id
+        end as evidence_url
+
+    from identified
+    left join documents on identified.document_id = documents.document_id
+    left join
+        departments
+        on coalesce(identified.department_id, documents.department_id) = departments.department_id
+    left join table_types on identified.table_type = table_types.table_type
+
+)
+
+select * from final
