@@ -22,10 +22,23 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create .venv and install the project with its pinned stack
 
+# Superset has a venv of its own: its pins (Flask, SQLAlchemy 1.4, …) conflict with Airflow's.
+SUPERSET_VENV := .venv-superset
+SUPERSET_STAMP := $(SUPERSET_VENV)/.installed
+$(SUPERSET_STAMP): bi/superset/requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) on PATH (set PYTHON=...)" >&2; exit 1; }
+	test -x $(SUPERSET_VENV)/bin/python || $(PYTHON) -m venv $(SUPERSET_VENV)
+	$(SUPERSET_VENV)/bin/python -m pip install -q --upgrade pip
+	$(SUPERSET_VENV)/bin/python -m pip install -q --no-deps -r bi/superset/requirements.txt
+	$(SUPERSET_VENV)/bin/python -m pip check
+	touch $(SUPERSET_STAMP)
+
+superset-venv: $(SUPERSET_STAMP) ## Apache Superset (pinned, bi/superset/requirements.txt) in .venv-superset
+
 demo: $(STAMP) ## the main job on the embedded default: bundled samples → warehouse.duckdb, with findings
 	$(VENV)/bin/budgetwh demo --warehouse $(WAREHOUSE)
 
-test: $(STAMP) system-packages ## the whole test suite (what CI runs)
+test: $(STAMP) $(SUPERSET_STAMP) system-packages ## the whole test suite (what CI runs)
 	$(PY) -m pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(STAMP) ## benchmarks: extraction and end-to-end throughput, memory (prints figures and JSON lines)
@@ -46,4 +59,4 @@ system-packages: ## Debian packages the tests use: headless Chromium (Data Docs)
 clean: ## remove build outputs and local warehouses (keeps .venv)
 	rm -rf build dbt_project/target dbt_project/logs .pytest_cache $(WAREHOUSE) $(WAREHOUSE).*
 
-.PHONY: help venv demo test bench lint system-packages clean
+.PHONY: help venv superset-venv demo test bench lint system-packages clean
