@@ -24,9 +24,9 @@ def main() -> None:
         security_manager.sync_role_definitions()
         username = os.environ["SUPERSET_ADMIN_USERNAME"]
         if security_manager.find_user(username=username) is None:
-            user = security_manager.add_user(username, "budgetwh", "admin", os.environ["SUPERSET_ADMIN_EMAIL"],
-                                             security_manager.find_role("Admin"),
-                                             password=os.environ["SUPERSET_ADMIN_PASSWORD"])
+            user = security_manager.add_user(
+                username, "budgetwh", "admin", os.environ["SUPERSET_ADMIN_EMAIL"],
+                security_manager.find_role("Admin"), password=os.environ["SUPERSET_ADMIN_PASSWORD"])
             if not user:
                 raise SystemExit(f"could not create the Superset admin {username!r}")
         print(f"superset: metadata ready, admin {username!r}")

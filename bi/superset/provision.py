@@ -36,8 +36,8 @@ class Client:
     @classmethod
     def login(cls, base_url: str, username: str, password: str) -> Client:
         client = cls(base_url.rstrip("/"))
-        answer = client.request("POST", "/api/v1/security/login",
-                                {"username": username, "password": password, "provider": "db", "refresh": True})
+        credentials = {"username": username, "password": password, "provider": "db", "refresh": True}
+        answer = client.request("POST", "/api/v1/security/login", credentials)
         client.token = answer["access_token"]
         client.csrf = client.request("GET", "/api/v1/security/csrf_token/")["result"]
         return client
@@ -58,8 +58,8 @@ class Client:
             with self.opener.open(request, timeout=timeout) as response:
                 raw = response.read()
         except urllib.error.HTTPError as exc:
-            raise SupersetError(f"{method} {path}: HTTP {exc.code}: {exc.read()[:2000].decode(errors='replace')}"
-                                ) from exc
+            detail = exc.read()[:2000].decode(errors="replace")
+            raise SupersetError(f"{method} {path}: HTTP {exc.code}: {detail}") from exc
         return json.loads(raw) if raw else None
 
     def find(self, resource: str, column: str, value: str) -> dict[str, Any]:
@@ -88,10 +88,12 @@ def _multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> t
     boundary = uuid.uuid4().hex
     parts = []
     for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        parts.append(f"{head}{value}\r\n".encode())
     for name, (filename, content) in files.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                     f"Content-Type: application/zip\r\n\r\n".encode() + content + b"\r\n")
+        head = (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                "Content-Type: application/zip\r\n\r\n")
+        parts.append(head.encode() + content + b"\r\n")
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 

@@ -10,6 +10,7 @@ request the dashboards make must stay there.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from bi.superset import bundle, server
+from bi.superset import server
 from bi.superset.provision import Client, chart_data, provision, wait_until_healthy
 from extractors.generator.cli import SAMPLE_SEED, SAMPLE_SYNTHETIC
 from extractors.generator.seeds import seed_specs
@@ -83,8 +84,8 @@ def publication(tmp_path_factory) -> str:
     assert main(["demo", "--warehouse", str(warehouse), "--archive", str(work / "archive")]) == 0
     con = duckdb.connect(str(warehouse), read_only=True)
     run_id, errors = con.execute(
-        "select run_id, count(*) filter (where not passed and severity = 'error') from validation.rule_results "
-        "group by run_id order by max(checked_at) desc limit 1").fetchone()
+        "select run_id, count(*) filter (where not passed and severity = 'error') "
+        "from validation.rule_results group by run_id order by max(checked_at) desc limit 1").fetchone()
     con.close()
     publish(warehouse, work / "published", run_id=run_id, validation_errors=errors, postgres_uri=uri)
     return uri
@@ -198,7 +199,8 @@ def test_department_over_years_answers_every_function_class(provisioned):
 def test_three_public_trend_answers_the_published_totals(provisioned):
     client, done = provisioned
     rows = chart_data(client, done.charts["three_public_trend"])
-    got = {(r["department_name"], r["fiscal_year"], r["document_type"]): _amount(r["三公经费合计"]) for r in rows}
+    got = {(r["department_name"], r["fiscal_year"], r["document_type"]): _amount(r["三公经费合计"])
+           for r in rows}
     assert got == _expected_three_public()
 
 
@@ -229,7 +231,8 @@ def test_provisioning_again_updates_the_same_objects(provisioned, publication):
     client, done = provisioned
     again = provision(client, publication, evidence_base_url=EVIDENCE)
     assert again == done
-    for resource, expected in (("chart", done.charts), ("dashboard", done.dashboards), ("dataset", done.datasets)):
+    for resource, expected in (("chart", done.charts), ("dashboard", done.dashboards),
+                               ("dataset", done.datasets)):
         assert client.request("GET", f"/api/v1/{resource}/")["count"] == len(expected)
 
 
@@ -241,6 +244,7 @@ class Browser:
     def __init__(self, profile: Path):
         from websockets.sync.client import connect
 
+        self.closing = contextlib.ExitStack()
         self.process = subprocess.Popen(
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
              "--no-first-run", "--disable-background-networking", "--disable-component-update",
@@ -257,7 +261,8 @@ class Browser:
         port = port_file.read_text().split()[0]
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as answer:
             page = next(t for t in json.load(answer) if t["type"] == "page")
-        self.ws = connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=30)
+        socket_url = page["webSocketDebuggerUrl"]
+        self.ws = self.closing.enter_context(connect(socket_url, max_size=None, open_timeout=30))
         self.next_id, self.requests, self.blocked = 0, {}, set()
         self.call("Network.enable")
         self.call("Page.enable")
@@ -291,7 +296,8 @@ class Browser:
                 return text
             time.sleep(1)
         missing = [e for e in expected if e not in text]
-        raise AssertionError(f"{url}: not shown within {timeout:.0f} s: {missing}\n--- page text ---\n{text[:3000]}")
+        raise AssertionError(f"{url}: not shown within {timeout:.0f} s: {missing}\n--- page text ---\n"
+                             f"{text[:3000]}")
 
     def html(self) -> str:
         return self.call("Runtime.evaluate", expression="document.documentElement.outerHTML",
@@ -304,7 +310,7 @@ class Browser:
                       and urllib.parse.urlsplit(url).hostname != "127.0.0.1")
 
     def close(self) -> None:
-        self.ws.close()
+        self.closing.close()
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
@@ -344,13 +350,14 @@ def test_dashboards_show_the_figures_in_chromium_and_fetch_nothing_from_elsewher
     totals, classes, three_public = _expected_totals(), _expected_classes(), _expected_three_public()
     tongnan_seed = ("重庆市潼南区政务服务管理办公室", 2022, "budget")
     qijiang_audit = [(d, y, t) for (d, y, t) in totals if d == "重庆市綦江区审计局"]
+    audit_classes = {_shown(v) for (d, _c, _y, _t), v in classes.items() if d == "重庆市綦江区审计局"}
+    finance_final = classes[("重庆市潼南区财政局", "201", 2021, "final_account")]
     expected_pages = {
-        "department_over_years": ["部门历年支出", "201 一般公共服务支出",
-                                  *{_shown(v) for (d, _c, _y, _t), v in classes.items() if d == "重庆市綦江区审计局"}],
+        "department_over_years": ["部门历年支出", "201 一般公共服务支出", *audit_classes],
         "region_departments": ["区县部门对比", "重庆市綦江区审计局", *{_shown(v[0]) for v in totals.values()},
                                _shown(totals[tongnan_seed][1]), _shown(totals[tongnan_seed][2])],
         "three_public": ["“三公”经费趋势", *{_shown(v) for v in three_public.values()}],
-        "execution_rates": ["预算执行率", _shown(classes[("重庆市潼南区财政局", "201", 2021, "final_account")])],
+        "execution_rates": ["预算执行率", _shown(finance_final)],
         "data_quality": ["各区县数据质量", "潼南区", "class 210 is 14.37, its items sum to 38.85"],
     }
     assert len(qijiang_audit) == 2  # two years of one department: the over-the-years view has a trend

@@ -29,7 +29,7 @@ from extractors.pipeline import discover
 pytestmark = [pytest.mark.slow, pytest.mark.services]
 
 DAG_ID = "budget_disclosures_nightly"
-AIRFLOW_DB, WAREHOUSE_DB, SUPERSET_DB = "budgetwh_airflow_test", "budgetwh_bi_test", "budgetwh_superset_meta_test"
+AIRFLOW_DB, WAREHOUSE_DB, SUPERSET_DB = "budgetwh_airflow_test", "budgetwh_bi_test", "budgetwh_bi_meta_test"
 REDIS_DB = 7  # not Redis' default database, which other local tests may use
 RUN_TIMEOUT = 900
 

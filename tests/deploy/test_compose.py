@@ -170,7 +170,8 @@ def test_superset_image_installs_the_pins_the_tests_run(compose):
     assert sources and all((REPO / src).exists() for src in sources), sources
     requirements = SUPERSET_REQUIREMENTS.relative_to(REPO).as_posix()
     assert f"pip install --no-cache-dir --no-deps -r {requirements}" in text
-    assert f"--no-deps -r {requirements}" in (REPO / "Makefile").read_text(), "make superset-venv installs the same"
+    makefile = (REPO / "Makefile").read_text()
+    assert f"--no-deps -r {requirements}" in makefile, "make superset-venv installs the same"
     assert re.search(r"^FROM python:3\.11-slim-\w+$", text, re.M), "a pinned official Python base"
     pins = SUPERSET_REQUIREMENTS.read_text().splitlines()
     assert "apache_superset==6.1.0" in pins and all("==" in p for p in pins if p and not p.startswith("#"))
