@@ -4,6 +4,8 @@
     budgetwh crawl  --sources FILE  --warehouse FILE [--strict]   configured portals → validated marts
     budgetwh report DOCUMENT --warehouse FILE                     one document's findings
     budgetwh demo   [--warehouse FILE]                            the embedded default, end to end
+    budgetwh export --warehouse FILE --out DIR [--region R] [--department D] [--year Y]
+                                                                  analyst figures as CSV and XLSX
 
 Exit 0 when the pipeline ran, whatever the data findings; 1 with a one-line reason on stderr when it
 could not run; 2 under ``--strict`` when an error-level rule failed.
@@ -150,6 +152,16 @@ def cmd_accuracy(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from extractors.export import export
+
+    done = export(args.warehouse, args.out, region=args.region, department=args.department, year=args.year)
+    print(f"{done.rows} figure(s): {done.csv_path}, {done.xlsx_path}")
+    if not done.rows:
+        _progress("budgetwh export: no figure matches these filters (region, department, year)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="budgetwh", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -187,6 +199,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--archive", type=Path, default=None, help="raw archive (default: beside the warehouse)")
     common(p, warehouse_required=False)
     p.set_defaults(func=cmd_demo)
+    p = sub.add_parser("export", help="analyst figures (codes, names, amounts, source page) as CSV and XLSX")
+    p.add_argument("--warehouse", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True, help="folder for figures.csv and figures.xlsx")
+    p.add_argument("--region", help="district or county as published, e.g. 綦江区")
+    p.add_argument("--department", help="a department_id, or part of the published name (城市管理局)")
+    p.add_argument("--year", type=int, help="fiscal year")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

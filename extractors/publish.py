@@ -6,8 +6,10 @@ Readers see one of three things, each replaced as a whole, never half-written:
   A reader holding the old file keeps reading the old inode until it closes it.
 - ``published/parquet/<mart>.parquet`` and ``published/docs/`` (dbt docs): ``parquet`` and ``docs``
   are symlinks flipped with ``os.replace`` to a fully written sibling directory.
-- PostgreSQL schema ``marts`` (for BI tools): loaded into a staging schema, then renamed into place
-  in one transaction.
+- PostgreSQL schemas ``marts`` and ``analyst`` (for BI tools): loaded into staging schemas, then
+  renamed into place together in one transaction; every table and column carries its dbt description
+  as a comment (read from the DuckDB comments dbt's persist_docs writes), and the primary and foreign
+  keys the models' yml declare (``config.meta.primary_key`` / ``foreign_keys``) are constraints.
 
 Everything is prepared first (copy, exports, docs, the PostgreSQL staging schema) and swapped last,
 so a run that fails or is killed while preparing leaves the last publication untouched; leftovers
@@ -33,8 +35,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from extractors.orchestration_config import OrchestrationConfig
+from extractors.transform import DBT_PROJECT_DIR
 
 MART_SCHEMA = "marts"
+ANALYST_SCHEMA = "analyst"  # views over the marts for BI (dbt_project/models/analyst), published as tables
+PUBLISHED_SCHEMAS = (MART_SCHEMA, ANALYST_SCHEMA)
 MANIFEST = "publication.json"
 _INCOMING = ".incoming-"  # prefix of a publication being prepared; swept when found stale
 
@@ -69,6 +74,7 @@ class Publication:
     warehouse: str
     validation_errors: int
     marts: dict[str, int] = field(default_factory=dict)  # row counts, the same in every target
+    analyst: dict[str, int] = field(default_factory=dict)  # the analyst views' row counts
     parquet_dir: str | None = None
     docs_dir: str | None = None
     postgres_schema: str | None = None
@@ -117,10 +123,11 @@ def publish(
         _copy_checkpointed(audit, warehouse)
         con = duckdb.connect(str(warehouse), read_only=True)
         try:
-            marts = _mart_counts(con)
-            _export_parquet(con, marts, incoming / "parquet")
+            relations = {schema: _mart_counts(con, schema) for schema in PUBLISHED_SCHEMAS}
+            _export_parquet(con, relations, incoming / "parquet")
             if postgres_uri:
-                _load_postgres_staging(con, marts, postgres_uri, incoming, postgres_reader)
+                _load_postgres_staging(con, relations, postgres_uri, incoming, postgres_reader,
+                                       _declared_keys(dbt_project_dir or DBT_PROJECT_DIR))
         finally:
             con.close()
         docs = incoming / "docs"
@@ -132,7 +139,7 @@ def publish(
         version = f"{stamp:%Y%m%dT%H%M%S}-{incoming.name.removeprefix(_INCOMING)}"
         # Swaps last, PostgreSQL first: it is the one likely to fail (network), and fails before any other.
         if postgres_uri:
-            _swap_postgres(postgres_uri)
+            _swap_postgres(postgres_uri, [schema for schema, names in relations.items() if names])
         parquet_dir = _flip(publish_dir / "parquet", incoming / "parquet", version)
         docs_dir = _flip(publish_dir / "docs", docs, version) if docs.exists() else None
         os.replace(warehouse, publish_dir / "warehouse.duckdb")
@@ -141,7 +148,8 @@ def publish(
             published_at=stamp.isoformat(timespec="seconds"),
             warehouse=str(publish_dir / "warehouse.duckdb"),
             validation_errors=validation_errors or 0,
-            marts=marts,
+            marts=relations[MART_SCHEMA],
+            analyst=relations[ANALYST_SCHEMA],
             parquet_dir=str(parquet_dir),
             docs_dir=str(docs_dir) if docs_dir else None,
             postgres_schema=MART_SCHEMA if postgres_uri else None,
@@ -237,25 +245,28 @@ def _copy_checkpointed(audit: Path, target: Path) -> None:
         os.fsync(f.fileno())
 
 
-def _mart_counts(con) -> dict[str, int]:
+def _mart_counts(con, schema: str = MART_SCHEMA) -> dict[str, int]:
+    """Row counts of the schema's tables and views (the analyst layer is views), by name."""
     names = [r[0] for r in con.execute(
         "select table_name from information_schema.tables where table_schema = ? order by table_name",
-        [MART_SCHEMA]).fetchall()]
-    return {name: _scalar(con, f'select count(*) from {MART_SCHEMA}."{name}"') for name in names}
+        [schema]).fetchall()]
+    return {name: _scalar(con, f'select count(*) from {schema}."{name}"') for name in names}
 
 
 def _scalar(con, sql: str, *params):
     return con.execute(sql, list(params)).fetchone()[0]
 
 
-def _copy_mart(con, name: str, target: Path, options: str) -> None:
-    con.execute(f"copy (select * from {MART_SCHEMA}.\"{name}\") to '{target}' ({options})")
+def _copy_mart(con, name: str, target: Path, options: str, schema: str = MART_SCHEMA) -> None:
+    con.execute(f"copy (select * from {schema}.\"{name}\") to '{target}' ({options})")
 
 
-def _export_parquet(con, marts: dict[str, int], out: Path) -> None:
+def _export_parquet(con, relations: dict[str, dict[str, int]], out: Path) -> None:
+    """One file per mart and analyst view (their names do not collide: analyst_*), DECIMAL kept."""
     out.mkdir()
-    for name in marts:
-        _copy_mart(con, name, out / f"{name}.parquet", "format parquet")
+    for schema, names in relations.items():
+        for name in names:
+            _copy_mart(con, name, out / f"{name}.parquet", "format parquet", schema)
 
 
 def _pg_type(duckdb_type: str) -> str:
@@ -267,58 +278,140 @@ def _pg_type(duckdb_type: str) -> str:
         raise ValueError(f"no PostgreSQL type for DuckDB type {duckdb_type}; add one to _PG_TYPES") from None
 
 
-def _pg_staging_schema() -> str:
-    return f"{MART_SCHEMA}__incoming"
+def _pg_staging_schema(schema: str = MART_SCHEMA) -> str:
+    return f"{schema}__incoming"
 
 
-def _load_postgres_staging(con, marts: dict[str, int], uri: str, scratch: Path, reader: str | None) -> None:
-    """Create every mart in a fresh staging schema and COPY its rows in (CSV written by DuckDB).
+@dataclass
+class ForeignKey:
+    columns: list[str]
+    references: str  # a mart (schema marts)
+    to_columns: list[str]
+
+
+@dataclass
+class Keys:
+    primary_key: list[str] = field(default_factory=list)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+
+
+def _declared_keys(project_dir: Path) -> dict[str, Keys]:
+    """The keys the models' yml declare (``config.meta.primary_key``, ``config.meta.foreign_keys``), by
+    model name: dbt's data tests check them in DuckDB (unique, not_null, relationships), PostgreSQL
+    enforces them in the publication, and BI tools read the joins from its catalog."""
+    import yaml
+
+    keys = {}
+    for path in sorted(Path(project_dir, "models").rglob("*.yml")):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
+            meta = (model.get("config") or {}).get("meta") or {}
+            if "primary_key" in meta or "foreign_keys" in meta:
+                keys[model["name"]] = Keys(meta.get("primary_key", []), [
+                    ForeignKey(fk["columns"], fk["references"], fk.get("to_columns", fk["columns"]))
+                    for fk in meta.get("foreign_keys", [])])
+    return keys
+
+
+def _comments(con, schema: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """The DuckDB comments (dbt descriptions, persist_docs) of a schema's relations and columns."""
+    relations = dict(con.execute(
+        "select table_name, comment from duckdb_tables() where schema_name = $s and comment is not null "
+        "union all select view_name, comment from duckdb_views() where schema_name = $s "
+        "and comment is not null", {"s": schema}).fetchall())
+    columns = {(t, c): comment for t, c, comment in con.execute(
+        "select table_name, column_name, comment from duckdb_columns() where schema_name = ? "
+        "and comment is not null", [schema]).fetchall()}
+    return relations, columns
+
+
+def _quoted(names: Sequence[str]) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
+def _load_postgres_staging(con, relations: dict[str, dict[str, int]], uri: str, scratch: Path,
+                           reader: str | None, keys: dict[str, Keys] | None = None) -> None:
+    """Create every mart and analyst view as a table in a fresh staging schema, COPY its rows in (CSV
+    written by DuckDB), comment it and declare its keys (primary keys first, then foreign keys, which
+    reference the marts' staging schema and follow it through the rename).
 
     Grants travel with the schema through the rename, so the BI login's read access is granted here.
     """
     import psycopg2
 
-    staging = _pg_staging_schema()
+    keys = keys or {}
     pg = psycopg2.connect(uri)
     try:
         with pg, pg.cursor() as cur:
-            cur.execute(f'drop schema if exists "{staging}" cascade')
-            cur.execute(f'create schema "{staging}"')
-            for name in marts:
-                columns = con.execute(
-                    "select column_name, data_type from information_schema.columns "
-                    "where table_schema = ? and table_name = ? order by ordinal_position",
-                    [MART_SCHEMA, name]).fetchall()
-                ddl = ", ".join(f'"{col}" {_pg_type(typ)}' for col, typ in columns)
-                cur.execute(f'create table "{staging}"."{name}" ({ddl})')
-                csv_path = scratch / f"{name}.csv"
-                # DuckDB writes NULL unquoted-empty and '' quoted, exactly what PostgreSQL's CSV COPY reads.
-                _copy_mart(con, name, csv_path, "format csv, header false")
-                with open(csv_path, encoding="utf-8") as f:
-                    cur.copy_expert(f'copy "{staging}"."{name}" from stdin with (format csv)', f)
-                csv_path.unlink()
-            if reader:
-                cur.execute(f'grant usage on schema "{staging}" to "{reader}"')
-                cur.execute(f'grant select on all tables in schema "{staging}" to "{reader}"')
+            for schema, names in relations.items():
+                staging = _pg_staging_schema(schema)
+                cur.execute(f'drop schema if exists "{staging}" cascade')
+                if not names:
+                    continue
+                cur.execute(f'create schema "{staging}"')
+                relation_comments, column_comments = _comments(con, schema)
+                for name in names:
+                    columns = con.execute(
+                        "select column_name, data_type from information_schema.columns "
+                        "where table_schema = ? and table_name = ? order by ordinal_position",
+                        [schema, name]).fetchall()
+                    ddl = ", ".join(f'"{col}" {_pg_type(typ)}' for col, typ in columns)
+                    cur.execute(f'create table "{staging}"."{name}" ({ddl})')
+                    csv_path = scratch / f"{schema}.{name}.csv"
+                    # DuckDB writes NULL unquoted-empty and '' quoted, as PostgreSQL's CSV COPY reads them.
+                    _copy_mart(con, name, csv_path, "format csv, header false", schema)
+                    with open(csv_path, encoding="utf-8") as f:
+                        cur.copy_expert(f'copy "{staging}"."{name}" from stdin with (format csv)', f)
+                    csv_path.unlink()
+                    if name in relation_comments:
+                        cur.execute(f'comment on table "{staging}"."{name}" is %s', [relation_comments[name]])
+                    for col, _ in columns:
+                        if (name, col) in column_comments:
+                            cur.execute(f'comment on column "{staging}"."{name}"."{col}" is %s',
+                                        [column_comments[name, col]])
+                    if keys.get(name) and keys[name].primary_key:
+                        cur.execute(f'alter table "{staging}"."{name}" add constraint "{name}_pkey" '
+                                    f"primary key ({_quoted(keys[name].primary_key)})")
+            marts = _pg_staging_schema(MART_SCHEMA)
+            for schema, names in relations.items():
+                staging = _pg_staging_schema(schema)
+                for name in names:
+                    for fk in keys[name].foreign_keys if name in keys else ():
+                        if fk.references not in relations[MART_SCHEMA]:
+                            continue
+                        constraint = f'{name}_{"_".join(fk.columns)}_fkey'
+                        cur.execute(
+                            f'alter table "{staging}"."{name}" add constraint "{constraint}" '
+                            f"foreign key ({_quoted(fk.columns)}) "
+                            f'references "{marts}"."{fk.references}" ({_quoted(fk.to_columns)})')
+                if reader and names:
+                    cur.execute(f'grant usage on schema "{staging}" to "{reader}"')
+                    cur.execute(f'grant select on all tables in schema "{staging}" to "{reader}"')
     finally:
         pg.close()
 
 
-def _swap_postgres(uri: str) -> None:
-    """Rename the staging schema to ``marts`` in one transaction: BI queries see old or new, never a mix."""
+def _swap_postgres(uri: str, schemas: Sequence[str] = (MART_SCHEMA,)) -> None:
+    """Rename the staging schemas into place in one transaction: BI queries see old or new, never a mix.
+
+    A published schema this publication does not have (an audit warehouse built before the analyst layer)
+    is dropped: the analyst tables must not outlive the marts they were computed from.
+    """
     import psycopg2
 
-    staging, previous = _pg_staging_schema(), f"{MART_SCHEMA}__previous"
     pg = psycopg2.connect(uri)
     try:
         with pg, pg.cursor() as cur:
             cur.execute("select pg_advisory_xact_lock(hashtext('budgetwh.publish'))")
-            cur.execute(f'drop schema if exists "{previous}" cascade')
-            cur.execute("select 1 from information_schema.schemata where schema_name = %s", [MART_SCHEMA])
-            if cur.fetchone():
-                cur.execute(f'alter schema "{MART_SCHEMA}" rename to "{previous}"')
-            cur.execute(f'alter schema "{staging}" rename to "{MART_SCHEMA}"')
-            cur.execute(f'drop schema if exists "{previous}" cascade')
+            for schema in PUBLISHED_SCHEMAS:
+                previous = f"{schema}__previous"
+                cur.execute(f'drop schema if exists "{previous}" cascade')
+                cur.execute("select 1 from information_schema.schemata where schema_name = %s", [schema])
+                if cur.fetchone():
+                    cur.execute(f'alter schema "{schema}" rename to "{previous}"')
+            for schema in schemas:
+                cur.execute(f'alter schema "{_pg_staging_schema(schema)}" rename to "{schema}"')
+            for schema in PUBLISHED_SCHEMAS:
+                cur.execute(f'drop schema if exists "{schema}__previous" cascade')
     finally:
         pg.close()
 

@@ -45,7 +45,8 @@ __all__ = ["interpret"]
 
 _FINAL = "决算"
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
-_PUBLISHED = re.compile(r"(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})")
+_PUBLISHED = re.compile(
+    r"(?P<year>(?:19|20)\d{2})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})")
 # Formats whose rows carry no column positions, so printed blanks can be lost (see grid).
 _POSITIONLESS_FORMATS = frozenset({"txt"})
 # How many running-text lines at the start of a document may name what kind of report it is.

@@ -1,3 +1,13 @@
+-- Incremental by department (macros/departments_to_rebuild.sql): a run rebuilds only the departments
+-- with a document new, re-extracted, gone or no longer current since the last build
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_departments_to_rebuild() }}",
+    post_hook="{{ record_department_documents() }}"
+) }}
+
 with
 
 figures as (
@@ -6,6 +16,7 @@ figures as (
     where
         table_type in ('general_budget_expenditure', 'final_general_budget_expenditure')
         and measure = 'total'
+        and {{ in_departments_to_rebuild('department_id') }}
 
 ),
 

@@ -1,4 +1,4 @@
--- A view (docs/scale.md): the analyst layer reads the facts as they are, so it costs nothing to build
+-- A view (docs/scale.md): the analyst tables read the facts through it, for the departments they rebuild
 {{ config(materialized='view', tags=['post_validation']) }}
 with
 
