@@ -167,13 +167,15 @@ def _expected_classes() -> dict[tuple, Decimal]:
     return out
 
 
-def _expected_three_public() -> dict[tuple, Decimal]:
-    out = {}
+def _expected_three_public() -> dict[tuple, tuple]:
+    """(department, year) → (budgeted, spent) 三公 totals, each from its own year's document."""
+    out: dict[tuple, tuple] = {}
     for spec in _documents():
-        prefix = "final_" if spec.document_type == "final_account" else ""
-        table = spec.table(f"{prefix}three_public_expenses")
-        total = next(r for r in table.rows if r.kind == "total")
-        out[(spec.department, spec.fiscal_year, spec.document_type)] = total.amount(_current(table, "total"))
+        final = spec.document_type == "final_account"
+        table = spec.table(f"{'final_' if final else ''}three_public_expenses")
+        total = next(r for r in table.rows if r.kind == "total").amount(_current(table, "total"))
+        budget, spent = out.get((spec.department, spec.fiscal_year), (None, None))
+        out[(spec.department, spec.fiscal_year)] = (budget, total) if final else (total, spent)
     return out
 
 
@@ -199,7 +201,7 @@ def test_department_over_years_answers_every_function_class(provisioned):
 def test_three_public_trend_answers_the_published_totals(provisioned):
     client, done = provisioned
     rows = chart_data(client, done.charts["three_public_trend"])
-    got = {(r["department_name"], r["fiscal_year"], r["document_type"]): _amount(r["三公经费合计"])
+    got = {(r["department_name"], r["fiscal_year"]): (_amount(r["预算数"]), _amount(r["决算数"]))
            for r in rows}
     assert got == _expected_three_public()
 
@@ -224,7 +226,26 @@ def test_data_quality_counts_the_seed_documents_failed_checks_and_links_their_ev
     tongnan = [r for r in evidence if r["region"] == "潼南区" and r["severity"] == "error"]
     assert any("class 210 is 14.37, its items sum to 38.85" in r["message"] for r in tongnan)
     doc = failed[("潼南区", "error")][1]
-    assert all(f'href="{EVIDENCE}evidence/documents/{doc}.html"' in r["evidence"] for r in tongnan)
+    assert all(f'href="{EVIDENCE}evidence/documents/{doc}.html#finding-' in r["evidence"] for r in tongnan)
+
+
+def test_publisher_scorecard_counts_each_regions_departments_and_what_they_published(provisioned):
+    client, done = provisioned
+    rows = chart_data(client, done.charts["publisher_scorecard"])
+    documents = _documents()
+    regions = {d.region for d in documents}
+    departments = {r: {d.department for d in documents if d.region == r} for r in regions}
+    expected = {}
+    for region, year in {(d.region, d.fiscal_year) for d in documents}:
+        of_year = [d for d in documents if (d.region, d.fiscal_year) == (region, year)]
+        published = [{d.department for d in of_year if d.document_type == kind}
+                     for kind in ("budget", "final_account")]
+        expected[(region, year)] = (len(departments[region]), *map(len, published))
+    got = {(r["region"], r["fiscal_year"]): (r["应公开部门"], r["已公开预算"], r["已公开决算"])
+           for r in rows}
+    assert got == expected
+    # the seed budget of 潼南 2022 carries error-level findings, its neighbour that year does not
+    assert {r["fiscal_year"]: r["无错误文件占比"] for r in rows if r["region"] == "潼南区"}[2022] == 0.5
 
 
 def test_provisioning_again_updates_the_same_objects(provisioned, publication):
@@ -299,6 +320,11 @@ class Browser:
         raise AssertionError(f"{url}: not shown within {timeout:.0f} s: {missing}\n--- page text ---\n"
                              f"{text[:3000]}")
 
+    def screenshot(self, path: Path) -> None:
+        import base64
+
+        path.write_bytes(base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"]))
+
     def html(self) -> str:
         return self.call("Runtime.evaluate", expression="document.documentElement.outerHTML",
                          returnByValue=True)["result"]["value"]
@@ -330,7 +356,7 @@ def browser(tmp_path_factory, provisioned, superset):
     driver = Browser(tmp_path_factory.mktemp("chromium-profile"))
     try:
         driver.call("Network.setCookie", name="session", value=cookies["session"], url=base)
-        yield driver, base
+        yield driver, base, tmp_path_factory.mktemp("dashboards")
     finally:
         driver.close()
 
@@ -345,24 +371,28 @@ def _shown(amount: Decimal | None) -> str:
 
 
 def test_dashboards_show_the_figures_in_chromium_and_fetch_nothing_from_elsewhere(browser, provisioned):
-    driver, base = browser
+    driver, base, shots = browser
     _client, done = provisioned
     totals, classes, three_public = _expected_totals(), _expected_classes(), _expected_three_public()
     tongnan_seed = ("重庆市潼南区政务服务管理办公室", 2022, "budget")
     qijiang_audit = [(d, y, t) for (d, y, t) in totals if d == "重庆市綦江区审计局"]
     audit_classes = {_shown(v) for (d, _c, _y, _t), v in classes.items() if d == "重庆市綦江区审计局"}
+    three_public_shown = {_shown(v) for pair in three_public.values() for v in pair if v is not None}
     finance_final = classes[("重庆市潼南区财政局", "201", 2021, "final_account")]
     expected_pages = {
         "department_over_years": ["部门历年支出", "201 一般公共服务支出", *audit_classes],
         "region_departments": ["区县部门对比", "重庆市綦江区审计局", *{_shown(v[0]) for v in totals.values()},
                                _shown(totals[tongnan_seed][1]), _shown(totals[tongnan_seed][2])],
-        "three_public": ["“三公”经费趋势", *{_shown(v) for v in three_public.values()}],
+        "three_public": ["“三公”经费趋势", *three_public_shown],
         "execution_rates": ["预算执行率", _shown(finance_final)],
         "data_quality": ["各区县数据质量", "潼南区", "class 210 is 14.37, its items sum to 38.85"],
+        "publisher_scorecard": ["公开情况评分", "綦江区", "潼南区", "50%"],
     }
     assert len(qijiang_audit) == 2  # two years of one department: the over-the-years view has a trend
     for key, expected in expected_pages.items():
         driver.text_when(f"{base}/superset/dashboard/{key}/", expected)
+        driver.screenshot(shots / f"{key}.png")
+        assert (shots / f"{key}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         if key == "data_quality":
             links = set(re.findall(r'href="([^"]+)"', driver.html()))
             assert any(link.startswith(f"{EVIDENCE}evidence/documents/") for link in links), links
