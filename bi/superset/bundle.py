@@ -72,11 +72,13 @@ def chart_params(key: str, chart: dict[str, Any], dataset_id: int | None = None)
     if "raw" in chart:
         return {**common, "query_mode": "raw", "all_columns": chart["raw"], "groupby": [], "metrics": [],
                 "order_by_cols": [json.dumps([c, True]) for c in chart.get("order_by", [])],
-                "allow_render_html": True, "server_pagination": False, "table_timestamp_format": "smart_date"}
+                "allow_render_html": True, "server_pagination": False, "table_timestamp_format": "smart_date",
+                "show_cell_bars": False}
     metrics = _metrics(chart)
     column_config = {m["label"]: {"d3NumberFormat": m.get("format", AMOUNT_FORMAT)} for m in chart["metrics"]}
     return {**common, "query_mode": "aggregate", "groupby": chart["groupby"], "metrics": metrics,
             "all_columns": [], "percent_metrics": [], "order_desc": False, "column_config": column_config,
+            "show_cell_bars": False,
             "allow_render_html": True, "server_pagination": False, "table_timestamp_format": "smart_date"}
 
 
@@ -115,7 +117,7 @@ def _position(title: str, chart_keys: list[str], charts: dict[str, Any]) -> dict
                          "meta": {"background": "BACKGROUND_TRANSPARENT"}}
         position[cell] = {"type": "CHART", "id": cell, "children": [], "parents": ["ROOT_ID", "GRID_ID", row],
                           "meta": {"uuid": object_uuid("chart", key), "chartId": n, "width": 12,
-                                   "height": charts[key].get("height", 60),
+                                   "height": charts[key].get("height", 90),
                                    "sliceName": charts[key]["title"]}}
     return position
 
