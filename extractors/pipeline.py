@@ -59,6 +59,7 @@ class RunSummary:
     data_warnings: list[str] = field(default_factory=list)  # dbt tests the published data made warn
     validation: object | None = None  # expectations.runner.ValidationSummary
     workers: WorkerStats = field(default_factory=WorkerStats)  # what the extraction workers cost
+    evidence: object | None = None  # expectations.evidence.SiteSummary: the site beside the warehouse
 
 
 def discover(inputs: Sequence[Path]) -> list[Path]:
@@ -229,6 +230,13 @@ def finalize(warehouse: Path):
     return build(Path(warehouse), select="tag:post_validation")
 
 
+def evidence(warehouse: Path):
+    """The evidence site of the warehouse's findings (``<warehouse>.evidence/``), after finalize."""
+    from expectations.evidence import build_site
+
+    return build_site(Path(warehouse))
+
+
 def split_already_extracted(warehouse: Path, documents: Sequence[InputDocument]
                             ) -> tuple[list[InputDocument], list[str]]:
     """Documents whose bytes this extractor version already staged are not extracted again.
@@ -299,6 +307,8 @@ def run(inputs: Sequence[Path | InputDocument], warehouse: Path, work_dir: Path 
     summary.validation = validate_in_own_process(warehouse, run_id, ids)
     say("building result marts (dbt)")
     summary.data_warnings += finalize(warehouse).warned_tests
+    say("writing the evidence site")
+    summary.evidence = evidence(warehouse)
     _count(warehouse, ids, summary)
     return summary
 

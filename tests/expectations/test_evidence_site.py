@@ -1,0 +1,223 @@
+"""The evidence site of a real run on the seeds' figures, in headless Chromium: the crops box the staged
+cells, the pages open offline, nothing is requested beyond 127.0.0.1, the search filters departments.
+
+The seed documents are rendered by the project's generator as a PDF and an XLSX, then run through
+``budgetwh run`` (extract, load, dbt, validation, evidence). Set ``BUDGETWH_UPDATE_SCREENSHOTS=1`` to
+write the README's screenshot of a finding page (docs/evidence-finding.png).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from browser import CHROMIUM, NO_BROWSER, Browser, non_local
+from PIL import Image
+
+from expectations.evidence.locate import PART, SUSPECT, TOTAL
+from expectations.evidence.render import COLOURS, LINE_WIDTH
+from extractors.cli import main
+from extractors.generator.render import render
+from extractors.generator.seeds import seed_specs
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e"),
+              pytest.mark.skipif(CHROMIUM is None, reason=NO_BROWSER)]
+TONGNAN = "tongnan_2022_government_services_budget"
+SCREENSHOT = Path(__file__).parents[2] / "docs" / "evidence-finding.png"
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("evidence")
+    spec = next(s for s in seed_specs() if s.slug == TONGNAN)
+    render(spec, "pdf", root / "input")
+    render(spec, "xlsx", root / "input")
+    warehouse = root / "w.duckdb"
+    assert main(["run", "--input", str(root / "input"), "--warehouse", str(warehouse), "--workers", "1"]) == 0
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with Browser() as b:
+        yield b
+
+
+def q(warehouse: Path, sql: str, params=()):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def document_id(warehouse: Path, file_type: str) -> str:
+    ((d,),) = q(warehouse, "select document_id from staging.documents where file_type = ?", [file_type])
+    return d
+
+
+def cell_bbox(warehouse: Path, document: str, row_code: str, measure: str, year: int, row_kind: str = "subject"):
+    rows = q(warehouse, "select page, x0, top, x1, bottom from staging.cells where document_id = ? "
+                        "and row_code = ? and measure = ? and fiscal_year = ? and row_kind = ?",
+             [document, row_code, measure, year, row_kind])
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def colour_region(image: Image.Image, colour: tuple[int, int, int]) -> list[tuple[int, int, int, int]]:
+    """The bounding boxes of the connected outlines drawn in exactly ``colour`` (one per box)."""
+    rgb = image.convert("RGB")
+    width, height = rgb.size
+    pixels = rgb.load()
+    seen: set[tuple[int, int]] = set()
+    regions = []
+    for y in range(height):
+        for x in range(width):
+            if (x, y) in seen or pixels[x, y] != colour:
+                continue
+            stack, xs, ys = [(x, y)], [], []
+            seen.add((x, y))
+            while stack:
+                px, py = stack.pop()
+                xs.append(px)
+                ys.append(py)
+                for nx, ny in ((px + 1, py), (px - 1, py), (px, py + 1), (px, py - 1)):
+                    if 0 <= nx < width and 0 <= ny < height and (nx, ny) not in seen \
+                            and pixels[nx, ny] == colour:
+                        seen.add((nx, ny))
+                        stack.append((nx, ny))
+            if len(xs) > 40:  # an outline, not a stray anti-aliased pixel of the page
+                regions.append((min(xs), min(ys), max(xs) + 1, max(ys) + 1))
+    return sorted(regions)
+
+
+def expected_region(bbox, crop: dict) -> tuple[int, int, int, int]:
+    """Where a staged bbox (PDF points) lands in the crop: × scale, minus the crop's origin."""
+    x0, top, x1, bottom = bbox
+    s, left, origin = crop["scale"], crop["left"], crop["top"]
+    return (round((x0 - left) * s), round((top - origin) * s), round((x1 - left) * s), round((bottom - origin) * s))
+
+
+def assert_same_region(found, expected):
+    assert all(abs(a - b) <= LINE_WIDTH + 1 for a, b in zip(found, expected, strict=True)), (found, expected)
+
+
+def finding_crops(browser: Browser, page_url: str, rule: str, text: str) -> tuple[dict, list[dict]]:
+    """The finding section of ``rule`` whose text contains ``text``: its key and its crops' attributes."""
+    browser.open(page_url)
+    found = browser.evaluate(f"""
+        Array.from(document.querySelectorAll('section.finding[data-rule="{rule}"]'))
+          .filter(s => s.textContent.includes({json.dumps(text)}))
+          .map(s => ({{key: s.dataset.findingKey, id: s.id, text: s.textContent,
+            crops: Array.from(s.querySelectorAll('img')).map(i => ({{
+              src: i.src, page: +i.dataset.page, scale: +i.dataset.scale, left: +i.dataset.left,
+              top: +i.dataset.top, boxes: JSON.parse(i.dataset.boxes), loaded: i.complete && i.naturalWidth > 0
+            }}))}}))""")
+    assert len(found) == 1, found
+    return found[0], found[0]["crops"]
+
+
+def crop_image(site: Path, crop: dict) -> Image.Image:
+    return Image.open(site / "crops" / Path(crop["src"]).name)
+
+
+def test_the_decimal_shift_in_21011_is_boxed_on_its_page(run, browser, tmp_path):
+    site = Path(f"{run}.evidence")
+    pdf = document_id(run, "pdf")
+    page = (site / "documents" / f"{pdf}.html").as_uri()
+    finding, crops = finding_crops(browser, page, "BW-HIE-002", "section 21011 is 14.37, its items sum to 38.85")
+    assert "decimal shift: 2101199" in finding["text"]
+    (crop,) = crops
+    assert crop["loaded"]
+    image = crop_image(site, crop)
+    total_page, *total = cell_bbox(run, pdf, "21011", "total", 2021)
+    items = [cell_bbox(run, pdf, code, "total", 2021) for code in ("2101101", "2101199")]
+    assert crop["page"] == total_page == items[0][0] == items[1][0]
+    (red,) = colour_region(image, COLOURS[TOTAL])
+    assert_same_region(red, expected_region(total, crop))
+    (blue,) = colour_region(image, COLOURS[PART])
+    assert_same_region(blue, expected_region(items[0][1:], crop))
+    (orange,) = colour_region(image, COLOURS[SUSPECT])  # the likely decimal shift: 27.2 for 2.72
+    assert_same_region(orange, expected_region(items[1][1:], crop))
+    browser.open(f"{page}#{finding['id']}")
+    shot = browser.screenshot(tmp_path / "finding.png", full_page=False)
+    assert Image.open(shot).size == (1280, 1600)
+    if os.environ.get("BUDGETWH_UPDATE_SCREENSHOTS"):
+        shutil.copyfile(shot, SCREENSHOT)
+
+
+def test_the_vehicle_subtotal_shows_both_parts_boxed(run, browser):
+    site = Path(f"{run}.evidence")
+    pdf = document_id(run, "pdf")
+    page = (site / "documents" / f"{pdf}.html").as_uri()
+    _, crops = finding_crops(browser, page, "BW-ROW-005",
+                             "three public expenses 2022 (total): vehicle subtotal 6.00 vs purchase + operation 4.00")
+    (crop,) = crops
+    image = crop_image(site, crop)
+    _, *subtotal = cell_bbox(run, pdf, "total", "vehicle_total", 2022, "total")
+    parts = [cell_bbox(run, pdf, "total", m, 2022, "total")[1:] for m in ("vehicle_purchase", "vehicle_operation")]
+    (red,) = colour_region(image, COLOURS[TOTAL])
+    assert_same_region(red, expected_region(subtotal, crop))
+    blue = colour_region(image, COLOURS[PART])
+    assert len(blue) == 2  # the blank purchase cell and the operation cell
+    for found, bbox in zip(blue, sorted(parts), strict=True):
+        assert_same_region(found, expected_region(bbox, crop))
+
+
+def test_an_xlsx_finding_shows_its_table_region_highlighted(run, browser):
+    site = Path(f"{run}.evidence")
+    xlsx = document_id(run, "xlsx")
+    browser.open((site / "documents" / f"{xlsx}.html").as_uri())
+    cells = browser.evaluate("""
+        Array.from(document.querySelectorAll('section.finding[data-rule="BW-HIE-002"]'))
+          .filter(s => s.textContent.includes('section 21011 is 14.37'))
+          .map(s => Array.from(s.querySelectorAll('td[data-role]')).map(td => [td.dataset.role, td.textContent]))""")
+    assert cells == [[["total", "14.37"], ["part", "11.65"], ["suspect", "27.2"]]]
+
+
+def test_every_page_opens_offline_and_asks_nothing_beyond_127_0_0_1(run, browser):
+    site = Path(f"{run}.evidence")
+    pages = [site / "index.html", site / "rules" / "index.html", site / "rules" / "BW-HIE-002.html",
+             *sorted((site / "documents").glob("*.html"))]
+    browser.events.clear()
+    for page in pages:
+        browser.open(page.as_uri())
+        assert browser.evaluate("document.querySelectorAll('img').length === "
+                                "Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0).length")
+    urls = browser.requested_urls()
+    assert len(urls) >= len(pages) and non_local(urls) == []
+    rule_rows = browser.evaluate("document.querySelectorAll('td').length")
+    assert rule_rows > 0
+
+
+def test_the_index_lists_region_department_document_and_searches_by_department(run, browser):
+    site = Path(f"{run}.evidence")
+    browser.open((site / "index.html").as_uri())
+    regions = browser.evaluate("Array.from(document.querySelectorAll('section[data-region] h2')).map(h => h.textContent)")
+    assert regions == ["潼南区"]
+    rows = browser.evaluate("Array.from(document.querySelectorAll('tr[data-department]')).map(r => "
+                            "Array.from(r.cells).map(c => c.textContent))")
+    assert len(rows) == 2 and all(r[0] == "重庆市潼南区政务服务管理办公室" and r[5] == "failed" for r in rows)
+    assert {r[4] for r in rows} == {"pdf", "xlsx"} and all(int(r[6]) >= 10 for r in rows)
+    shown = browser.evaluate("""(() => { const s = document.getElementById('search');
+        s.value = '审计'; s.dispatchEvent(new Event('input'));
+        const none = document.querySelectorAll('tr[data-department]:not(.hidden)').length;
+        s.value = '政务服务'; s.dispatchEvent(new Event('input'));
+        return [none, document.querySelectorAll('tr[data-department]:not(.hidden)').length]; })()""")
+    assert shown == [0, 2]
+
+
+def test_the_annotated_pdf_has_a_page_per_page_with_findings(run):
+    import pypdfium2
+
+    site = Path(f"{run}.evidence")
+    pdf = document_id(run, "pdf")
+    pages_with_boxes = {p for (p,) in q(run, "select distinct page from marts.fct_reconciliation_result "
+                                             "where document_id = ? and not passed and page is not null", [pdf])}
+    with pypdfium2.PdfDocument(site / "annotated" / f"{pdf}.pdf") as annotated:
+        assert 1 <= len(annotated) <= len(pages_with_boxes) + 2
+    assert (site / "originals" / f"{pdf}.pdf").read_bytes()[:5] == b"%PDF-"
