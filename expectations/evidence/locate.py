@@ -79,6 +79,7 @@ class Finding:
     key: str = ""  # finding_key(): the place and its numbers, stable across runs and versions
     boxes: list[Box] = field(default_factory=list)
     detail: str | None = None
+    extent: dict[int, tuple[float, float]] = field(default_factory=dict)  # page → the table's x0, x1
 
     @property
     def anchor(self) -> str:
@@ -140,6 +141,9 @@ def locate(con: duckdb.DuckDBPyConnection, findings: list[Finding]) -> None:
         f.detail = row.get("detail")
         table = cells.get((f.document_id, f.table_index), [])
         f.boxes = _boxes(f, row, table, line_parts.get(f.rule_id) or ())
+        for page in {b.page for b in f.boxes if b.bbox}:
+            on_page = [c.bbox for c in table if c.bbox and c.page == page]
+            f.extent[page] = (min(b[0] for b in on_page), max(b[2] for b in on_page))
 
 
 _ACROSS_COLUMNS = re.compile(r"across_columns\(\s*\[[^\]]*\]\s*,\s*'\w+'\s*,\s*(\[[^\]]*\]|\w+\(\))")

@@ -18,7 +18,8 @@ from expectations.evidence.locate import PART, SUSPECT, TOTAL, Box, Finding
 
 SCALE = 2.0  # pixels per PDF point in crops (144 dpi)
 ANNOTATED_SCALE = 1.5
-CROP_MARGIN = 28.0  # PDF points above and below the boxes
+CROP_MARGIN = 28.0  # PDF points around the boxes and the table's amounts
+LABEL_ROOM = 320.0  # PDF points left of the table's first amount: its codes and line names
 COLOURS = {TOTAL: (214, 39, 40), PART: (31, 119, 180), SUSPECT: (255, 127, 14)}  # red, blue, orange
 LINE_WIDTH = 3
 FONT_CANDIDATES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -85,19 +86,24 @@ def crops_for(finding: Finding, renderer: PageRenderer, out_dir: Path) -> list[C
         image = renderer.image(page, SCALE)
         top = int(max(0.0, min(b.bbox[1] for b in boxes) - CROP_MARGIN) * SCALE)
         bottom = int(min(image.height / SCALE, max(b.bbox[3] for b in boxes) + CROP_MARGIN) * SCALE)
+        # the table's amounts end at its right edge; its line labels (not cells) are left of them
+        x0, x1 = finding.extent.get(page, (0.0, image.width / SCALE))
+        left = int(max(0.0, min(x0, *(b.bbox[0] for b in boxes)) - LABEL_ROOM) * SCALE)
+        right = int(min(image.width / SCALE, max(x1, *(b.bbox[2] for b in boxes)) + CROP_MARGIN) * SCALE)
         lines = [f"#{finding.number} {finding.rule_id}: {_difference_note(finding)}", LEGEND]
         font = _font(NOTE_SIZE)
         strip = (NOTE_SIZE + 8) * len(lines) + 8
-        crop = Image.new("RGB", (image.width, bottom - top + strip), "white")
-        crop.paste(image.crop((0, top, image.width, bottom)), (0, 0))
+        font_width = max(int(ImageDraw.Draw(image).textlength(line, font=font)) for line in lines) + 16
+        crop = Image.new("RGB", (max(right - left, font_width), bottom - top + strip), "white")
+        crop.paste(image.crop((left, top, right, bottom)), (0, 0))
         draw = ImageDraw.Draw(crop)
-        _draw_boxes(draw, boxes, SCALE, top / SCALE)
+        _draw_boxes(draw, boxes, SCALE, top / SCALE, left / SCALE)
         for i, line in enumerate(lines):
             draw.text((8, bottom - top + 8 + i * (NOTE_SIZE + 8)), line, font=font,
                       fill=COLOURS[TOTAL] if i == 0 else (60, 60, 60))
         path = out_dir / f"{finding.document_id}-{finding.key}-p{page}.png"
         crop.save(path, compress_level=3)
-        crops.append(Crop(page, path, 0.0, top / SCALE, SCALE, boxes))
+        crops.append(Crop(page, path, left / SCALE, top / SCALE, SCALE, boxes))
     return crops
 
 
@@ -122,7 +128,7 @@ def annotated_pdf(findings: Iterable[Finding], renderer: PageRenderer, out: Path
         y = 16
         for f in on_page:
             boxes = [b for b in f.boxes if b.page == page and b.bbox is not None]
-            _draw_boxes(draw, boxes, ANNOTATED_SCALE, 0.0)
+            _draw_boxes(draw, boxes, ANNOTATED_SCALE, 0.0, 0.0)
             anchor = next((b for b in boxes if b.role == TOTAL), boxes[0])
             number = f"#{f.number}"
             x = max(0.0, anchor.bbox[0] * ANNOTATED_SCALE - draw.textlength(number, font=font) - 8)
@@ -147,12 +153,13 @@ def _difference_note(f: Finding) -> str:
     return f"printed {f.actual}, parts sum to {f.expected}, difference {f.difference}"
 
 
-def _draw_boxes(draw, boxes: list[Box], scale: float, top: float) -> None:
-    """Each box on its cell's edges, just inside them (neighbouring cells' boxes do not overlap)."""
+def _draw_boxes(draw, boxes: list[Box], scale: float, top: float, left: float) -> None:
+    """Each box on its cell's edges, just inside them (neighbouring cells' boxes do not overlap); ``top``
+    and ``left``: the image's origin on the page, in PDF points."""
     for box in boxes:
         x0, y0, x1, y1 = box.bbox
-        rect = [round(x0 * scale) + 1, round((y0 - top) * scale) + 1,
-                round(x1 * scale) - 2, round((y1 - top) * scale) - 2]
+        rect = [round((x0 - left) * scale) + 1, round((y0 - top) * scale) + 1,
+                round((x1 - left) * scale) - 2, round((y1 - top) * scale) - 2]
         draw.rectangle(rect, outline=COLOURS[box.role], width=LINE_WIDTH)
 
 

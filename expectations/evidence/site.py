@@ -200,7 +200,7 @@ vertical-align:top}th{background:#eceff1}
 .finding{background:#fff;border:1px solid #ddd;border-left:6px solid #b71c1c;margin:16px 0;padding:8px 16px}
 .finding.warning{border-left-color:#e65100}
 .finding img{max-width:100%;border:1px solid #999}
-.meta dt{font-weight:600;float:left;width:9em;clear:left}.meta dd{margin-left:10em}
+.meta dt{font-weight:600;float:left;width:9em;clear:left}.meta dd{margin-left:10em}.meta dd.num{text-align:left}
 td.total{outline:3px solid rgb(TOTAL_RGB);background:#ffebee}
 td.part{outline:3px solid rgb(PART_RGB);background:#e3f2fd}
 td.suspect{outline:3px solid rgb(SUSPECT_RGB);background:#fff3e0}

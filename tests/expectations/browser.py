@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from contextlib import ExitStack
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
@@ -36,7 +37,9 @@ class Browser:
         port = self._devtools_port()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
             page = next(t for t in json.load(r) if t["type"] == "page")
-        self._ws = connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=10)
+        self._stack = ExitStack()
+        self._ws = self._stack.enter_context(connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=10,
+                                                     proxy=None))
         self._id = 0
         self.events: list[dict] = []
         self.call("Page.enable")
@@ -55,7 +58,7 @@ class Browser:
         raise RuntimeError("chromium did not start its DevTools endpoint")
 
     def close(self) -> None:
-        self._ws.close()
+        self._stack.close()
         self._process.terminate()
         self._process.wait(timeout=10)
         shutil.rmtree(self._profile, ignore_errors=True)
@@ -78,7 +81,12 @@ class Browser:
                 return message.get("result", {})
             self.events.append(message)
 
-    def wait_for(self, event: str, timeout: float = 60) -> dict:
+    def wait_for(self, event: str, since: int = 0, timeout: float = 60) -> dict:
+        """The first ``event`` received after the first ``since`` events (maybe already received while
+        waiting for a command's answer)."""
+        for message in self.events[since:]:
+            if message.get("method") == event:
+                return message
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             message = json.loads(self._ws.recv(timeout=max(0.1, deadline - time.monotonic())))
@@ -89,8 +97,9 @@ class Browser:
 
     def open(self, url: str) -> None:
         """Navigate and wait for the load event (every subresource requested by then)."""
+        since = len(self.events)
         self.call("Page.navigate", {"url": url})
-        self.wait_for("Page.loadEventFired")
+        self.wait_for("Page.loadEventFired", since)
 
     def evaluate(self, expression: str):
         result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True,

