@@ -60,6 +60,8 @@ def _print_summary(warehouse: Path, summary) -> None:
         print(f"rules ({severity}): {passed} passed, {failed} failed")
     if getattr(summary, "evidence", None):
         print(f"evidence: {summary.evidence.path / 'index.html'} ({summary.evidence.seconds:.1f} s)")
+    if getattr(summary, "alerts", None):
+        print(summary.alerts)
     shown: dict[str, int] = {}
     for (doc_id, dept, doc_year, doc_type, file_type, quality, rule, severity, table, code, year,
          expected, actual, diff, page, message, hint) in failures:

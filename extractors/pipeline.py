@@ -60,6 +60,7 @@ class RunSummary:
     validation: object | None = None  # expectations.runner.ValidationSummary
     workers: WorkerStats = field(default_factory=WorkerStats)  # what the extraction workers cost
     evidence: object | None = None  # expectations.evidence.SiteSummary: the site beside the warehouse
+    alerts: object | None = None  # expectations.evidence.notify.AlertSummary: the run's new findings sent
 
 
 def discover(inputs: Sequence[Path]) -> list[Path]:
@@ -237,6 +238,14 @@ def evidence(warehouse: Path):
     return build_site(Path(warehouse))
 
 
+def alert(warehouse: Path, run_id: str):
+    """One summary of the run's new error-level findings on the configured channels (after evidence: the
+    alert links to its pages)."""
+    from expectations.evidence.notify import alert_new_findings
+
+    return alert_new_findings(Path(warehouse), run_id)
+
+
 def split_already_extracted(warehouse: Path, documents: Sequence[InputDocument]
                             ) -> tuple[list[InputDocument], list[str]]:
     """Documents whose bytes this extractor version already staged are not extracted again.
@@ -309,6 +318,7 @@ def run(inputs: Sequence[Path | InputDocument], warehouse: Path, work_dir: Path 
     summary.data_warnings += finalize(warehouse).warned_tests
     say("writing the evidence site")
     summary.evidence = evidence(warehouse)
+    summary.alerts = alert(warehouse, run_id)
     _count(warehouse, ids, summary)
     return summary
 

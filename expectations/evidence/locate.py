@@ -91,8 +91,8 @@ def finding_key(rule_id: str, table_type: str | None, subject_code: str | None, 
     """A place and its numbers, without the document: the message names the place's column or line and
     both sides, so the key of a new version's finding is the old one's only where that place printed the
     same numbers. Table index and page are left out (a new version may move the table)."""
-    text = "|".join(str(x) for x in (rule_id, table_type, subject_code, fiscal_year, message))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    text = "|".join("" if x is None else str(x) for x in (rule_id, table_type, subject_code, fiscal_year, message))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]  # = review.FINDING_KEY_SQL
 
 
 FINDINGS_SQL = """
@@ -112,17 +112,10 @@ def failed_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
                         None if v is None else _q(v))
                 for d, r, s, k, t, i, c, y, p, e, a, x, tol, m, h, v in con.execute(FINDINGS_SQL).fetchall()]
     numbers: dict[str | None, int] = defaultdict(int)
-    keys: dict[str | None, set[str]] = defaultdict(set)
     for f in findings:
         numbers[f.document_id] += 1
         f.number = numbers[f.document_id]
-        key = finding_key(f.rule_id, f.table_type, f.subject_code, f.fiscal_year, f.message)
-        repeat = 1
-        while key in keys[f.document_id]:  # the same message twice in one document: numbered in order
-            repeat += 1
-            key = f"{finding_key(f.rule_id, f.table_type, f.subject_code, f.fiscal_year, f.message)}-{repeat}"
-        keys[f.document_id].add(key)
-        f.key = key
+        f.key = finding_key(f.rule_id, f.table_type, f.subject_code, f.fiscal_year, f.message)
     return findings
 
 

@@ -13,8 +13,8 @@ import shutil
 import subprocess
 import tempfile
 import time
-from contextlib import ExitStack
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlparse
 
