@@ -30,6 +30,7 @@ import duckdb
 
 from expectations.evidence.locate import PART, SUSPECT, TOTAL, Cell, Finding, failed_findings, locate
 from expectations.evidence.render import COLOURS, Crop, PageRenderer, annotated_pdf, crops_for
+from expectations.evidence.review import current_verdicts
 from extractors.load import memory_limit
 
 BASE_URL_ENV = "BUDGETWH_EVIDENCE_BASE_URL"
@@ -100,6 +101,7 @@ def build_site(warehouse: Path, out: Path | None = None) -> SiteSummary:
         findings = failed_findings(con)
         locate(con, findings)
         cells = _table_cells(con, findings)
+        verdicts = current_verdicts(con)
     finally:
         con.close()
     by_document: dict[str | None, list[Finding]] = defaultdict(list)
@@ -121,7 +123,8 @@ def build_site(warehouse: Path, out: Path | None = None) -> SiteSummary:
             finally:
                 renderer.close()
         _write(building / document_page(doc.document_id),
-               _document_html(doc, mine, crops, cells, (building / "annotated" / f"{doc.document_id}.pdf").exists()))
+               _document_html(doc, mine, crops, cells, verdicts,
+                              (building / "annotated" / f"{doc.document_id}.pdf").exists()))
     _write(building / "index.html", _index_html(documents, by_document))
     _write_rule_pages(building, documents, findings)
     _swap(building, out)
@@ -206,7 +209,8 @@ td.part{outline:3px solid rgb(PART_RGB);background:#e3f2fd}
 td.suspect{outline:3px solid rgb(SUSPECT_RGB);background:#fff3e0}
 .legend span{display:inline-block;width:1em;height:1em;vertical-align:middle;margin:0 4px 0 12px}
 input#search{font-size:1.1em;padding:4px 8px;width:24em}
-.hidden{display:none}
+.hidden{display:none}.verdict{margin:4px 0}.verdict[data-verdict=dismissed]{color:#555}
+.verdict[data-verdict=confirmed]{color:#b71c1c}.session{float:right}
 """
 for _role in (TOTAL, PART, SUSPECT):
     STYLE = STYLE.replace(f"{_role.upper()}_RGB", ",".join(map(str, COLOURS[_role])))
@@ -273,7 +277,8 @@ def _index_html(documents: dict[str, Document], by_document: dict[str | None, li
 
 
 def _document_html(doc: Document, findings: list[Finding], crops: dict[str, list[Crop]],
-                   cells: dict[tuple[str, int], list[Cell]], has_annotated: bool) -> str:
+                   cells: dict[tuple[str, int], list[Cell]], verdicts: dict[tuple[str, str], dict],
+                   has_annotated: bool) -> str:
     status = _status(doc)
     source = f'<a href="{_e(doc.source_url)}">{_e(doc.source_url)}</a>' if doc.source_url else "—"
     original = f'<a href="../{_e(doc.original)}">{_e(Path(doc.source_path or "").name)}</a>' \
@@ -296,11 +301,21 @@ def _document_html(doc: Document, findings: list[Finding], crops: dict[str, list
     body.append(f"<h2>{len(findings)} finding(s)</h2>" if findings else "<h2>no findings</h2>")
     for f in findings:
         body.append(_finding_html(f, crops.get(f.key + (doc.document_id or ""), []),
-                                  cells.get((doc.document_id, f.table_index), [])))
+                                  cells.get((doc.document_id, f.table_index), []),
+                                  verdicts.get((doc.document_id, f.key))))
     return _page(doc.title or doc.document_id, "".join(body), "../")
 
 
-def _finding_html(f: Finding, crops: list[Crop], table: list[Cell]) -> str:
+def verdict_html(verdict: dict | None) -> str:
+    """A finding's review state: the verdict in force (review.current_verdicts), or open."""
+    if not verdict:
+        return '<p class="verdict" data-verdict="open">open: not reviewed</p>'
+    note = f": {_e(verdict['note'])}" if verdict["note"] else ""
+    return (f'<p class="verdict" data-verdict="{_e(verdict["verdict"])}"><b>{_e(verdict["verdict"])}</b> by '
+            f'{_e(verdict["reviewer"])}, {verdict["decided_at"]:%Y-%m-%d %H:%M}{note}</p>')
+
+
+def _finding_html(f: Finding, crops: list[Crop], table: list[Cell], verdict: dict | None = None) -> str:
     where = ", ".join(str(x) for x in (f.table_type, f"table {f.table_index}" if f.table_index is not None
                                        else None, f.subject_code, f.fiscal_year, f.detail,
                                        f"page {f.page}" if f.page else None) if x)
@@ -310,7 +325,7 @@ def _finding_html(f: Finding, crops: list[Crop], table: list[Cell]) -> str:
     out = [f'<section class="finding {_e(f.severity)}" id="{f.anchor}" data-finding-key="{_e(f.key)}" '
            f'data-rule="{_e(f.rule_id)}">'
            f'<h3>#{f.number} <a href="../rules/{_e(f.rule_id)}.html">{_e(f.rule_id)}</a> · {_e(f.severity)}{kind}'
-           f'</h3><dl class="meta"><dt>place</dt><dd>{_e(where)}</dd>'
+           f'</h3>{verdict_html(verdict)}<dl class="meta"><dt>place</dt><dd>{_e(where)}</dd>'
            f'<dt>expected</dt><dd class="num">{_e(f.expected)}</dd><dt>actual</dt><dd class="num">{_e(f.actual)}</dd>'
            f'<dt>difference</dt><dd class="num">{_e(f.difference)}</dd><dt>message</dt><dd>{_e(f.message)}</dd>'
            f'<dt>hint</dt><dd>{_e(f.hint) or "—"}</dd>{suggested}</dl>']
