@@ -11,12 +11,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import duckdb
 import pytest
 from browser import CHROMIUM, NO_BROWSER, Browser, non_local
 from PIL import Image
+from receivers import Receiver
 
 from expectations.evidence.locate import PART, SUSPECT, TOTAL
 from expectations.evidence.render import COLOURS, LINE_WIDTH
@@ -31,13 +37,24 @@ SCREENSHOT = Path(__file__).parents[2] / "docs" / "evidence-finding.png"
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory) -> Path:
+def receiver():
+    r = Receiver()
+    yield r
+    r.close()
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory, receiver) -> Path:
+    """The run, its alerts going to a local receiver."""
     root = tmp_path_factory.mktemp("evidence")
     spec = next(s for s in seed_specs() if s.slug == TONGNAN)
     render(spec, "pdf", root / "input")
     render(spec, "xlsx", root / "input")
     warehouse = root / "w.duckdb"
-    assert main(["run", "--input", str(root / "input"), "--warehouse", str(warehouse), "--workers", "1"]) == 0
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("BUDGETWH_ALERT_WEBHOOK_URL", receiver.url + "/findings")
+        env.delenv("BUDGETWH_EVIDENCE_BASE_URL", raising=False)
+        assert main(["run", "--input", str(root / "input"), "--warehouse", str(warehouse), "--workers", "1"]) == 0
     return warehouse
 
 
@@ -219,3 +236,95 @@ def test_the_annotated_pdf_has_a_page_per_page_with_findings(run):
     with pypdfium2.PdfDocument(site / "annotated" / f"{pdf}.pdf") as annotated:
         assert 1 <= len(annotated) <= len(pages_with_boxes) + 2
     assert (site / "originals" / f"{pdf}.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_the_alert_carries_the_evidence_link_and_it_opens_the_findings_page(run, receiver, browser):
+    (payload,) = [body for path, _, body in receiver.received if path == "/findings"]
+    pdf = document_id(run, "pdf")
+    (shift,) = [f for f in payload["findings"] if f["document"] == pdf and f["rule"] == "BW-HIE-002"]
+    assert (shift["department"], shift["region"], shift["year"], shift["expected"], shift["actual"]) == (
+        "重庆市潼南区政务服务管理办公室", "潼南区", 2022, "38.85", "14.37")
+    assert shift["title"] and shift["place"].startswith("general_budget_expenditure, table 1, 21011, 2021")
+    browser.open(shift["evidence_url"])
+    anchor = shift["evidence_url"].rsplit("#", 1)[1]
+    shown = browser.evaluate(f"(() => {{ const s = document.getElementById('{anchor}'); "
+                             "return [s.dataset.rule, s.textContent.includes('section 21011 is 14.37')]; })()")
+    assert shown == ["BW-HIE-002", True]
+
+
+class ReviewServer:
+    """``budgetwh serve``'s app under uvicorn on 127.0.0.1, in a thread."""
+
+    def __init__(self, warehouse: Path, reviewers: str):
+        import uvicorn
+
+        from extractors.serve import create_app
+        from extractors.serve import reviewers as parse
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        app = create_app(warehouse, parse(reviewers))
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.05)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def close(self):
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def test_a_dismissal_made_on_the_review_page_survives_a_rerun_and_is_never_alerted(run, receiver, browser):
+    pdf = document_id(run, "pdf")
+    server = ReviewServer(run, "alice:s3cret,bob:other")
+    try:
+        page = f"{server.url}/documents/{pdf}.html"
+        browser.events.clear()
+        browser.open(page)
+        assert browser.evaluate("document.querySelectorAll('form.review').length") == 0  # not logged in
+        status = urllib.request.Request(f"{server.url}/review", method="POST", data=b"document_id=x&finding_key=y"
+                                        b"&anchor=z&verdict=dismissed")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(status, timeout=10)
+        assert refused.value.code == 401
+        browser.open(f"{server.url}/login")
+        since = len(browser.events)
+        browser.evaluate("""(() => { document.querySelector('[name=reviewer]').value = 'alice';
+            document.querySelector('[name=token]').value = 's3cret';
+            document.querySelector('form').submit(); })()""")
+        browser.wait_for("Page.loadEventFired", since)
+        browser.open(page)
+        section = "section.finding[data-rule=\"BW-ROW-005\"]"
+        target = browser.evaluate(f"""Array.from(document.querySelectorAll('{section}'))
+            .filter(s => s.textContent.includes('three public expenses 2022 (total)')).map(s => s.id)""")
+        (anchor,) = target
+        since = len(browser.events)
+        browser.evaluate(f"""(() => {{ const s = document.getElementById('{anchor}');
+            s.querySelector('[name=note]').value = 'the template prints the subtotal over both years';
+            s.querySelector('button[value=dismissed]').click(); }})()""")
+        browser.wait_for("Page.loadEventFired", since)
+        assert browser.evaluate(f"document.getElementById('{anchor}').querySelector('.verdict').dataset.verdict"
+                                ) == "dismissed"
+        assert non_local(browser.requested_urls()) == []
+    finally:
+        server.close()
+    key = anchor.removeprefix("f-")
+    posts = len(receiver.received)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("BUDGETWH_ALERT_WEBHOOK_URL", receiver.url + "/findings")
+        assert main(["run", "--input", str(run.parent / "input"), "--warehouse", str(run), "--workers", "1"]) == 0
+    assert len(receiver.received) == posts  # every error finding alerted once already, the dismissed one never
+    ((status, note, reviewer),) = q(run, """
+        select r.review_status, v.note, v.reviewer from marts.fct_reconciliation_result as r
+        join review.verdicts as v using (document_id, finding_key)
+        where r.document_id = ? and r.finding_key = ?""", [pdf, key])
+    assert (status, note, reviewer) == ("dismissed", "the template prints the subtotal over both years", "alice")
+    ((dismissed, failed),) = q(run, "select dismissed_finding_count, failed_error_count from marts.dim_document "
+                                    "where document_id = ?", [pdf])
+    assert dismissed == 1 and failed > 1
+    browser.open((Path(f"{run}.evidence") / "documents" / f"{pdf}.html").as_uri())  # the rebuilt site
+    assert browser.evaluate(f"document.getElementById('{anchor}').querySelector('.verdict').textContent"
+                            ).startswith("dismissed by alice")
