@@ -232,10 +232,12 @@ def finalize(warehouse: Path):
 
 
 def evidence(warehouse: Path):
-    """The evidence site of the warehouse's findings (``<warehouse>.evidence/``), after finalize."""
+    """The evidence site of the warehouse's findings (``<warehouse>.evidence/``), after finalize; the Data
+    Docs made to open offline and link into it."""
     from expectations.evidence import build_site
+    from expectations.runner import data_docs_index
 
-    return build_site(Path(warehouse))
+    return build_site(Path(warehouse), data_docs=data_docs_index(Path(warehouse)).parent)
 
 
 def alert(warehouse: Path, run_id: str):

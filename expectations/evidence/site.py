@@ -86,8 +86,11 @@ def evidence_url(document_id: str | None, key: str | None, warehouse: Path,
     return f"{base.rstrip('/')}/{page}" + (f"#f-{key}" if key and document_id else "")
 
 
-def build_site(warehouse: Path, out: Path | None = None) -> SiteSummary:
-    """Write the site for the warehouse's current findings, replacing the previous one whole."""
+def build_site(warehouse: Path, out: Path | None = None, data_docs: Path | None = None) -> SiteSummary:
+    """Write the site for the warehouse's current findings, replacing the previous one whole; then make
+    the GX Data Docs at ``data_docs`` (where given and present) open offline, linking into it."""
+    from expectations.evidence.data_docs import make_offline
+
     started = time.perf_counter()
     warehouse = Path(warehouse)
     out = Path(out) if out else evidence_dir(warehouse)
@@ -128,6 +131,8 @@ def build_site(warehouse: Path, out: Path | None = None) -> SiteSummary:
     _write(building / "index.html", _index_html(documents, by_document))
     _write_rule_pages(building, documents, findings)
     _swap(building, out)
+    if data_docs is not None and Path(data_docs).is_dir():
+        make_offline(Path(data_docs), out)
     return SiteSummary(out, len(documents), len(findings), sum(len(c) for c in crops.values()), annotated,
                        time.perf_counter() - started)
 

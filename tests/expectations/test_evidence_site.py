@@ -209,6 +209,26 @@ def test_every_page_opens_offline_and_asks_nothing_beyond_127_0_0_1(run, browser
     assert len(urls) >= len(pages) and non_local(urls) == []
 
 
+def test_the_data_docs_open_offline_and_link_each_failure_to_its_evidence(run, browser):
+    from expectations.runner import data_docs_index
+
+    index = data_docs_index(run)
+    pdf = document_id(run, "pdf")
+    browser.events.clear()
+    browser.open(index.as_uri())
+    listed = browser.evaluate("Array.from(document.querySelectorAll('table.budgetwh-static tbody tr a'))"
+                              ".map(a => a.getAttribute('href'))")
+    (failures,) = [h for h in listed if "budgetwh_error_rules" in h and pdf in h and h.startswith("validations/")]
+    browser.open(f"{index.parent.as_uri()}/{failures}")
+    links = browser.evaluate("Array.from(document.querySelectorAll('td.budgetwh-evidence a')).map(a => a.href)")
+    assert len(links) >= 5 and non_local(browser.requested_urls()) == []
+    ((key,),) = q(run, "select finding_key from marts.fct_reconciliation_result where document_id = ? "
+                       "and rule_id = 'BW-HIE-003' and not passed", [pdf])
+    (shift,) = [u for u in links if u.endswith(f"/documents/{pdf}.html#f-{key}")]
+    browser.open(shift)
+    assert browser.evaluate(f"document.getElementById('f-{key}').dataset.rule") == "BW-HIE-003"
+
+
 def test_the_index_lists_region_department_document_and_searches_by_department(run, browser):
     site = Path(f"{run}.evidence")
     browser.open((site / "index.html").as_uri())
