@@ -103,7 +103,8 @@ def send(on: Channels, payload: dict, subject: str, text: str) -> dict[str, str]
         outcomes["webhook"] = _post(on.webhook_url, payload)
     if on.slack_webhook_url:
         outcomes["slack"] = _post(on.slack_webhook_url, {
-            "text": subject, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}]})
+            "text": subject,
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}]})
     if on.smtp:
         outcomes["email"] = _mail(on.smtp, subject, text)
     return outcomes

@@ -30,7 +30,9 @@ SECRET_ENV = "BUDGETWH_REVIEW_SECRET"
 COOKIE = "budgetwh_reviewer"
 SESSION_SECONDS = 12 * 3600
 _STATIC_VERDICT = re.compile(r'<p class="verdict"[^>]*>.*?</p>')
-_FINDING = re.compile(r'(<section class="finding[^"]*" id="(f-[0-9a-f]+)" data-finding-key="([0-9a-f]+)"[^>]*>)')
+_FINDING = re.compile(
+    r'(<section class="finding[^"]*" id="(f-[0-9a-f]+)" data-finding-key="([0-9a-f]+)"[^>]*>)'
+)
 
 
 def reviewers(value: str | None = None) -> dict[str, str]:
@@ -71,8 +73,11 @@ def create_app(warehouse: Path, reviewer_tokens: dict[str, str] | None = None, s
     def bar(request: Request) -> str:
         who = reviewer_of(request)
         if who:
-            return (f'<form class="session" method="post" action="/logout">reviewing as <b>{html.escape(who)}</b> '
-                    '<button>log out</button></form>')
+            return (
+                '<form class="session" method="post" action="/logout">'
+                f"reviewing as <b>{html.escape(who)}</b> "
+                "<button>log out</button></form>"
+            )
         return '<p class="session"><a href="/login">log in to review</a></p>'
 
     def verdicts() -> dict:
@@ -95,12 +100,20 @@ def create_app(warehouse: Path, reviewer_tokens: dict[str, str] | None = None, s
         try:
             current = verdicts()
         except duckdb.IOException:
-            return HTMLResponse("the warehouse is busy (a run is writing it); reload in a moment", status_code=503)
+            return HTMLResponse(
+                "the warehouse is busy (a run is writing it); reload in a moment", status_code=503
+            )
         who = reviewer_of(request)
         static = _STATIC_VERDICT.sub("", page.read_text(encoding="utf-8"))  # as of the site's build
-        text = _FINDING.sub(lambda m: m.group(1) + _review_block(document_id, m.group(2), m.group(3),
-                                                                 current.get((document_id, m.group(3))), who),
-                            static)
+        text = _FINDING.sub(
+            lambda m: (
+                m.group(1)
+                + _review_block(
+                    document_id, m.group(2), m.group(3), current.get((document_id, m.group(3))), who
+                )
+            ),
+            static,
+        )
         return _with_bar(text, bar(request))
 
     @app.get("/login", response_class=HTMLResponse)
@@ -114,8 +127,9 @@ def create_app(warehouse: Path, reviewer_tokens: dict[str, str] | None = None, s
         if expected is None or not hmac.compare_digest(expected.encode(), token.encode()):
             return RedirectResponse("/login?failed=1", status_code=303)
         response = RedirectResponse("/", status_code=303)
-        response.set_cookie(COOKIE, signer.dumps(reviewer), max_age=SESSION_SECONDS, httponly=True,
-                            samesite="strict")
+        response.set_cookie(
+            COOKIE, signer.dumps(reviewer), max_age=SESSION_SECONDS, httponly=True, samesite="strict"
+        )
         return response
 
     @app.post("/logout")
@@ -125,8 +139,14 @@ def create_app(warehouse: Path, reviewer_tokens: dict[str, str] | None = None, s
         return response
 
     @app.post("/review")
-    def review(request: Request, document_id: str = Form(...), finding_key: str = Form(...),
-               anchor: str = Form(...), verdict: str = Form(...), note: str = Form("")):
+    def review(
+        request: Request,
+        document_id: str = Form(...),
+        finding_key: str = Form(...),
+        anchor: str = Form(...),
+        verdict: str = Form(...),
+        note: str = Form(""),
+    ):
         who = reviewer_of(request)
         if who is None:
             return Response("log in to review", status_code=401)
@@ -137,7 +157,9 @@ def create_app(warehouse: Path, reviewer_tokens: dict[str, str] | None = None, s
         except LookupError as e:
             return Response(str(e), status_code=404)
         except duckdb.IOException:
-            return Response("the warehouse is busy (a run is writing it); try again in a moment", status_code=503)
+            return Response(
+                "the warehouse is busy (a run is writing it); try again in a moment", status_code=503
+            )
         return RedirectResponse(f"/documents/{quote(document_id)}.html#{quote(anchor)}", status_code=303)
 
     for folder in ("crops", "annotated", "originals", "rules", "documents"):
@@ -164,7 +186,8 @@ def _review_block(document_id: str, anchor: str, key: str, verdict: dict | None,
         f'<input type="hidden" name="anchor" value="{e(anchor)}">'
         '<input name="note" placeholder="note (why)" size="60"> '
         '<button name="verdict" value="confirmed">confirm</button> '
-        '<button name="verdict" value="dismissed">dismiss</button></form>')
+        '<button name="verdict" value="dismissed">dismiss</button></form>'
+    )
 
 
 _LOGIN = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>log in to review</title>

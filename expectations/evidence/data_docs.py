@@ -19,7 +19,9 @@ from pathlib import Path
 from expectations.evidence.locate import finding_key
 from expectations.evidence.site import document_page
 
-_CDN_TAG = re.compile(r'<(?:script|link)\b[^>]*\b(?:src|href)="(?:https?:)?//[^"]*"[^>]*>(?:\s*</script>)?', re.S)
+_CDN_TAG = re.compile(
+    r'<(?:script|link)\b[^>]*\b(?:src|href)="(?:https?:)?//[^"]*"[^>]*>(?:\s*</script>)?', re.S
+)
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S)
 _TABLE_SCRIPT = re.compile(r"\$\('#([\w-]+)'\)\.bootstrapTable\(")
 _ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
@@ -42,7 +44,9 @@ def make_offline(site: Path, evidence: Path) -> int:
         text = page.read_text(encoding="utf-8")
         text = _static_lists(text)
         text = _CDN_TAG.sub("", text)
-        text = _SCRIPT.sub(lambda m: "" if "$(" in m.group(1) or "vegaEmbed" in m.group(1) else m.group(0), text)
+        text = _SCRIPT.sub(
+            lambda m: "" if "$(" in m.group(1) or "vegaEmbed" in m.group(1) else m.group(0), text
+        )
         if 'id="budgetwh-offline"' not in text:
             text = text.replace("</head>", OFFLINE_STYLE + "</head>", 1)
         text = _link_failures(text, page, Path(evidence))
@@ -68,7 +72,7 @@ def _literal(text: str, start: int) -> tuple[object, int]:
         elif c in "]}":
             depth -= 1
             if depth == 0:
-                return ast.literal_eval(text[start:i + 1]), i + 1
+                return ast.literal_eval(text[start : i + 1]), i + 1
         i += 1
     raise ValueError("unterminated literal")
 
@@ -77,16 +81,24 @@ def _static_lists(text: str) -> str:
     """Each ``$('#id').bootstrapTable({columns: [...], data: [...]})`` becomes table #id's own rows."""
     for found in list(_TABLE_SCRIPT.finditer(text)):
         table_id = found.group(1)
-        tail = text[found.end():]
+        tail = text[found.end() :]
         columns_at, data_at = tail.find("columns: ["), tail.find("data: [")
         if columns_at < 0 or data_at < 0:
             continue
         columns, _ = _literal(tail, columns_at + len("columns: "))
         rows, _ = _literal(tail, data_at + len("data: "))
-        text = text.replace(f'<button class="btn btn-sm btn-secondary ml-1" onclick="clearTableFilters(\'{table_id}\')">'
-                            "Clear Filters</button>", "")
-        text = re.sub(rf'<table\s+id="{re.escape(table_id)}"[^>]*>.*?</table>',
-                      lambda _m, c=columns, r=rows, t=table_id: _table(t, c, r), text, count=1, flags=re.S)
+        text = text.replace(
+            f'<button class="btn btn-sm btn-secondary ml-1" onclick="clearTableFilters(\'{table_id}\')">'
+            "Clear Filters</button>",
+            "",
+        )
+        text = re.sub(
+            rf'<table\s+id="{re.escape(table_id)}"[^>]*>.*?</table>',
+            lambda _m, c=columns, r=rows, t=table_id: _table(t, c, r),
+            text,
+            count=1,
+            flags=re.S,
+        )
     return text
 
 
@@ -97,14 +109,18 @@ def _table(table_id: str, columns: list[dict], rows: list[dict]) -> str:
         cells = []
         for c in columns:
             field = c["field"]
-            value = row.get("_validation_success_text") if field == "validation_success" else row.get(field, "")
+            value = (
+                row.get("_validation_success_text") if field == "validation_success" else row.get(field, "")
+            )
             cells.append(f"<td>{value if value is not None else ''}</td>")
         link = row.get("_table_row_link_path")
         if link:
             cells.append(f'<td><a href="{html.escape(link)}">open</a></td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<table id="{table_id}" class="budgetwh-static"><thead><tr>{head}<th></th></tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")
+    return (
+        f'<table id="{table_id}" class="budgetwh-static"><thead><tr>{head}<th></th></tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def _plain(cell: str) -> str:
@@ -114,6 +130,7 @@ def _plain(cell: str) -> str:
 def _link_failures(text: str, page: Path, evidence: Path) -> str:
     """A last column on every table listing failing places (GX's unexpected rows: rule, document,
     table, code, year, message …) linking each to its finding's evidence."""
+
     def table(match: re.Match) -> str:
         block = _EVIDENCE_CELL.sub("", match.group(0)).replace(_EVIDENCE_HEAD, "")
         rows = _ROW.findall(block)
@@ -128,7 +145,11 @@ def _link_failures(text: str, page: Path, evidence: Path) -> str:
         def row(m: re.Match) -> str:
             cells = [_plain(c) for kind, c in _CELL.findall(m.group(1)) if kind == "d"]
             if len(cells) < len(header):
-                return m.group(0).replace("</tr>", f"{_EVIDENCE_HEAD}</tr>") if "<th" in m.group(1) else m.group(0)
+                return (
+                    m.group(0).replace("</tr>", f"{_EVIDENCE_HEAD}</tr>")
+                    if "<th" in m.group(1)
+                    else m.group(0)
+                )
             offset = len(cells) - len(header)  # leading cells without a header of their own
             value = {w: cells[at[w] + offset] or None for w in wanted}
             if not value["document"] or not value["rule"]:
@@ -138,7 +159,9 @@ def _link_failures(text: str, page: Path, evidence: Path) -> str:
             target = evidence / document_page(value["document"])
             href = f"{os.path.relpath(target, page.parent)}#f-{key}"
             return m.group(0).replace(
-                "</tr>", f'<td class="budgetwh-evidence"><a href="{html.escape(href)}">evidence</a></td></tr>')
+                "</tr>", f'<td class="budgetwh-evidence"><a href="{html.escape(href)}">evidence</a></td></tr>'
+            )
+
         return _ROW.sub(row, block)
 
     return re.sub(r"<table\b(?:(?!<table\b).)*?</table>", table, text, flags=re.S)  # innermost tables

@@ -86,12 +86,15 @@ class Finding:
         return f"f-{self.key}"
 
 
-def finding_key(rule_id: str, table_type: str | None, subject_code: str | None, fiscal_year: int | None,
-                message: str) -> str:
+def finding_key(
+    rule_id: str, table_type: str | None, subject_code: str | None, fiscal_year: int | None, message: str
+) -> str:
     """A place and its numbers, without the document: the message names the place's column or line and
     both sides, so the key of a new version's finding is the old one's only where that place printed the
     same numbers. Table index and page are left out (a new version may move the table)."""
-    text = "|".join("" if x is None else str(x) for x in (rule_id, table_type, subject_code, fiscal_year, message))
+    text = "|".join(
+        "" if x is None else str(x) for x in (rule_id, table_type, subject_code, fiscal_year, message)
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]  # = review.FINDING_KEY_SQL
 
 
@@ -108,9 +111,10 @@ order by document_id, severity, rule_id, source_table_type, table_index, subject
 
 def failed_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
     """Every failed place of each document's latest run (what the marts show)."""
-    findings = [Finding(d, r, s, k, t, i, c, y, p, _q(e), _q(a), _q(x), _q(tol), m, h,
-                        None if v is None else _q(v))
-                for d, r, s, k, t, i, c, y, p, e, a, x, tol, m, h, v in con.execute(FINDINGS_SQL).fetchall()]
+    findings = [
+        Finding(d, r, s, k, t, i, c, y, p, _q(e), _q(a), _q(x), _q(tol), m, h, None if v is None else _q(v))
+        for d, r, s, k, t, i, c, y, p, e, a, x, tol, m, h, v in con.execute(FINDINGS_SQL).fetchall()
+    ]
     numbers: dict[str | None, int] = defaultdict(int)
     for f in findings:
         numbers[f.document_id] += 1
@@ -154,22 +158,31 @@ def _q(x) -> Decimal:
     return Decimal(x).quantize(CENT)
 
 
-def _rule_rows(con: duckdb.DuckDBPyConnection, rule_ids: set[str],
-               documents: list[str]) -> dict[tuple[str, str], list[dict]]:
+def _rule_rows(
+    con: duckdb.DuckDBPyConnection, rule_ids: set[str], documents: list[str]
+) -> dict[tuple[str, str], list[dict]]:
     """The failing rules' rows over the failing documents, as the runner computes them (same scope SQL,
     reference tables and shared views, on a connection of their own temp tables)."""
-    con.execute("create or replace temp table changed_documents as "
-                "select distinct unnest($ids::varchar[]) as document_id", {"ids": documents})
+    con.execute(
+        "create or replace temp table changed_documents as "
+        "select distinct unnest($ids::varchar[]) as document_id",
+        {"ids": documents},
+    )
     con.execute(SCOPE_SQL)
     for csv in sorted(REFERENCE_DIR.glob("*.csv")):
-        con.execute(f"create or replace temp table ref_{csv.stem} as "
-                    "select * from read_csv(?, header = true, all_varchar = true)", [str(csv)])
+        con.execute(
+            f"create or replace temp table ref_{csv.stem} as "
+            "select * from read_csv(?, header = true, all_varchar = true)",
+            [str(csv)],
+        )
     con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
     out: dict[tuple[str, str], list[dict]] = defaultdict(list)
     rules: list[Rule] = [r for r in load_rules() if r.rule_id in rule_ids]
     for rule in rules:
-        cursor = con.execute(f"select * from (\n{rule.sql}\n) as places "
-                             "where document_id in (select unnest($ids::varchar[]))", {"ids": documents})
+        cursor = con.execute(
+            f"select * from (\n{rule.sql}\n) as places where document_id in (select unnest($ids::varchar[]))",
+            {"ids": documents},
+        )
         columns = [d[0] for d in cursor.description]
         for values in cursor.fetchall():
             row = dict(zip(columns, values, strict=True))
@@ -180,10 +193,16 @@ def _rule_rows(con: duckdb.DuckDBPyConnection, rule_ids: set[str],
 def _matching_row(f: Finding, rows: list[dict]) -> dict | None:
     """The rule row of a stored place: same table, code, year, page and both sides; where a code is
     checked in several columns, the one whose column the message names."""
-    same = [r for r in rows
-            if r["table_index"] == f.table_index and r["subject_code"] == f.subject_code
-            and r["fiscal_year"] == f.fiscal_year and r["page"] == f.page
-            and _q(r["expected_amount"] or 0) == f.expected and _q(r["actual_amount"] or 0) == f.actual]
+    same = [
+        r
+        for r in rows
+        if r["table_index"] == f.table_index
+        and r["subject_code"] == f.subject_code
+        and r["fiscal_year"] == f.fiscal_year
+        and r["page"] == f.page
+        and _q(r["expected_amount"] or 0) == f.expected
+        and _q(r["actual_amount"] or 0) == f.actual
+    ]
     if len(same) > 1:
         named = [r for r in same if r.get("detail") and str(r["detail"]) in f.message]
         same = named or same
@@ -192,14 +211,31 @@ def _matching_row(f: Finding, rows: list[dict]) -> dict | None:
 
 def _cells(con: duckdb.DuckDBPyConnection, documents: list[str]) -> dict[tuple[str, int], list[Cell]]:
     out: dict[tuple[str, int], list[Cell]] = defaultdict(list)
-    for (d, t, r, c, kind, code, name, label, measure, raw, amount, page, x0, top, x1, bottom) in con.execute("""
+    for d, t, r, c, kind, code, name, label, measure, raw, amount, page, x0, top, x1, bottom in con.execute(
+        """
             select document_id, table_index, row_index, col_index, row_kind, row_code, row_name,
                 column_label, measure, raw_text, amount, page, x0, top, x1, bottom
             from staging.cells where document_id in (select unnest($ids::varchar[]))
-            order by document_id, table_index, row_index, col_index""", {"ids": documents}).fetchall():
+            order by document_id, table_index, row_index, col_index""",
+        {"ids": documents},
+    ).fetchall():
         bbox = (x0, top, x1, bottom) if None not in (x0, top, x1, bottom) else None
-        out[(d, t)].append(Cell(t, r, c, kind, code, name, label, measure, raw,
-                                None if amount is None else _q(amount), page, bbox))
+        out[(d, t)].append(
+            Cell(
+                t,
+                r,
+                c,
+                kind,
+                code,
+                name,
+                label,
+                measure,
+                raw,
+                None if amount is None else _q(amount),
+                page,
+                bbox,
+            )
+        )
     return out
 
 
@@ -217,9 +253,15 @@ def _boxes(f: Finding, row: dict, table: list[Cell], line_parts: tuple[str, ...]
     if total is not None and line_parts:
         boxed = {b.cell for b in boxes}
         group = _column_group(total.column_label)
-        boxes += [_box(PART, c.column_label or "", None, c) for c in table
-                  if c.row_index == total.row_index and c.measure in line_parts and c.amount is None
-                  and _column_group(c.column_label) == group and (c.row_index, c.col_index) not in boxed]
+        boxes += [
+            _box(PART, c.column_label or "", None, c)
+            for c in table
+            if c.row_index == total.row_index
+            and c.measure in line_parts
+            and c.amount is None
+            and _column_group(c.column_label) == group
+            and (c.row_index, c.col_index) not in boxed
+        ]
     for box in boxes:
         if box.role == PART and f.hint and _named_in(box.label, f.hint):
             box.role = SUSPECT
@@ -278,20 +320,29 @@ def _blank_box(label: str, total: Cell, by_row: list[Cell], by_column: list[Cell
     total's line (its bbox where both are staged with one)."""
     line = next(iter(by_row), None)
     if line is not None:
-        bbox = (total.bbox[0], line.bbox[1], total.bbox[2], line.bbox[3]) \
-            if total.bbox and line.bbox and line.page == total.page else None
+        bbox = (
+            (total.bbox[0], line.bbox[1], total.bbox[2], line.bbox[3])
+            if total.bbox and line.bbox and line.page == total.page
+            else None
+        )
         return Box(PART, label, None, total.page, bbox, (line.row_index, total.col_index))
     column = next(iter(by_column), None)
     if column is not None:
-        bbox = (column.bbox[0], total.bbox[1], column.bbox[2], total.bbox[3]) \
-            if total.bbox and column.bbox and column.page == total.page else None
+        bbox = (
+            (column.bbox[0], total.bbox[1], column.bbox[2], total.bbox[3])
+            if total.bbox and column.bbox and column.page == total.page
+            else None
+        )
         return Box(PART, label, None, total.page, bbox, (total.row_index, column.col_index))
     return None
 
 
 def _is_row_label(label: str, c: Cell) -> bool:
-    return bool(label) and (label == c.row_label or label == c.row_name
-                            or (c.row_code is not None and label.split(" ", 1)[0] == c.row_code))
+    return bool(label) and (
+        label == c.row_label
+        or label == c.row_name
+        or (c.row_code is not None and label.split(" ", 1)[0] == c.row_code)
+    )
 
 
 def _named_in(label: str, hint: str) -> bool:

@@ -22,9 +22,11 @@ CROP_MARGIN = 28.0  # PDF points around the boxes and the table's amounts
 LABEL_ROOM = 320.0  # PDF points left of the table's first amount: its codes and line names
 COLOURS = {TOTAL: (214, 39, 40), PART: (31, 119, 180), SUSPECT: (255, 127, 14)}  # red, blue, orange
 LINE_WIDTH = 3
-FONT_CANDIDATES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-                   "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-                   "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+)
 
 
 @dataclass
@@ -99,8 +101,12 @@ def crops_for(finding: Finding, renderer: PageRenderer, out_dir: Path) -> list[C
         draw = ImageDraw.Draw(crop)
         _draw_boxes(draw, boxes, SCALE, top / SCALE, left / SCALE)
         for i, line in enumerate(lines):
-            draw.text((8, bottom - top + 8 + i * (NOTE_SIZE + 8)), line, font=font,
-                      fill=COLOURS[TOTAL] if i == 0 else (60, 60, 60))
+            draw.text(
+                (8, bottom - top + 8 + i * (NOTE_SIZE + 8)),
+                line,
+                font=font,
+                fill=COLOURS[TOTAL] if i == 0 else (60, 60, 60),
+            )
         path = out_dir / f"{finding.document_id}-{finding.key}-p{page}.png"
         crop.save(path, compress_level=3)
         crops.append(Crop(page, path, left / SCALE, top / SCALE, SCALE, boxes))
@@ -133,8 +139,12 @@ def annotated_pdf(findings: Iterable[Finding], renderer: PageRenderer, out: Path
             number = f"#{f.number}"
             x = max(0.0, anchor.bbox[0] * ANNOTATED_SCALE - draw.textlength(number, font=font) - 8)
             draw.text((x, anchor.bbox[1] * ANNOTATED_SCALE), number, font=font, fill=COLOURS[TOTAL])
-            for line in _wrap(draw, f"{number} {f.rule_id}: {f.message}" + (f" Hint: {f.hint}" if f.hint else ""),
-                              font, sheet.width - image.width - 24):
+            for line in _wrap(
+                draw,
+                f"{number} {f.rule_id}: {f.message}" + (f" Hint: {f.hint}" if f.hint else ""),
+                font,
+                sheet.width - image.width - 24,
+            ):
                 draw.text((image.width + 12, y), line, font=font, fill=(40, 40, 40))
                 y += NOTE_SIZE + 6
             y += NOTE_SIZE
@@ -145,7 +155,9 @@ def annotated_pdf(findings: Iterable[Finding], renderer: PageRenderer, out: Path
     return out
 
 
-LEGEND = "red: the printed total checked · blue: its parts · orange: the part the hint names as the likely slip"
+LEGEND = (
+    "red: the printed total checked · blue: its parts · orange: the part the hint names as the likely slip"
+)
 NOTE_SIZE = 18
 
 
@@ -158,8 +170,12 @@ def _draw_boxes(draw, boxes: list[Box], scale: float, top: float, left: float) -
     and ``left``: the image's origin on the page, in PDF points."""
     for box in boxes:
         x0, y0, x1, y1 = box.bbox
-        rect = [round((x0 - left) * scale) + 1, round((y0 - top) * scale) + 1,
-                round((x1 - left) * scale) - 2, round((y1 - top) * scale) - 2]
+        rect = [
+            round((x0 - left) * scale) + 1,
+            round((y0 - top) * scale) + 1,
+            round((x1 - left) * scale) - 2,
+            round((y1 - top) * scale) - 2,
+        ]
         draw.rectangle(rect, outline=COLOURS[box.role], width=LINE_WIDTH)
 
 

@@ -66,7 +66,8 @@ from findings as f
 inner join review.verdicts as v
     on v.finding_key = f.finding_key and v.rule_id = f.rule_id
     and (v.document_id = f.document_id or (
-        v.region_name is not distinct from f.region_name and v.department_name is not distinct from f.department_name
+        v.region_name is not distinct from f.region_name
+        and v.department_name is not distinct from f.department_name
         and v.document_type is not distinct from f.document_type
         and v.fiscal_year is not distinct from f.fiscal_year))
 qualify row_number() over (
@@ -80,20 +81,28 @@ def ensure_review_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def has_review_tables(con: duckdb.DuckDBPyConnection) -> bool:
-    return con.execute("select count(*) from information_schema.tables where table_schema = 'review' "
-                       "and table_name in ('verdicts', 'alerted')").fetchone()[0] == 2
+    return (
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'review' "
+            "and table_name in ('verdicts', 'alerted')"
+        ).fetchone()[0]
+        == 2
+    )
 
 
 def current_verdicts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict]:
     """(document, finding key) → the verdict in force: verdict, note, reviewer, decided_at."""
     if not has_review_tables(con):
         return {}
-    return {(d, k): {"verdict": v, "note": n, "reviewer": r, "decided_at": t}
-            for d, k, v, n, r, t in con.execute(CURRENT_VERDICTS_SQL).fetchall()}
+    return {
+        (d, k): {"verdict": v, "note": n, "reviewer": r, "decided_at": t}
+        for d, k, v, n, r, t in con.execute(CURRENT_VERDICTS_SQL).fetchall()
+    }
 
 
-def record_verdict(warehouse: Path, document_id: str, finding_key: str, verdict: str, note: str | None,
-                   reviewer: str) -> None:
+def record_verdict(
+    warehouse: Path, document_id: str, finding_key: str, verdict: str, note: str | None, reviewer: str
+) -> None:
     """Store a reviewer's verdict on a failed place of the document's latest validation."""
     if verdict not in VERDICTS:
         raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
@@ -101,16 +110,21 @@ def record_verdict(warehouse: Path, document_id: str, finding_key: str, verdict:
     con.execute("set memory_limit = $limit", {"limit": memory_limit()})
     try:
         ensure_review_tables(con)
-        found = con.execute(f"""
+        found = con.execute(
+            f"""
             select r.rule_id, d.region_name, d.department_name, d.document_type, d.fiscal_year
             from validation.rule_results as r inner join staging.documents as d using (document_id)
-            where r.document_id = ? and not r.passed and {FINDING_KEY_SQL.format(p='r.')} = ?
-            limit 1""", [document_id, finding_key]).fetchone()
+            where r.document_id = ? and not r.passed and {FINDING_KEY_SQL.format(p="r.")} = ?
+            limit 1""",
+            [document_id, finding_key],
+        ).fetchone()
         if found is None:
             raise LookupError(f"no finding {finding_key} in document {document_id}")
-        con.execute("insert into review.verdicts (document_id, finding_key, rule_id, region_name, "
-                    "department_name, document_type, fiscal_year, verdict, note, reviewer) "
-                    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [document_id, finding_key, *found, verdict, note or None, reviewer])
+        con.execute(
+            "insert into review.verdicts (document_id, finding_key, rule_id, region_name, "
+            "department_name, document_type, fiscal_year, verdict, note, reviewer) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [document_id, finding_key, *found, verdict, note or None, reviewer],
+        )
     finally:
         con.close()

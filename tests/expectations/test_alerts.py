@@ -57,8 +57,8 @@ def test_a_finding_alerted_or_dismissed_is_not_sent_again(seeded, receiver, monk
     message = con.execute("select message from validation.rule_results where run_id = 'first' and not passed "
                           "and rule_id = 'BW-ROW-005' and subject_code = 'total'").fetchone()[0]
     con.close()
-    record_verdict(seeded, "tongnan2022", finding_key("BW-ROW-005", "three_public_expenses", "total", 2022,
-                                                      message), "dismissed", "the template's subtotal", "alice")
+    key = finding_key("BW-ROW-005", "three_public_expenses", "total", 2022, message)
+    record_verdict(seeded, "tongnan2022", key, "dismissed", "the template's subtotal", "alice")
     first = alert_new_findings(seeded, "first", base_url=BASE)
     assert (first.new, first.skipped_dismissed) == (8, 1)
     (payload,) = [body for _, _, body in receiver.received]

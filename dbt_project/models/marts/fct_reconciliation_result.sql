@@ -1,6 +1,3 @@
-{%- set verdicts_relation = adapter.get_relation(
-    database=this.database, schema='review', identifier='verdicts') -%}
-
 with
 
 rule_results as (
@@ -46,21 +43,7 @@ latest_runs as (
 -- before the first review.
 verdicts as (
 
-    {% if verdicts_relation %}
-        select * from {{ verdicts_relation }}
-    {% else %}
-        select
-            cast(null as varchar) as document_id,
-            cast(null as varchar) as finding_key,
-            cast(null as varchar) as rule_id,
-            cast(null as varchar) as region_name,
-            cast(null as varchar) as department_name,
-            cast(null as varchar) as document_type,
-            cast(null as integer) as fiscal_year,
-            cast(null as varchar) as verdict,
-            cast(null as timestamp) as decided_at
-        where false
-    {% endif %}
+    {{ review_verdicts() }}
 
 ),
 
