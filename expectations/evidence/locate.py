@@ -110,7 +110,9 @@ order by document_id, severity, rule_id, source_table_type, table_index, subject
 
 
 def failed_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
-    """Every failed place of each document's latest run (what the marts show)."""
+    """Every failed place of each document's latest run (what the marts show; none before dbt built it)."""
+    if not has_relation(con, "marts", "fct_reconciliation_result"):
+        return []
     findings = [
         Finding(d, r, s, k, t, i, c, y, p, _q(e), _q(a), _q(x), _q(tol), m, h, None if v is None else _q(v))
         for d, r, s, k, t, i, c, y, p, e, a, x, tol, m, h, v in con.execute(FINDINGS_SQL).fetchall()
@@ -126,7 +128,7 @@ def failed_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
 def locate(con: duckdb.DuckDBPyConnection, findings: list[Finding]) -> None:
     """Fill each finding's boxes from the staged cells (only documents with findings are read)."""
     documents = sorted({f.document_id for f in findings if f.document_id})
-    if not documents:
+    if not documents or not has_relation(con, "intermediate", "int_documents"):
         return
     rows = _rule_rows(con, {f.rule_id for f in findings}, documents)
     cells = _cells(con, documents)
@@ -152,6 +154,11 @@ def _across_columns_parts(sql: str) -> tuple[str, ...]:
     column), yet it is printed, empty, on the total's line."""
     found = _ACROSS_COLUMNS.search(sql)
     return tuple(re.findall(r"'(\w+)'", found.group(1))) if found else ()
+
+
+def has_relation(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    return con.execute("select count(*) from information_schema.tables "
+                       "where table_schema = ? and table_name = ?", [schema, name]).fetchone()[0] > 0
 
 
 def _q(x) -> Decimal:

@@ -28,7 +28,15 @@ from pathlib import Path
 
 import duckdb
 
-from expectations.evidence.locate import PART, SUSPECT, TOTAL, Cell, Finding, failed_findings, locate
+from expectations.evidence.locate import (
+    PART,
+    SUSPECT,
+    TOTAL,
+    Cell,
+    Finding,
+    failed_findings,
+    locate,
+)
 from expectations.evidence.render import COLOURS, Crop, PageRenderer, annotated_pdf, crops_for
 from expectations.evidence.review import current_verdicts
 from extractors.load import memory_limit
