@@ -2,7 +2,7 @@
 
 GX writes its pages with jQuery, Bootstrap, bootstrap-table, Font Awesome and Vega from CDNs, and draws
 the index's lists in the browser from data inlined in a script. This rewrites every page of the site:
-the CDN tags go; each index list becomes the plain HTML table of its own inlined rows and columns; a
+the CDN tags, remote images and CSS urls go (GX's logo: its local copy); each index list becomes the plain HTML table of its own inlined rows and columns; a
 little inline CSS keeps the pages readable and wraps long hints and messages; every failing place's
 row gets a link to its finding on the evidence site, relative to the page (the publication keeps the
 two sites side by side, ``docs/data_quality`` and ``docs/evidence``). Rewriting again is harmless.
@@ -14,9 +14,10 @@ import ast
 import html
 import os
 import re
+from collections import defaultdict
 from pathlib import Path
 
-from expectations.evidence.locate import finding_key
+from expectations.evidence.locate import Finding
 from expectations.evidence.site import document_page
 
 _CDN_TAG = re.compile(
@@ -29,6 +30,8 @@ _CELL = re.compile(r"<t([hd])\b[^>]*>(.*?)</t[hd]>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _EVIDENCE_CELL = re.compile(r'<td class="budgetwh-evidence">.*?</td>', re.S)
 _EVIDENCE_HEAD = '<th class="budgetwh-evidence">evidence</th>'
+_REMOTE_CSS_URL = re.compile(r"url\(\s*['\"]?https?://[^)]*\)")
+_REMOTE_IMAGE = re.compile(r'<img\b([^>]*?)\bsrc="https?://[^"]*?([\w.-]+\.(?:png|svg|gif|jpg))(?:\?[^"]*)?"([^>]*)>')
 OFFLINE_STYLE = """<style id="budgetwh-offline">
 body{font-family:system-ui,sans-serif;margin:0 16px}table{border-collapse:collapse}
 td,th{border:1px solid #ccc;padding:2px 6px;vertical-align:top;white-space:normal;word-break:break-word;
@@ -36,20 +39,29 @@ max-width:40em}.cooltip .top{display:none}.hide-succesful-validation-results,.d-
 </style>"""
 
 
-def make_offline(site: Path, evidence: Path) -> int:
-    """Rewrite every page of the Data Docs ``site``; failures link into the ``evidence`` site. Returns the
-    number of pages rewritten."""
+def make_offline(site: Path, evidence: Path, findings: list[Finding]) -> int:
+    """Rewrite every page of the Data Docs ``site``; the failing places it lists link to their
+    ``findings`` on the ``evidence`` site. Returns the number of pages rewritten."""
+    keys: dict[tuple, list[Finding]] = defaultdict(list)
+    for f in findings:
+        keys[(f.document_id, f.rule_id, f.table_type, f.subject_code, f.fiscal_year)].append(f)
+    for sheet in sorted(Path(site).rglob("*.css")):
+        css = sheet.read_text(encoding="utf-8")
+        if _REMOTE_CSS_URL.search(css):
+            sheet.write_text(_REMOTE_CSS_URL.sub("none", css), encoding="utf-8")
     pages = 0
     for page in sorted(Path(site).rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         text = _static_lists(text)
         text = _CDN_TAG.sub("", text)
+        text = _REMOTE_CSS_URL.sub("none", text)
+        text = _REMOTE_IMAGE.sub(lambda m, p=page: _local_image(m, Path(site), p), text)
         text = _SCRIPT.sub(
             lambda m: "" if "$(" in m.group(1) or "vegaEmbed" in m.group(1) else m.group(0), text
         )
         if 'id="budgetwh-offline"' not in text:
             text = text.replace("</head>", OFFLINE_STYLE + "</head>", 1)
-        text = _link_failures(text, page, Path(evidence))
+        text = _link_failures(text, page, Path(evidence), keys)
         page.write_text(text, encoding="utf-8")
         pages += 1
     return pages
@@ -127,9 +139,19 @@ def _plain(cell: str) -> str:
     return html.unescape(_TAG.sub("", cell)).strip()
 
 
-def _link_failures(text: str, page: Path, evidence: Path) -> str:
+def _local_image(match: re.Match, site: Path, page: Path) -> str:
+    """GX's logo from its S3 bucket → the copy in the site's static/images; any other remote image goes."""
+    local = site / "static" / "images" / match.group(2)
+    if not local.is_file():
+        return ""
+    return f'<img{match.group(1)}src="{os.path.relpath(local, page.parent)}"{match.group(3)}>'
+
+
+def _link_failures(text: str, page: Path, evidence: Path, keys: dict[tuple, list[Finding]]) -> str:
     """A last column on every table listing failing places (GX's unexpected rows: rule, document,
-    table, code, year, message …) linking each to its finding's evidence."""
+    table, code, year, message; ``Count`` rows sharing one excess, their fields joined by ", ") linking
+    each place to its finding on the evidence site."""
+    wanted = ("rule", "document", "table", "code", "year")
 
     def table(match: re.Match) -> str:
         block = _EVIDENCE_CELL.sub("", match.group(0)).replace(_EVIDENCE_HEAD, "")
@@ -137,30 +159,31 @@ def _link_failures(text: str, page: Path, evidence: Path) -> str:
         if not rows:
             return block
         header = [_plain(c) for kind, c in _CELL.findall(rows[0]) if kind == "h"]
-        wanted = ("rule", "document", "table", "code", "year", "message")
-        if not all(w in header for w in wanted):
+        if not all(w in header for w in (*wanted, "message")):
             return block
-        at = {w: header.index(w) for w in wanted}
 
         def row(m: re.Match) -> str:
             cells = [_plain(c) for kind, c in _CELL.findall(m.group(1)) if kind == "d"]
-            if len(cells) < len(header):
-                return (
-                    m.group(0).replace("</tr>", f"{_EVIDENCE_HEAD}</tr>")
-                    if "<th" in m.group(1)
+            if len(cells) < len(header):  # the header row
+                return m.group(0).replace("</tr>", f"{_EVIDENCE_HEAD}</tr>") if "<th" in m.group(1) \
                     else m.group(0)
-                )
-            offset = len(cells) - len(header)  # leading cells without a header of their own
-            value = {w: cells[at[w] + offset] or None for w in wanted}
-            if not value["document"] or not value["rule"]:
-                return m.group(0).replace("</tr>", '<td class="budgetwh-evidence"></td></tr>')
-            year = int(value["year"]) if value["year"] and value["year"].isdigit() else None
-            key = finding_key(value["rule"], value["table"], value["code"], year, value["message"] or "")
-            target = evidence / document_page(value["document"])
-            href = f"{os.path.relpath(target, page.parent)}#f-{key}"
-            return m.group(0).replace(
-                "</tr>", f'<td class="budgetwh-evidence"><a href="{html.escape(href)}">evidence</a></td></tr>'
-            )
+            value = dict(zip(header, cells[len(cells) - len(header):], strict=True))
+            count = int(value["Count"]) if value.get("Count", "").isdigit() else 1
+            places = [v.split(", ") if count > 1 else [v] for v in (value[w] for w in wanted)]
+            links, used = [], set()
+            if all(len(p) == count for p in places):
+                for rule, document, table_type, code, year in zip(*places, strict=True):
+                    found = keys.get((document, rule, table_type or None, code or None,
+                                      int(year) if year.isdigit() else None), [])
+                    chosen = next((f for f in found if f.key not in used and f.message in value["message"]),
+                                  None)
+                    if chosen is not None:
+                        used.add(chosen.key)
+                        target = evidence / document_page(document)
+                        links.append(f'<a href="{html.escape(os.path.relpath(target, page.parent))}'
+                                     f'#{chosen.anchor}">evidence</a>')
+            cell = f'<td class="budgetwh-evidence">{" ".join(links)}</td>'
+            return m.group(0).replace("</tr>", f"{cell}</tr>")
 
         return _ROW.sub(row, block)
 

@@ -155,7 +155,7 @@ def build_site(warehouse: Path, out: Path | None = None, data_docs: Path | None 
     _write_rule_pages(building, documents, findings)
     _swap(building, out)
     if data_docs is not None and Path(data_docs).is_dir():
-        make_offline(Path(data_docs), out)
+        make_offline(Path(data_docs), out, findings)
     return SiteSummary(
         out,
         len(documents),
