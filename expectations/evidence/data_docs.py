@@ -2,7 +2,8 @@
 
 GX writes its pages with jQuery, Bootstrap, bootstrap-table, Font Awesome and Vega from CDNs, and draws
 the index's lists in the browser from data inlined in a script. This rewrites every page of the site:
-the CDN tags, remote images and CSS urls go (GX's logo: its local copy); each index list becomes the plain HTML table of its own inlined rows and columns; a
+the CDN tags, remote images and CSS urls go (GX's logo: its local copy); each index list
+becomes the plain HTML table of its own inlined rows and columns; a
 little inline CSS keeps the pages readable and wraps long hints and messages; every failing place's
 row gets a link to its finding on the evidence site, relative to the page (the publication keeps the
 two sites side by side, ``docs/data_quality`` and ``docs/evidence``). Rewriting again is harmless.

@@ -131,7 +131,8 @@ def locate(con: duckdb.DuckDBPyConnection, findings: list[Finding]) -> None:
     if not documents or not has_relation(con, "intermediate", "int_documents"):
         return
     rows = _rule_rows(con, {f.rule_id for f in findings}, documents)
-    cells = _cells(con, documents)
+    cells = _cells(con, sorted({(f.document_id, f.table_index) for f in findings
+                                if f.document_id and f.table_index is not None}))
     line_parts = {r.rule_id: _across_columns_parts(r.sql) for r in load_rules()}
     for f in findings:
         row = _matching_row(f, rows.get((f.rule_id, f.document_id), []))
@@ -216,15 +217,19 @@ def _matching_row(f: Finding, rows: list[dict]) -> dict | None:
     return same[0] if same else None
 
 
-def _cells(con: duckdb.DuckDBPyConnection, documents: list[str]) -> dict[tuple[str, int], list[Cell]]:
+def _cells(con: duckdb.DuckDBPyConnection, tables: list[tuple[str, int]]
+           ) -> dict[tuple[str, int], list[Cell]]:
+    """The staged cells of the tables with findings."""
     out: dict[tuple[str, int], list[Cell]] = defaultdict(list)
+    con.execute("create or replace temp table finding_tables as select unnest($d::varchar[]) as document_id, "
+                "unnest($t::integer[]) as table_index",
+                {"d": [d for d, _ in tables], "t": [t for _, t in tables]})
     for d, t, r, c, kind, code, name, label, measure, raw, amount, page, x0, top, x1, bottom in con.execute(
         """
             select document_id, table_index, row_index, col_index, row_kind, row_code, row_name,
                 column_label, measure, raw_text, amount, page, x0, top, x1, bottom
-            from staging.cells where document_id in (select unnest($ids::varchar[]))
-            order by document_id, table_index, row_index, col_index""",
-        {"ids": documents},
+            from staging.cells inner join finding_tables using (document_id, table_index)
+            order by document_id, table_index, row_index, col_index"""
     ).fetchall():
         bbox = (x0, top, x1, bottom) if None not in (x0, top, x1, bottom) else None
         out[(d, t)].append(

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import html
 import json
+import multiprocessing
 import os
 import shutil
 import time
 import uuid
 from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +44,7 @@ from expectations.evidence.review import current_verdicts
 from extractors.load import memory_limit
 
 BASE_URL_ENV = "BUDGETWH_EVIDENCE_BASE_URL"
+PARALLEL_FROM_DOCUMENTS = 8  # PDFs to render before a process pool pays for its start
 TABLE_CONTEXT_ROWS = 2  # lines shown above and below the boxed cells of a table region
 
 
@@ -121,25 +124,10 @@ def build_site(warehouse: Path, out: Path | None = None, data_docs: Path | None 
     by_document: dict[str | None, list[Finding]] = defaultdict(list)
     for f in findings:
         by_document[f.document_id].append(f)
-    crops: dict[str, list[Crop]] = {}
-    annotated = 0
+    crops, annotated = _render(documents, by_document, building)
     for doc in documents.values():
         doc.original = _archive_original(doc, building)
         mine = by_document.get(doc.document_id, [])
-        if (
-            doc.file_type == "pdf"
-            and doc.source_path
-            and Path(doc.source_path).is_file()
-            and any(b.bbox for f in mine for b in f.boxes)
-        ):
-            renderer = PageRenderer(Path(doc.source_path))
-            try:
-                for f in mine:
-                    crops[f.key + doc.document_id] = crops_for(f, renderer, building / "crops")
-                if annotated_pdf(mine, renderer, building / "annotated" / f"{doc.document_id}.pdf"):
-                    annotated += 1
-            finally:
-                renderer.close()
         _write(
             building / document_page(doc.document_id),
             _document_html(
@@ -164,6 +152,39 @@ def build_site(warehouse: Path, out: Path | None = None, data_docs: Path | None 
         annotated,
         time.perf_counter() - started,
     )
+
+
+def _render(documents: dict[str, Document], by_document: dict[str | None, list[Finding]], building: Path
+            ) -> tuple[dict[str, list[Crop]], int]:
+    """The crops and annotated PDF of every PDF with boxed findings, a process per core beyond a few
+    documents (rendering and PNG encoding are most of the site's time)."""
+    work = [(Path(d.source_path), d.document_id, by_document[d.document_id], building)
+            for d in documents.values()
+            if d.file_type == "pdf" and d.source_path and Path(d.source_path).is_file()
+            and any(b.bbox for f in by_document.get(d.document_id, []) for b in f.boxes)]
+    crops: dict[str, list[Crop]] = {}
+    annotated = 0
+    if len(work) < PARALLEL_FROM_DOCUMENTS:
+        results = [_render_document(*w) for w in work]
+    else:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context) as pool:
+            results = list(pool.map(_render_document, *zip(*work, strict=True), chunksize=8))
+    for document_crops, has_annotated in results:
+        crops |= document_crops
+        annotated += has_annotated
+    return crops, annotated
+
+
+def _render_document(pdf: Path, document_id: str, findings: list[Finding], building: Path
+                     ) -> tuple[dict[str, list[Crop]], bool]:
+    renderer = PageRenderer(pdf)
+    try:
+        crops = {f.key + document_id: crops_for(f, renderer, building / "crops") for f in findings}
+        annotated = annotated_pdf(findings, renderer, building / "annotated" / f"{document_id}.pdf")
+        return crops, annotated is not None
+    finally:
+        renderer.close()
 
 
 # --- read ------------------------------------------------------------------------------------------
