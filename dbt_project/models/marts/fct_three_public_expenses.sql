@@ -67,24 +67,9 @@ pivoted as (
         three_public_cells.is_prior_year,
         three_public_cells.table_type,
         three_public_cells.table_index,
-        arg_min(three_public_cells.amount, three_public_cells.row_index) filter (
-            where three_public_cells.measure = 'total'
-        ) as total_amount,
-        arg_min(three_public_cells.amount, three_public_cells.row_index) filter (
-            where three_public_cells.measure = 'outbound_travel'
-        ) as outbound_travel_amount,
-        arg_min(three_public_cells.amount, three_public_cells.row_index) filter (
-            where three_public_cells.measure = 'vehicle_total'
-        ) as vehicle_total_amount,
-        arg_min(three_public_cells.amount, three_public_cells.row_index) filter (
-            where three_public_cells.measure = 'vehicle_purchase'
-        ) as vehicle_purchase_amount,
-        arg_min(three_public_cells.amount, three_public_cells.row_index) filter (
-            where three_public_cells.measure = 'vehicle_operation'
-        ) as vehicle_operation_amount,
-        arg_min(three_public_cells.amount, three_public_cells.row_index) filter (
-            where three_public_cells.measure = 'reception'
-        ) as reception_amount
+        {{ pivot_measures(
+            measures, value='three_public_cells.amount', first_by='three_public_cells.row_index'
+        ) }}
 
     from three_public_cells
     inner join total_rows
