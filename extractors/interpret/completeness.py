@@ -35,8 +35,8 @@ def _unspread(cells: list[Cell]) -> list[Cell]:
 
 def numeric_cell_count(lines: Iterable[Line], tables: list[Block]) -> int:
     """Over the pages holding ``tables`` (a positionless format's lines have no page: all its rows)."""
-    pages = {p for block in tables for p in block.pages}
-    pages |= {row.page for block in tables for row in block.rows if row.page is not None}
+    pages: set[int | None] = {p for block in tables for p in block.pages}
+    pages |= {row.page for block in tables for row in block.rows}  # None: a positionless format
     return sum(_numeric_cells(line) for line in lines if line.is_row and line.page in pages)
 
 

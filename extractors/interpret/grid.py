@@ -58,6 +58,8 @@ _UNMARKED_COLUMN_NUMBERS = 4
 _SUBTOTAL = frozenset({"小计", "合计"})
 # A leaf saying only "the figure" of the group above it (基本支出 / 小计, 人员经费 / 决算数).
 _GENERIC_LEAF = re.compile(r"^(?:小计|预算数|决算数|金额)$")
+_OF_WHICH = re.compile(r"^其中[:：]?")
+_APPROPRIATION = re.compile(r"拨款$")
 # In a final account, columns under 预算数 hold the budget beside the actual (决算数) figures.
 _BUDGET_GROUP = re.compile(r"^(?:年初)?(?:全年)?预算数?$")
 _ROW_OF_NUMBERS = frozenset({"栏次"})
@@ -193,8 +195,16 @@ def _measure(family: str | None, column: Column) -> tuple[str | None, bool]:
     if (family == "income" and len(levels) > 1 and not _GENERIC_LEAF.match(levels[-1])
             and any(pattern(config["carryover_parts"]).search(level) for level in levels[:-1])):
         return None, True
+    by_source = len(levels) > 1 and (family == "income" or (family == "expenditure"
+                                                             and _APPROPRIATION.search(levels[-2])))
+    if by_source and _OF_WHICH.match(levels[-1]):
+        # 一般公共预算拨款 / 其中：专项资金… (Xi'an): a part of the source's figure, not another source
+        return None, True
     if len(levels) > 1 and _GENERIC_LEAF.match(levels[-1]):
-        group = first_match(config["measures"].get(rules_key, []), levels[-2])
+        # under a fund source (一般公共预算拨款 / 小计, beside the other sources) the 小计 is that source's
+        # figure; under a spending group (一般公共预算支出 / 小计) it is the table's total
+        group_rules = config["measures"].get(rules_key, [])
+        group = first_match(group_rules + (config["income_sources"] if by_source else []), levels[-2])
         if group:
             return group, False
     for text in [*reversed(levels), joined]:

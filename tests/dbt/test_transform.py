@@ -49,7 +49,9 @@ def test_warnings_are_reported_not_raised(warehouse: Path):
     con.close()
     result = build(warehouse, exclude="tag:post_validation")
     assert result.warned_tests == ("assert_one_cell_per_pivoted_measure",)
-    assert (result.seeds, result.unit_tests) == (6, 7)
+    # every csv of dbt_project/seeds, and the unit tests of the models built before validation
+    seeds = len(list((dbt_project_dir() / "seeds").glob("*.csv")))
+    assert (seeds, result.seeds, result.unit_tests) == (9, 9, 7)
     assert result.models >= 19 and result.tests > 100
 
 
@@ -103,7 +105,12 @@ def test_nothing_built_before_validation_depends_on_its_results(tmp_path: Path, 
         assert listed.success, listed.exception
         return set(listed.result)
 
-    assert models("tag:post_validation") == {"fct_reconciliation_result", "dim_document"}
+    # dim_document carries each document's findings; the analyst layer reads dim_document and the findings
+    assert models("tag:post_validation") == {
+        "fct_reconciliation_result", "dim_document", "int_analyst_figures", "analyst_figures",
+        "analyst_prior_year_figures", "analyst_budget_vs_final", "analyst_three_public_by_year",
+        "analyst_findings", "analyst_publisher_scorecard",
+    }
     assert models("tag:post_validation+") == models("tag:post_validation")
 
 

@@ -25,18 +25,35 @@ table_types as (
 
 ),
 
+-- The place a finding is about, stable across runs: the evidence site's anchor. Two checks alike in
+-- every column (one line checked against two of its printed totals) are told apart by their ordinal.
+placed as (
+
+    select
+        concat_ws(
+            '|', document_id, rule_id, source_table_type, table_index, subject_code, fiscal_year, page,
+            message
+        ) as place,
+        *
+    from results
+
+),
+
 identified as (
 
     select
-        -- the place a finding is about, stable across runs: the evidence site's anchor
-        left(md5(concat_ws(
-            '|', results.document_id, results.rule_id, results.source_table_type,
-            results.table_index, results.subject_code, results.fiscal_year, results.page,
-            results.message
-        )), 16) as finding_id,
-        results.*
+        left(md5(case
+            when ordinal = 1 then place
+            else place || '|' || ordinal
+        end), 16) as finding_id,
+        * exclude (place, ordinal)
 
-    from results
+    from (
+        select
+            *,
+            row_number() over (partition by place) as ordinal
+        from placed
+    )
 
 ),
 

@@ -4,8 +4,10 @@ with
 
 documents as (
 
+    -- a document whose year is printed nowhere (Beijing's 报表 file without its 情况说明) is in no year's
+    -- series: it stays in dim_document with its missing_fiscal_year issue
     select * from {{ ref('dim_document') }}
-    where load_status = 'loaded' and is_current
+    where load_status = 'loaded' and is_current and fiscal_year is not null
 
 ),
 
