@@ -24,13 +24,26 @@ with cells as (
     where document_id in (select document_id from input_documents)
 ),
 
-grid_rows as (
+printed_rows as (
     select
         document_id, department_id, document_type, document_fiscal_year, table_index, table_type,
         table_title, row_index, row_kind, row_group, row_code, row_name, row_qualifier,
         min(page) as row_page, any_value(unit_name) as unit_name
     from cells
     group by all
+),
+
+-- A table listing its budget units one after another (Xi'an 支出明细表: 125001 西安市安全生产监督管理局, its
+-- classes 208, 210 …, then 125002 and its classes again): each line belongs to the unit line above it
+-- (staged as an `other` line with the six-digit unit code), and sums stay within their unit.
+grid_rows as (
+    select
+        *,
+        last_value(
+            if(row_kind = 'other' and regexp_full_match(coalesce(row_code, ''), '[0-9]{6}'), row_code, null)
+            ignore nulls
+        ) over (partition by document_id, table_index order by row_index, row_kind) as row_unit
+    from printed_rows
 ),
 
 grid_columns as (
@@ -42,7 +55,7 @@ final as (
     select
         r.document_id, r.department_id, r.document_type, r.document_fiscal_year, r.table_index,
         r.table_type, r.table_title, r.row_index, r.row_kind, r.row_group, r.row_code, r.row_name,
-        r.row_qualifier, c.column_label, c.measure, c.fiscal_year, c.is_prior_year,
+        r.row_qualifier, r.row_unit, c.column_label, c.measure, c.fiscal_year, c.is_prior_year,
         x.amount, coalesce(x.page, r.row_page) as page, r.unit_name
     from grid_rows as r
     inner join grid_columns as c
@@ -114,9 +127,10 @@ inner join subjects as c
     and starts_with(c.row_code, p.row_code)
     -- a code printed once per government economic class sums within its class (Yantai: 301 under 501)
     and p.row_qualifier is not distinct from c.row_qualifier
+    and p.row_unit is not distinct from c.row_unit
 where length(p.row_code) = parent_length and length(c.row_code) = child_length
-group by p.document_id, p.table_type, p.table_index, p.row_code, p.row_qualifier, p.fiscal_year, p.amount,
-    p.page, p.unit_name, p.column_label, p.measure;
+group by p.document_id, p.table_type, p.table_index, p.row_code, p.row_qualifier, p.row_unit, p.fiscal_year,
+    p.amount, p.page, p.unit_name, p.column_label, p.measure;
 
 -- A total line's cell = Σ the cells of the part lines in the same column and side of the table.
 -- part_code_length null: every line of the part kinds; excluded_codes: lines of those kinds that are
@@ -316,7 +330,9 @@ with quoted as (
 
 sources as (
     select q.document_id, q.figure_key, q.amount as quoted_amount, q.page as quoted_page, q.document_year,
-        q.unit_name as quoted_unit,
+        -- a quote without decimals (19,577万元) is rounded to the whole 万元
+        if(q.unit_name = '万元' and not contains(coalesce(q.raw_text, '.'), '.'), '万元(整数)', q.unit_name)
+            as quoted_unit,
         s.table_type, s.row_kind, s.row_code, s.measure, s.is_change = 'true' as is_change,
         s.priority::integer as priority
     from quoted as q

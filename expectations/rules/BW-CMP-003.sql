@@ -6,7 +6,8 @@
 -- description: >
 --   A section or item code starts with a code present as its parent line in the same table, where the
 --   table prints a hierarchy (lines of more than one level); a list of detail lines all at one level
---   (Beijing 支出总表: function × economic code) promises no parent lines.
+--   (Beijing 支出总表: function × economic code) promises no parent lines. A seven-digit economic
+--   sub-item may sit directly under its 类.
 with hierarchies as (
     select document_id, table_index
     from cell_grid
@@ -32,9 +33,15 @@ codes as (
 
 select
     l.document_id, l.table_type, l.table_index, l.row_code as subject_code, l.fiscal_year, 1 as expected_amount,
-    (c.row_code is not null)::integer as actual_amount, 0 as parts_count, l.page,
+    exists(
+        select 1 from codes as c
+        where c.document_id = l.document_id and c.table_index = l.table_index
+            and (c.row_code = left(l.row_code, length(l.row_code) - 2)
+                -- a seven-digit economic sub-item printed under its 类 without the 款 line (Xi'an:
+                -- 3010201 津贴补贴 under 301)
+                or (length(l.row_code) = 7 and list_contains(economic_table_types(), l.table_type)
+                    and c.row_code = left(l.row_code, 3)))
+    )::integer as actual_amount,
+    0 as parts_count, l.page,
     coalesce(l.row_name, '') || '; parent ' || left(l.row_code, length(l.row_code) - 2) as detail
 from lines as l
-left join codes as c
-    on l.document_id = c.document_id and l.table_index = c.table_index
-    and c.row_code = left(l.row_code, length(l.row_code) - 2)

@@ -3,7 +3,20 @@
 -- kind: row_sum
 -- message: "{table_type} {fiscal_year} line {subject_code}: total {actual} vs basic + project {expected} (difference {difference})"
 -- description: In expenditure tables, every line's 总计 equals 基本支出 + 项目支出.
+with with_basic as (
+    select distinct document_id, table_index from cell_grid where measure = 'basic'
+)
+
 select * from across_columns(
     ['general_budget_expenditure', 'department_expenditure', 'government_fund_expenditure',
      'state_capital_expenditure', 'final_general_budget_expenditure', 'final_expenditure'],
     'total', ['basic', 'project'])
+where (document_id, table_index) in (select (document_id, table_index) from with_basic)
+union all
+-- a table printing 人员经费支出 | 公用经费支出 | 专项业务经费支出 without a 基本支出 column (Xi'an): its two
+-- parts stand for the basic spending
+select * from across_columns(
+    ['general_budget_expenditure', 'department_expenditure', 'government_fund_expenditure',
+     'state_capital_expenditure', 'final_general_budget_expenditure', 'final_expenditure'],
+    'total', ['personnel', 'public_operation', 'project'])
+where (document_id, table_index) not in (select (document_id, table_index) from with_basic)

@@ -51,6 +51,8 @@ _LIST_PREFIX = re.compile(r"^其中[:：]?\s*")
 _SHORT_CODE = re.compile(r"^\d{2}$")
 # A budget unit's code heading the rows of that unit (Xi'an: "125001 西安市安全生产监督管理局").
 _UNIT_CODE = re.compile(r"^\d{6}$")
+# a budget department's own three-digit code (Suzhou 024 苏州市审计局): no function class starts with 0 or 1
+_DEPARTMENT_CODE = re.compile(r"^[01]\d{2}$")
 # Placeholders some templates print in the row of column numbers ("**", "*").
 _COLUMN_NUMBER_MARK = re.compile(r"^\*+$")
 # Unmarked, a row reading 1, 2, 3 … numbers columns only when this long: no amount row counts so.
@@ -59,7 +61,7 @@ _SUBTOTAL = frozenset({"小计", "合计"})
 # A leaf saying only "the figure" of the group above it (基本支出 / 小计, 人员经费 / 决算数).
 _GENERIC_LEAF = re.compile(r"^(?:小计|预算数|决算数|金额)$")
 _OF_WHICH = re.compile(r"^其中[:：]?")
-_APPROPRIATION = re.compile(r"拨款$")
+_FUND_GROUP = re.compile(r"拨款$")
 # In a final account, columns under 预算数 hold the budget beside the actual (决算数) figures.
 _BUDGET_GROUP = re.compile(r"^(?:年初)?(?:全年)?预算数?$")
 _ROW_OF_NUMBERS = frozenset({"栏次"})
@@ -196,7 +198,7 @@ def _measure(family: str | None, column: Column) -> tuple[str | None, bool]:
             and any(pattern(config["carryover_parts"]).search(level) for level in levels[:-1])):
         return None, True
     by_source = len(levels) > 1 and (family == "income" or (family == "expenditure"
-                                                             and _APPROPRIATION.search(levels[-2])))
+                                                             and _FUND_GROUP.search(levels[-2])))
     if by_source and _OF_WHICH.match(levels[-1]):
         # 一般公共预算拨款 / 其中：专项资金… (Xi'an): a part of the source's figure, not another source
         return None, True
@@ -274,6 +276,12 @@ def _measured_once(columns: list[Column], family: str | None) -> None:
     for group in same.values():
         if len(group) < 2:
             continue
+        by_fund = {first_match(load("measures")["income_sources"], c.leaf): c for c in group}
+        if family == "three_public" and len(by_fund) == len(group) and "general_budget" in by_fund:
+            # a 三公 part split by fund (Shenzhen: 公务接待费 / 一般公共预算 | 政府性基金预算 | 国有资本经营预算): the
+            # general budget's column is the part, as in the tables of one fund; the others stay
+            # unmapped, each recorded
+            group = [c for c in group if c is not by_fund["general_budget"]]
         for c in group:
             own = Column(index=c.index, path=[c.leaf], role="value", side=c.side)
             if _measure(family, own)[0] != (c.measure or "").removeprefix("budget_"):
@@ -546,7 +554,7 @@ class GridReader:
         config = load("measures")
         label = strip_enumerator(norm(name)) if name else ""
         if self.family in _SUBJECT_FAMILIES and code:
-            if _UNIT_CODE.match(code) and clean_department(label):
+            if (_UNIT_CODE.match(code) or _DEPARTMENT_CODE.match(code)) and clean_department(label):
                 # Staged as an `other` row carrying the unit code: the rows after it, up to the next
                 # unit, are that unit's (docs/staging.md).
                 self.state.class_code = self.state.subject = None

@@ -179,8 +179,26 @@ def test_three_public_total_beside_meetings_and_training(real_dir: Path, prefix:
 # What ../shared/real holds besides disclosures (MANIFEST.md): an OCR'd evaluation report, a portal's
 # index page, a blank Excel template. Each must be refused for what it is.
 REJECTED = {"16_": "no_tables", "27_": "no_tables", "37_": "template"}
-# Issue #3: the tables of the loaded documents pass their own row and hierarchy sums, at least this share.
-MIN_PASS_SHARE = 0.95
+# The tables of ../shared/real where an error-level rule fails, each read on its printed page. A
+# publisher's own inconsistency must stay reported (issue 15: "the defects verified on ../shared/real
+# are still reported"): (file prefix, table index) → rule and why.
+PUBLISHER_DEFECTS = {
+    ("08_", 0): ("BW-ROW-010", "p.7: 收入总计 printed blank beside 支出总计 195,774,300 元"),
+    ("23_", 12): ("BW-ROW-006", "p.32: 2018 小计 2.86 while 公务接待费 2.86 + 公务用车 21.22 = 24.08 (合计)"),
+    ("28_", 4): ("BW-NAR-001", "财政拨款收入支出总计0.3万元 in the narrative, 2,961.68 万元 in the table"),
+    ("29_", 1): ("BW-NAR-010", "99.86 % quoted for 9,746.50 / 9,759.38 = 99.868 %"),
+    ("29_", 5): ("BW-NAR-003", "基本支出 5,377.64 quoted, the table's 5,364.75"),
+    ("29_", 6): ("BW-NAR-009", "人员经费 4,896.98 quoted, the table's 4,884.09"),
+}
+# Failing tables whose finding is ours, not the publisher's: known, each with its cause, to be removed
+# by a better reading or rule. A table failing for any other reason fails this test.
+KNOWN_FALSE = {
+    ("01_", 3): ("BW-NAR-001", "一般公共预算拨款 18,417.70 quoted with the carry-over: 17,552.65 + 865.05"),
+    ("01_", 5): ("BW-NAR-005", "运行经费 1,815 compared with 公用经费 1,837.55: not the same figure"),
+    ("23_", 7): ("BW-HIE-004", "a unit-grouped economic table: 301 against sections of another unit"),
+    ("23_", 9): ("BW-ROW-007", "unit, department and project lines of the project table summed (3×)"),
+    ("39_", 7): ("BW-XTB-002", "the general budget table's 基本支出 column is not read"),
+}
 
 
 @pytest.mark.shared
@@ -197,6 +215,10 @@ def test_every_real_document_loads_typed_or_is_rejected_and_its_tables_add_up(re
         assert all(t.table.table_type for t in result.tables), result.name
         assert result.checked, result.name
     passed, checked = pass_share(results)
-    assert checked >= 50
-    assert passed / checked >= MIN_PASS_SHARE, [
-        (r.name, t.table.title, t.failures[:2]) for r in results for t in r.checked if t.failures]
+    assert checked >= 120 and passed >= checked - len(PUBLISHER_DEFECTS) - len(KNOWN_FALSE)
+    failing = {(r.name[:3], t.table.table_index): t.failures for r in results for t in r.checked if t.failures}
+    for place, (rule, why) in PUBLISHER_DEFECTS.items():
+        assert any(f.startswith(rule) for f in failing.get(place, [])), (place, rule, why)
+    unexplained = {place: failures[:2] for place, failures in failing.items()
+                   if place not in PUBLISHER_DEFECTS and place not in KNOWN_FALSE}
+    assert not unexplained
