@@ -278,9 +278,9 @@ def _measured_once(columns: list[Column], family: str | None) -> None:
             continue
         by_fund = {first_match(load("measures")["income_sources"], c.leaf): c for c in group}
         if family == "three_public" and len(by_fund) == len(group) and "general_budget" in by_fund:
-            # a 三公 part split by fund (Shenzhen: 公务接待费 / 一般公共预算 | 政府性基金预算 | 国有资本经营预算): the
-            # general budget's column is the part, as in the tables of one fund; the others stay
-            # unmapped, each recorded
+            # a 三公 part split by fund (Shenzhen: 公务接待费 / 一般公共预算 | 政府性基金预算 | 国有资本
+            # 经营预算): the general budget's column is the part, as in the tables of one fund; the
+            # others stay unmapped, each recorded
             group = [c for c in group if c is not by_fund["general_budget"]]
         for c in group:
             own = Column(index=c.index, path=[c.leaf], role="value", side=c.side)

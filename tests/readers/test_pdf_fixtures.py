@@ -216,7 +216,8 @@ def test_every_real_document_loads_typed_or_is_rejected_and_its_tables_add_up(re
         assert result.checked, result.name
     passed, checked = pass_share(results)
     assert checked >= 120 and passed >= checked - len(PUBLISHER_DEFECTS) - len(KNOWN_FALSE)
-    failing = {(r.name[:3], t.table.table_index): t.failures for r in results for t in r.checked if t.failures}
+    failing = {(r.name[:3], t.table.table_index): t.failures
+               for r in results for t in r.checked if t.failures}
     for place, (rule, why) in PUBLISHER_DEFECTS.items():
         assert any(f.startswith(rule) for f in failing.get(place, [])), (place, rule, why)
     unexplained = {place: failures[:2] for place, failures in failing.items()
