@@ -101,8 +101,9 @@ def budget_disclosures_nightly():
 
     @task(pool=oc.WAREHOUSE_POOL)
     def finalize(run: dict) -> None:
-        from extractors.pipeline import finalize
+        from extractors.pipeline import alert, finalize
         finalize(run["audit"])
+        alert(run["audit"], run["run_id"])  # the new error findings, linked to BUDGETWH_EVIDENCE_BASE_URL
 
     @task(pool=oc.WAREHOUSE_POOL)
     def publish(run: dict, validation_errors: int) -> dict:

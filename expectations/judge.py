@@ -19,7 +19,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no usage reporting fro
 
 import pandas as pd  # noqa: E402
 
-from expectations.alerts import PAYLOAD_FIELDS, alert_actions  # noqa: E402
+from expectations.alerts import PAYLOAD_FIELDS  # noqa: E402
 from expectations.catalogue import Rule  # noqa: E402
 from expectations.places import PLACE_COLUMNS  # noqa: E402
 from expectations.results import as_text  # noqa: E402
@@ -79,8 +79,8 @@ def judge(frame: pd.DataFrame, rules: tuple[Rule, ...], gx_root: Path, run_id: s
     context.variables.save()
     suites = _suites(context, rules)
     datasource = context.data_sources.add_or_update_pandas(DATASOURCE)
-    actions = [gx.checkpoint.UpdateDataDocsAction(name="update_data_docs"),
-               *alert_actions(context.config_provider.get_values())]
+    # alerts are one summary per run of its new findings, after the marts (expectations.evidence.notify)
+    actions = [gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")]
     index_columns = ["row_id", "rule_id", *PAYLOAD_FIELDS]
     gx_frame = _gx_frame(frame)
     failed: set[int] = set()
