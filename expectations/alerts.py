@@ -133,6 +133,7 @@ def _mail(smtp: Mapping[str, str], subject: str, text: str) -> str:
     message = EmailMessage()
     message["Subject"], message["From"], message["To"] = subject, smtp["sender"], smtp["to"]
     message.set_content(text)
+    server: smtplib.SMTP  # SMTP_SSL is one
     try:
         if smtp["security"] == "ssl":
             server = smtplib.SMTP_SSL(smtp["host"], int(smtp["port"]), timeout=TIMEOUT_SECONDS,

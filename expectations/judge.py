@@ -80,7 +80,8 @@ def judge(frame: pd.DataFrame, rules: tuple[Rule, ...], gx_root: Path, run_id: s
     suites = _suites(context, rules)
     datasource = context.data_sources.add_or_update_pandas(DATASOURCE)
     # alerts are one summary per run of its new findings, after the marts (expectations.evidence.notify)
-    actions = [gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")]
+    actions: list[gx.checkpoint.ValidationAction] = [
+        gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")]
     index_columns = ["row_id", "rule_id", *PAYLOAD_FIELDS]
     gx_frame = _gx_frame(frame)
     failed: set[int] = set()

@@ -16,6 +16,7 @@ import html
 import os
 import re
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 
 from expectations.evidence.locate import Finding
@@ -56,7 +57,7 @@ def make_offline(site: Path, evidence: Path, findings: list[Finding]) -> int:
         text = _static_lists(text)
         text = _CDN_TAG.sub("", text)
         text = _REMOTE_CSS_URL.sub("none", text)
-        text = _REMOTE_IMAGE.sub(lambda m, p=page: _local_image(m, Path(site), p), text)
+        text = _REMOTE_IMAGE.sub(partial(_local_image, site=Path(site), page=page), text)
         text = _SCRIPT.sub(
             lambda m: "" if "$(" in m.group(1) or "vegaEmbed" in m.group(1) else m.group(0), text
         )
@@ -100,18 +101,15 @@ def _static_lists(text: str) -> str:
             continue
         columns, _ = _literal(tail, columns_at + len("columns: "))
         rows, _ = _literal(tail, data_at + len("data: "))
+        assert isinstance(columns, list) and isinstance(rows, list), "GX writes the table's lists as reprs"
         text = text.replace(
             f'<button class="btn btn-sm btn-secondary ml-1" onclick="clearTableFilters(\'{table_id}\')">'
             "Clear Filters</button>",
             "",
         )
-        text = re.sub(
-            rf'<table\s+id="{re.escape(table_id)}"[^>]*>.*?</table>',
-            lambda _m, c=columns, r=rows, t=table_id: _table(t, c, r),
-            text,
-            count=1,
-            flags=re.S,
-        )
+        table = re.search(rf'<table\s+id="{re.escape(table_id)}"[^>]*>.*?</table>', text, flags=re.S)
+        if table:
+            text = text[: table.start()] + _table(table_id, columns, rows) + text[table.end() :]
     return text
 
 

@@ -20,6 +20,7 @@ import duckdb
 
 from expectations.catalogue import Rule, load_rules
 from expectations.runner import prepare_rules
+from extractors.sql_files import scalar
 
 CENT = Decimal("0.01")
 TOTAL, PART, SUSPECT = "total", "part", "suspect"  # the box roles, each its own colour
@@ -135,13 +136,17 @@ def locate(con: duckdb.DuckDBPyConnection, findings: list[Finding]) -> None:
                                 if f.document_id and f.table_index is not None}))
     line_parts = {r.rule_id: _across_columns_parts(r.sql) for r in load_rules()}
     for f in findings:
+        if f.document_id is None:  # a rule about no single document: no rows of a document to match
+            continue
         row = _matching_row(f, rows.get((f.rule_id, f.document_id), []))
         if row is None:
             continue
         f.detail = row.get("detail")
-        table = cells.get((f.document_id, f.table_index), [])
+        # a place of no single table (across tables, narrative figures) has no table cells
+        table = cells.get((f.document_id, f.table_index), []) if f.table_index is not None else []
         f.boxes = _boxes(f, row, table, line_parts.get(f.rule_id) or ())
         for page in {b.page for b in f.boxes if b.bbox}:
+            assert page is not None, "a staged cell with a bbox has its page"
             on_page = [c.bbox for c in table if c.bbox and c.page == page]
             f.extent[page] = (min(b[0] for b in on_page), max(b[2] for b in on_page))
 
@@ -158,8 +163,8 @@ def _across_columns_parts(sql: str) -> tuple[str, ...]:
 
 
 def has_relation(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    return con.execute("select count(*) from information_schema.tables "
-                       "where table_schema = ? and table_name = ?", [schema, name]).fetchone()[0] > 0
+    return scalar(con, "select count(*) from information_schema.tables "
+                       "where table_schema = ? and table_name = ?", [schema, name]) > 0
 
 
 def _q(x) -> Decimal:

@@ -80,18 +80,17 @@ def crops_for(finding: Finding, renderer: PageRenderer, out_dir: Path) -> list[C
     from PIL import Image, ImageDraw
 
     crops = []
-    drawn = [b for b in finding.boxes if b.bbox is not None and b.page]
-    for page in sorted({b.page for b in drawn}):
+    for page in sorted({b.page for b in finding.boxes if b.bbox is not None and b.page}):
         if not 1 <= page <= renderer.page_count():
             continue
-        boxes = [b for b in drawn if b.page == page]
+        boxes = [b for b in finding.boxes if b.page == page and b.bbox is not None]
         image = renderer.image(page, SCALE)
-        top = int(max(0.0, min(b.bbox[1] for b in boxes) - CROP_MARGIN) * SCALE)
-        bottom = int(min(image.height / SCALE, max(b.bbox[3] for b in boxes) + CROP_MARGIN) * SCALE)
+        top = int(max(0.0, min(_bbox(b)[1] for b in boxes) - CROP_MARGIN) * SCALE)
+        bottom = int(min(image.height / SCALE, max(_bbox(b)[3] for b in boxes) + CROP_MARGIN) * SCALE)
         # the table's amounts end at its right edge; its line labels (not cells) are left of them
         x0, x1 = finding.extent.get(page, (0.0, image.width / SCALE))
-        left = int(max(0.0, min(x0, *(b.bbox[0] for b in boxes)) - LABEL_ROOM) * SCALE)
-        right = int(min(image.width / SCALE, max(x1, *(b.bbox[2] for b in boxes)) + CROP_MARGIN) * SCALE)
+        left = int(max(0.0, min(x0, *(_bbox(b)[0] for b in boxes)) - LABEL_ROOM) * SCALE)
+        right = int(min(image.width / SCALE, max(x1, *(_bbox(b)[2] for b in boxes)) + CROP_MARGIN) * SCALE)
         lines = [f"#{finding.number} {finding.rule_id}: {_difference_note(finding)}", LEGEND]
         font = _font(NOTE_SIZE)
         strip = (NOTE_SIZE + 8) * len(lines) + 8
@@ -137,8 +136,8 @@ def annotated_pdf(findings: Iterable[Finding], renderer: PageRenderer, out: Path
             _draw_boxes(draw, boxes, ANNOTATED_SCALE, 0.0, 0.0)
             anchor = next((b for b in boxes if b.role == TOTAL), boxes[0])
             number = f"#{f.number}"
-            x = max(0.0, anchor.bbox[0] * ANNOTATED_SCALE - draw.textlength(number, font=font) - 8)
-            draw.text((x, anchor.bbox[1] * ANNOTATED_SCALE), number, font=font, fill=COLOURS[TOTAL])
+            x = max(0.0, _bbox(anchor)[0] * ANNOTATED_SCALE - draw.textlength(number, font=font) - 8)
+            draw.text((x, _bbox(anchor)[1] * ANNOTATED_SCALE), number, font=font, fill=COLOURS[TOTAL])
             for line in _wrap(
                 draw,
                 f"{number} {f.rule_id}: {f.message}" + (f" Hint: {f.hint}" if f.hint else ""),
@@ -169,7 +168,7 @@ def _draw_boxes(draw, boxes: list[Box], scale: float, top: float, left: float) -
     """Each box on its cell's edges, just inside them (neighbouring cells' boxes do not overlap); ``top``
     and ``left``: the image's origin on the page, in PDF points."""
     for box in boxes:
-        x0, y0, x1, y1 = box.bbox
+        x0, y0, x1, y1 = _bbox(box)
         rect = [
             round((x0 - left) * scale) + 1,
             round((y0 - top) * scale) + 1,
@@ -177,6 +176,11 @@ def _draw_boxes(draw, boxes: list[Box], scale: float, top: float, left: float) -
             round((y1 - top) * scale) - 2,
         ]
         draw.rectangle(rect, outline=COLOURS[box.role], width=LINE_WIDTH)
+
+
+def _bbox(box: Box) -> tuple[float, float, float, float]:
+    assert box.bbox is not None, "only boxes with a bbox (a PDF cell) are drawn"
+    return box.bbox
 
 
 def _wrap(draw, text: str, font, width: float) -> list[str]:

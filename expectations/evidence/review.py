@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from extractors.load import memory_limit
+from extractors.sql_files import scalar
 
 VERDICTS = ("confirmed", "dismissed")
 
@@ -81,13 +82,8 @@ def ensure_review_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def has_review_tables(con: duckdb.DuckDBPyConnection) -> bool:
-    return (
-        con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'review' "
-            "and table_name in ('verdicts', 'alerted')"
-        ).fetchone()[0]
-        == 2
-    )
+    return scalar(con, "select count(*) from information_schema.tables where table_schema = 'review' "
+                       "and table_name in ('verdicts', 'alerted')") == 2
 
 
 def current_verdicts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict]:

@@ -37,6 +37,7 @@ from expectations.evidence.locate import (
     Cell,
     Finding,
     failed_findings,
+    has_relation,
     locate,
 )
 from expectations.evidence.render import COLOURS, Crop, PageRenderer, annotated_pdf, crops_for
@@ -191,10 +192,7 @@ def _render_document(pdf: Path, document_id: str, findings: list[Finding], build
 
 
 def _documents(con: duckdb.DuckDBPyConnection) -> dict[str, Document]:
-    has_dim = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'marts' and table_name = 'dim_document'"
-    ).fetchone()[0]
+    has_dim = has_relation(con, "marts", "dim_document")
     quality = "d.quality_status" if has_dim else "null"
     join = "left join marts.dim_document as d using (document_id)" if has_dim else ""
     rows = con.execute(f"""
@@ -404,7 +402,7 @@ def _document_html(
             _finding_html(
                 f,
                 crops.get(f.key + (doc.document_id or ""), []),
-                cells.get((doc.document_id, f.table_index), []),
+                cells.get((doc.document_id, f.table_index), []) if f.table_index is not None else [],
                 verdicts.get((doc.document_id, f.key)),
             )
         )
