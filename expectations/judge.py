@@ -1,12 +1,12 @@
-"""Great Expectations judges a run's places, rebuilds the Data Docs site and sends the alerts.
+"""Great Expectations judges a run's places and rebuilds the Data Docs site.
 
-GX gets the compact frame (one row per place) through its pandas datasource: one suite per severity,
-one expectation per rule (``excess_thousandths`` ≤ 0: how far the difference goes beyond the
-tolerance), one checkpoint per document whose actions rebuild the Data Docs site and send the configured
-alerts. The places GX marks unexpected are the failures. Beyond ``per_document_pages_limit`` documents
-(``ValidationSettings``) one checkpoint judges the whole run, and GX gets the compact form: every place
-beyond its tolerance (what its pages list) and one summary row per rule for the places within it (their
-count and largest excess), not 400 rows per document.
+GX gets the compact frame (one row per place) through its pandas datasource: one suite per severity, one
+expectation per rule (``excess_thousandths`` ≤ 0: how far the difference goes beyond the tolerance), one
+checkpoint per document whose action rebuilds the Data Docs site (alerts are one summary per run, after
+the marts: ``expectations.evidence.notify``). The places GX marks unexpected are the failures. Beyond
+``per_document_pages_limit`` documents (``ValidationSettings``) one checkpoint judges the whole run, and
+GX gets the compact form: every place beyond its tolerance (what its pages list) and one summary row per
+rule for the places within it (their count and largest excess), not 400 rows per document.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 DuckDB computes every rule (``rules/*.sql`` over the dbt models and staging, ``views.sql``);
 ``places`` makes each row a place with its difference, rounding tolerance and hint; ``judge`` hands
-the compact frame to GX, whose checkpoints rebuild the Data Docs site and send the configured alerts;
-``results`` writes every place to ``validation.rule_results`` under the run id.
+the compact frame to GX, whose checkpoints rebuild the Data Docs site; ``results`` writes every place to
+``validation.rule_results`` under the run id. The run's alert comes after the marts and the evidence site
+(``expectations.evidence.notify``).
 
 How much a run holds at once is ``ValidationSettings`` (``extractors.orchestration_config``, from the
 environment): beyond ``one_pass_documents`` documents the places are computed a batch of

@@ -3,6 +3,8 @@
     discover → extract (per document, parallel, no database) → load (one writer)
              → transform (dbt, before validation) → validate (rule catalogue + GE)
              → finalize (dbt models that depend on the results)
+             → evidence (the static site of every finding, ``<warehouse>.evidence/``)
+             → alert (one summary of the run's new error-level findings, linking to the site)
 
 Extraction of one document writes its staging rows as Parquet files into a folder of its own, so many
 processes (or Airflow mapped tasks) extract at once while only the loader writes to DuckDB.
