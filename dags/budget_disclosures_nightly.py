@@ -1,18 +1,18 @@
 """# budget_disclosures_nightly
 
 Nightly (02:30 Asia/Shanghai) ingestion of department budget / final-account disclosures as
-write–audit–publish: **prepare** an AUDIT copy of the published warehouse → **collect** documents
-(crawl `BUDGETWH_SOURCES`; else the inbox: param `inbox`, Variable `budgetwh_inbox`, or
-`$BUDGETWH_DATA_DIR/inbox`; bytes already staged are skipped) → **extract** (one mapped task per
-new document, no database; nothing new: the run ends here, publication unchanged) → **load** →
-**dbt** (Cosmos, one task per model) → **validate** (rule catalogue + GE) → **finalize** (prunes the
-passing places of superseded runs, then the dbt models on the results) → **publish** (DuckDB file,
-Parquet, PostgreSQL `marts`, dbt docs; each swapped atomically, a failed run changes nothing) →
-**announce**. Findings about documents are data and are
-published unless `BUDGETWH_PUBLISH_REQUIRES_CLEAN`. Warehouse writers share the one-slot pool
-`budgetwh_warehouse`. Backfill: `airflow backfill create --dag-id budget_disclosures_nightly
---from-date A --to-date B`. Without Airflow: `python -m extractors.pipeline …`,
-`python -m extractors.publish …` (docs/deploy.md).
+write–audit–publish: **prepare** an AUDIT copy of the published warehouse → **collect** documents (crawl
+`BUDGETWH_SOURCES`; else the inbox: param `inbox`, Variable `budgetwh_inbox`, or
+`$BUDGETWH_DATA_DIR/inbox`; bytes already staged are skipped) → **extract** (one mapped task per new
+document, no database; nothing new: the run ends here, publication unchanged) → **load** → **dbt**
+(Cosmos, one task per model) → **validate** (rule catalogue + GE) → **finalize** (prunes the passing
+places of superseded runs, then the dbt models on the results, then one alert of the run's new error
+findings) → **publish** (DuckDB file, Parquet, PostgreSQL `marts`, dbt docs, the evidence site; each
+swapped atomically, a failed run changes nothing) → **announce**. Findings about documents are data and
+are published unless `BUDGETWH_PUBLISH_REQUIRES_CLEAN`. Warehouse writers share the one-slot pool
+`budgetwh_warehouse`. Backfill: `airflow backfill create --dag-id budget_disclosures_nightly --from-date
+A --to-date B`. Without Airflow: `python -m extractors.pipeline …`, `python -m extractors.publish …`
+(docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -101,8 +101,9 @@ def budget_disclosures_nightly():
 
     @task(pool=oc.WAREHOUSE_POOL)
     def finalize(run: dict) -> None:
-        from extractors.pipeline import finalize
+        from extractors.pipeline import alert, finalize
         finalize(run["audit"])
+        alert(run["audit"], run["run_id"])  # the new error findings, linked to BUDGETWH_EVIDENCE_BASE_URL
 
     @task(pool=oc.WAREHOUSE_POOL)
     def publish(run: dict, validation_errors: int) -> dict:

@@ -1,12 +1,12 @@
-"""Great Expectations judges a run's places, rebuilds the Data Docs site and sends the alerts.
+"""Great Expectations judges a run's places and rebuilds the Data Docs site.
 
-GX gets the compact frame (one row per place) through its pandas datasource: one suite per severity,
-one expectation per rule (``excess_thousandths`` ≤ 0: how far the difference goes beyond the
-tolerance), one checkpoint per document whose actions rebuild the Data Docs site and send the configured
-alerts. The places GX marks unexpected are the failures. Beyond ``per_document_pages_limit`` documents
-(``ValidationSettings``) one checkpoint judges the whole run, and GX gets the compact form: every place
-beyond its tolerance (what its pages list) and one summary row per rule for the places within it (their
-count and largest excess), not 400 rows per document.
+GX gets the compact frame (one row per place) through its pandas datasource: one suite per severity, one
+expectation per rule (``excess_thousandths`` ≤ 0: how far the difference goes beyond the tolerance), one
+checkpoint per document whose action rebuilds the Data Docs site (alerts are one summary per run, after
+the marts: ``expectations.evidence.notify``). The places GX marks unexpected are the failures. Beyond
+``per_document_pages_limit`` documents (``ValidationSettings``) one checkpoint judges the whole run, and
+GX gets the compact form: every place beyond its tolerance (what its pages list) and one summary row per
+rule for the places within it (their count and largest excess), not 400 rows per document.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no usage reporting fro
 
 import pandas as pd  # noqa: E402
 
-from expectations.alerts import PAYLOAD_FIELDS, alert_actions  # noqa: E402
+from expectations.alerts import PAYLOAD_FIELDS  # noqa: E402
 from expectations.catalogue import Rule  # noqa: E402
 from expectations.places import PLACE_COLUMNS  # noqa: E402
 from expectations.results import as_text  # noqa: E402
@@ -79,8 +79,9 @@ def judge(frame: pd.DataFrame, rules: tuple[Rule, ...], gx_root: Path, run_id: s
     context.variables.save()
     suites = _suites(context, rules)
     datasource = context.data_sources.add_or_update_pandas(DATASOURCE)
-    actions = [gx.checkpoint.UpdateDataDocsAction(name="update_data_docs"),
-               *alert_actions(context.config_provider.get_values())]
+    # alerts are one summary per run of its new findings, after the marts (expectations.evidence.notify)
+    actions: list[gx.checkpoint.ValidationAction] = [
+        gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")]
     index_columns = ["row_id", "rule_id", *PAYLOAD_FIELDS]
     gx_frame = _gx_frame(frame)
     failed: set[int] = set()

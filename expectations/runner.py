@@ -2,8 +2,9 @@
 
 DuckDB computes every rule (``rules/*.sql`` over the dbt models and staging, ``views.sql``);
 ``places`` makes each row a place with its difference, rounding tolerance and hint; ``judge`` hands
-the compact frame to GX, whose checkpoints rebuild the Data Docs site and send the configured alerts;
-``results`` writes every place to ``validation.rule_results`` under the run id.
+the compact frame to GX, whose checkpoints rebuild the Data Docs site; ``results`` writes every place to
+``validation.rule_results`` under the run id. The run's alert comes after the marts and the evidence site
+(``expectations.evidence.notify``).
 
 How much a run holds at once is ``ValidationSettings`` (``extractors.orchestration_config``, from the
 environment): beyond ``one_pass_documents`` documents the places are computed a batch of
@@ -41,7 +42,7 @@ from extractors.sql_files import execute, named_sql, scalar
 from extractors.transform import project_vars
 
 __all__ = ["ValidationError", "ValidationSummary", "data_docs_index", "gx_root_for", "main",
-           "prune_superseded", "validate"]
+           "prepare_rules", "prune_superseded", "validate"]
 
 REFERENCE_DIR = Path(__file__).with_name("reference")
 REQUIRED_RELATIONS = ("intermediate.int_cell_amounts", "staging.documents", "staging.tables",
@@ -167,6 +168,15 @@ def _validate_in_batches(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...]
         raise ValidationError(f"GX and the tolerance disagree on {len(failed_rows ^ set(failed['row_id']))} "
                               "place(s)")
     return failed, checked
+
+
+def prepare_rules(con: duckdb.DuckDBPyConnection, document_ids: Collection[str]) -> frozenset[str]:
+    """Make ``con`` ready to run the rules' SQL over ``document_ids`` as a validation run does (scope,
+    reference tables, shared views): the evidence site re-reads the failing rules' rows this way."""
+    scope = _prepare(con, document_ids)
+    assert scope is not None, "a run over given documents has a scope"
+    con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+    return scope
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, document_ids: Collection[str] | None) -> frozenset[str] | None:

@@ -3,6 +3,7 @@
     budgetwh run    --input PATH... --warehouse FILE [--strict]   local documents → validated marts
     budgetwh crawl  --sources FILE  --warehouse FILE [--strict]   configured portals → validated marts
     budgetwh report DOCUMENT --warehouse FILE                     one document's findings
+    budgetwh serve  --warehouse FILE [--host H] [--port N]         evidence + review (BUDGETWH_REVIEWERS)
     budgetwh demo   [--warehouse FILE]                            the embedded default, end to end
     budgetwh export --warehouse FILE --out DIR [--region R] [--department D] [--year Y]
                                                                   analyst figures as CSV and XLSX
@@ -60,6 +61,10 @@ def _print_summary(warehouse: Path, summary) -> None:
         con.close()
     for severity, passed, failed in totals:
         print(f"rules ({severity}): {passed} passed, {failed} failed")
+    if getattr(summary, "evidence", None):
+        print(f"evidence: {summary.evidence.path / 'index.html'} ({summary.evidence.seconds:.1f} s)")
+    if getattr(summary, "alerts", None):
+        print(summary.alerts)
     shown: dict[str, int] = {}
     for (doc_id, dept, doc_year, doc_type, file_type, quality, rule, severity, table, code, year,
          expected, actual, diff, page, message, hint) in failures:
@@ -138,6 +143,19 @@ def cmd_demo(args) -> int:
     return code
 
 
+def cmd_serve(args) -> int:
+    from expectations.evidence import build_site, evidence_dir
+    from extractors.serve import reviewers, serve
+
+    if not (evidence_dir(args.warehouse) / "index.html").exists():
+        build_site(args.warehouse)
+    names = sorted(reviewers())
+    _progress(f"evidence and review on http://{args.host}:{args.port}/ "
+              f"(reviewers: {', '.join(names) if names else 'none: set BUDGETWH_REVIEWERS to review'})")
+    serve(args.warehouse, args.host, args.port)
+    return 0
+
+
 def cmd_completeness(args) -> int:
     from extractors.evaluation.completeness import measure, render
 
@@ -186,6 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("document", help="document_id (or a unique prefix)")
     p.add_argument("--warehouse", type=Path, required=True)
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("serve", help="the evidence site with review (confirm / dismiss findings)")
+    p.add_argument("--warehouse", type=Path, required=True)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
     p = sub.add_parser("completeness", help="numeric cells of table pages mapped, per document")
     p.add_argument("--warehouse", type=Path, required=True)
     p.add_argument("-v", "--verbose", action="store_true", help="every document, not only those below 100 %%")

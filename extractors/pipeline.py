@@ -3,6 +3,8 @@
     discover → extract (per document, parallel, no database) → load (one writer)
              → transform (dbt, before validation) → validate (rule catalogue + GE)
              → finalize (dbt models that depend on the results)
+             → evidence (the static site of every finding, ``<warehouse>.evidence/``)
+             → alert (one summary of the run's new error-level findings, linking to the site)
 
 Extraction of one document writes its staging rows as Parquet files into a folder of its own, so many
 processes (or Airflow mapped tasks) extract at once while only the loader writes to DuckDB.
@@ -56,6 +58,8 @@ class RunSummary:
     data_warnings: list[str] = field(default_factory=list)  # dbt tests the published data made warn
     validation: object | None = None  # expectations.runner.ValidationSummary
     workers: WorkerStats = field(default_factory=WorkerStats)  # what the extraction workers cost
+    evidence: object | None = None  # expectations.evidence.SiteSummary: the site beside the warehouse
+    alerts: object | None = None  # expectations.evidence.notify.AlertSummary: the run's new findings sent
 
 
 def discover(inputs: Sequence[Path]) -> list[Path]:
@@ -177,6 +181,23 @@ def finalize(warehouse: Path):
     return build(Path(warehouse), select="tag:post_validation")
 
 
+def evidence(warehouse: Path):
+    """The evidence site of the warehouse's findings (``<warehouse>.evidence/``), after finalize; the Data
+    Docs made to open offline and link into it."""
+    from expectations.evidence import build_site
+    from expectations.runner import data_docs_index
+
+    return build_site(Path(warehouse), data_docs=data_docs_index(Path(warehouse)).parent)
+
+
+def alert(warehouse: Path, run_id: str):
+    """One summary of the run's new error-level findings on the configured channels (after evidence: the
+    alert links to its pages)."""
+    from expectations.evidence.notify import alert_new_findings
+
+    return alert_new_findings(Path(warehouse), run_id)
+
+
 def split_already_extracted(warehouse: Path, documents: Sequence[InputDocument]
                             ) -> tuple[list[InputDocument], list[str]]:
     """Documents whose bytes this extractor version already staged are not extracted again.
@@ -247,6 +268,9 @@ def run(inputs: Sequence[Path | InputDocument], warehouse: Path, work_dir: Path 
     summary.validation = validate_in_own_process(warehouse, run_id, ids)
     say("building result marts (dbt)")
     summary.data_warnings += finalize(warehouse).warned_tests
+    say("writing the evidence site")
+    summary.evidence = evidence(warehouse)
+    summary.alerts = alert(warehouse, run_id)
     _count(warehouse, ids, summary)
     return summary
 

@@ -134,6 +134,7 @@ def publish(
         if dbt_project_dir:
             _dbt_docs(warehouse, dbt_project_dir, dbt_profiles_dir or dbt_project_dir, docs)
         _copy_data_docs(audit, docs / "data_quality")
+        _evidence_site(warehouse, docs / "evidence", docs / "data_quality")
         warehouse.chmod(0o444)
         stamp = datetime.now(UTC)
         version = f"{stamp:%Y%m%dT%H%M%S}-{incoming.name.removeprefix(_INCOMING)}"
@@ -428,6 +429,13 @@ def _copy_data_docs(audit: Path, out: Path) -> None:
     site = data_docs_index(audit).parent
     if site.is_dir():
         shutil.copytree(site, out)
+
+
+def _evidence_site(warehouse: Path, out: Path, data_docs: Path) -> None:
+    """The evidence site of the published findings beside the Data Docs, whose failures link into it."""
+    from expectations.evidence import build_site
+
+    build_site(warehouse, out, data_docs)
 
 
 def _flip(link: Path, new_dir: Path, version: str) -> Path:

@@ -40,7 +40,9 @@ document_findings as (
         max(run_id) as validation_run_id,
         max(checked_at) as validated_at,
         count(*) filter (where not passed and severity = 'error') as failed_error_count,
-        count(*) filter (where not passed and severity = 'warning') as failed_warning_count
+        count(*) filter (where not passed and severity = 'warning') as failed_warning_count,
+        count(*) filter (where review_status = 'confirmed') as confirmed_finding_count,
+        count(*) filter (where review_status = 'dismissed') as dismissed_finding_count
 
     from results
     where document_id is not null
@@ -126,6 +128,8 @@ loaded as (
         document_findings.validated_at,
         coalesce(document_findings.failed_error_count, 0) as failed_error_count,
         coalesce(document_findings.failed_warning_count, 0) as failed_warning_count,
+        coalesce(document_findings.confirmed_finding_count, 0) as confirmed_finding_count,
+        coalesce(document_findings.dismissed_finding_count, 0) as dismissed_finding_count,
         'loaded' as load_status,
         cast(null as varchar) as error_code,
         cast(null as varchar) as error_message
@@ -169,6 +173,8 @@ rejected as (
         cast(null as timestamp) as validated_at,
         0 as failed_error_count,
         0 as failed_warning_count,
+        0 as confirmed_finding_count,
+        0 as dismissed_finding_count,
         'rejected' as load_status,
         error_code,
         error_message

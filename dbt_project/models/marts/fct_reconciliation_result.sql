@@ -39,6 +39,63 @@ latest_runs as (
 
 ),
 
+-- Reviewers' verdicts (expectations/evidence/review.py; schema review, kept across reruns); none
+-- before the first review.
+verdicts as (
+
+    {{ review_verdicts() }}
+
+),
+
+latest_results as (
+
+    select
+        rule_results.*,
+        -- the place and its numbers (review.FINDING_KEY_SQL): a verdict's key
+        case when not rule_results.passed then left(sha256(concat_ws(
+            '|', rule_results.rule_id, coalesce(rule_results.table_type, ''),
+            coalesce(rule_results.subject_code, ''), coalesce(cast(rule_results.fiscal_year as varchar), ''),
+            rule_results.message
+        )), 16) end as finding_key
+    from rule_results
+    inner join latest_runs
+        on
+            rule_results.run_id = latest_runs.run_id
+            and rule_results.document_id is not distinct from latest_runs.document_id
+
+),
+
+-- The verdict in force on a failed place: its document's, else the latest given to an earlier version
+-- of the same document (same region, department, type and year) at the same key, i.e. where that place
+-- printed the same numbers.
+reviewed as (
+
+    select
+        latest_results.document_id,
+        latest_results.finding_key,
+        verdicts.verdict
+    from latest_results
+    inner join documents on latest_results.document_id = documents.document_id
+    inner join verdicts
+        on
+            latest_results.finding_key = verdicts.finding_key
+            and latest_results.rule_id = verdicts.rule_id
+            and (
+                latest_results.document_id = verdicts.document_id
+                or (
+                    documents.region_name is not distinct from verdicts.region_name
+                    and documents.department_name is not distinct from verdicts.department_name
+                    and documents.document_type is not distinct from verdicts.document_type
+                    and documents.fiscal_year is not distinct from verdicts.fiscal_year
+                )
+            )
+    qualify row_number() over (
+        partition by latest_results.document_id, latest_results.finding_key
+        order by (latest_results.document_id = verdicts.document_id) desc, verdicts.decided_at desc
+    ) = 1
+
+),
+
 final as (
 
     select
@@ -76,14 +133,17 @@ final as (
         rule_results.message,
         rule_results.hint,
         rule_results.suggested_value,
-        rule_results.checked_at
+        rule_results.checked_at,
+        rule_results.finding_key,
+        -- a failed place is open until a reviewer confirms or dismisses it
+        case when not rule_results.passed then coalesce(reviewed.verdict, 'open') end as review_status
 
-    from rule_results
-    inner join latest_runs
-        on
-            rule_results.run_id = latest_runs.run_id
-            and rule_results.document_id is not distinct from latest_runs.document_id
+    from latest_results as rule_results
     left join documents on rule_results.document_id = documents.document_id
+    left join reviewed
+        on
+            rule_results.document_id = reviewed.document_id
+            and rule_results.finding_key = reviewed.finding_key
 
 )
 
