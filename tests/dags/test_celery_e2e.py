@@ -29,7 +29,7 @@ from extractors.pipeline import discover
 pytestmark = [pytest.mark.slow, pytest.mark.services]
 
 DAG_ID = "budget_disclosures_nightly"
-AIRFLOW_DB, WAREHOUSE_DB, METABASE_DB = "budgetwh_airflow_test", "budgetwh_bi_test", "budgetwh_metabase_test"
+AIRFLOW_DB, WAREHOUSE_DB, SUPERSET_DB = "budgetwh_airflow_test", "budgetwh_bi_test", "budgetwh_bi_meta_test"
 REDIS_DB = 7  # not Redis' default database, which other local tests may use
 RUN_TIMEOUT = 900
 
@@ -63,7 +63,7 @@ def _prepare_databases(variables: dict[str, str]) -> None:
     admin = psycopg2.connect(admin_uri.rsplit("/", 1)[0] + "/postgres")
     admin.autocommit = True
     with admin.cursor() as cur:
-        for name in (WAREHOUSE_DB, METABASE_DB):
+        for name in (WAREHOUSE_DB, SUPERSET_DB):
             cur.execute(f'drop database if exists "{name}" with (force)')
         cur.execute("drop role if exists bi_reader")
     admin.close()
@@ -110,7 +110,7 @@ def stack(tmp_path_factory):
     _redis_available()
     home = tmp_path_factory.mktemp("celery-home")
     variables = {**compose_env.read_env_file(REPO / ".env.example"), "POSTGRES_USER": PG_USER,
-                 "AIRFLOW_DB": AIRFLOW_DB, "WAREHOUSE_DB": WAREHOUSE_DB, "METABASE_DB": METABASE_DB}
+                 "AIRFLOW_DB": AIRFLOW_DB, "WAREHOUSE_DB": WAREHOUSE_DB, "SUPERSET_DB": SUPERSET_DB}
     _prepare_databases(variables)
     compose = compose_env.load(REPO / "docker-compose.yml", variables)
     port = _free_port()

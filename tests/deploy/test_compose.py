@@ -18,15 +18,17 @@ REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "docker-compose.yml"
 ENV_EXAMPLE = REPO / ".env.example"
 DOCKERFILE = REPO / "docker" / "Dockerfile"
+SUPERSET_DOCKERFILE = REPO / "docker" / "superset" / "Dockerfile"
+SUPERSET_REQUIREMENTS = REPO / "bi" / "superset" / "requirements.txt"
 AIRFLOW = Path(sys.executable).with_name("airflow")
 # Images pulled from Docker Hub, with the documentation that describes their configuration.
 DOCUMENTED_IMAGES = {
     "postgres": "https://hub.docker.com/_/postgres",
     "redis": "https://hub.docker.com/_/redis",
-    "metabase/metabase": "https://www.metabase.com/docs/latest/installation-and-operation/running-metabase-on-docker",
 }
 AIRFLOW_SERVICES = {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
-                    "airflow-triggerer", "airflow-worker", "metabase-setup"}
+                    "airflow-triggerer", "airflow-worker"}
+SUPERSET_SERVICES = {"superset", "superset-setup"}
 
 
 def _compose_env_module():
@@ -64,7 +66,7 @@ def test_required_secrets_fail_loudly_when_missing(example_env):
 
 def test_services_are_the_airflow_3_celery_stack_with_bi(compose):
     services = compose["services"]
-    assert AIRFLOW_SERVICES | {"postgres", "redis", "metabase"} == set(services)
+    assert AIRFLOW_SERVICES | SUPERSET_SERVICES | {"postgres", "redis"} == set(services)
     commands = {name: services[name]["command"] for name in AIRFLOW_SERVICES}
     assert commands["airflow-apiserver"] == "api-server"
     assert commands["airflow-worker"] == "celery worker"
@@ -111,8 +113,6 @@ def test_in_image_paths_exist_in_the_repo(compose):
     workdir = re.search(r"^WORKDIR (\S+)", DOCKERFILE.read_text(), re.M)[1]
     dags_folder = re.search(r"AIRFLOW__CORE__DAGS_FOLDER=(\S+)", DOCKERFILE.read_text())[1]
     assert (REPO / Path(dags_folder).relative_to(workdir) / "budget_disclosures_nightly.py").is_file()
-    setup_script = compose["services"]["metabase-setup"]["command"][-1]
-    assert (REPO / setup_script).is_file()
     postgres_init = next(v for v in compose["services"]["postgres"]["volumes"] if v.startswith("./"))
     assert subprocess.run(["bash", "-n", REPO / postgres_init.split(":")[0]]).returncode == 0
 
@@ -135,7 +135,7 @@ def test_pipeline_settings_are_read_by_the_config_module(compose):
 
 
 def test_airflow_commands_exist_in_the_installed_airflow(compose):
-    for name in AIRFLOW_SERVICES - {"metabase-setup"}:
+    for name in AIRFLOW_SERVICES:
         command = compose["services"][name]["command"]
         argv = shlex.split(command) if isinstance(command, str) else command
         if argv[0] == "bash":  # airflow-init: every airflow command of the script
@@ -162,3 +162,49 @@ def test_running_without_docker_relocates_only_service_hosts(example_env):
     assert env["AIRFLOW__CELERY__BROKER_URL"] == "redis://10.0.0.9:6379/0"
     assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://airflow-apiserver:8080/execution/"
     assert env["DUMB_INIT_SETSID"] == "0" and env["BUDGETWH_PUBLISH_REQUIRES_CLEAN"] == "false"
+
+
+def test_superset_image_installs_the_pins_the_tests_run(compose):
+    text = SUPERSET_DOCKERFILE.read_text()
+    sources = [src for line in re.findall(r"^COPY (?:--\S+ )*(.+)$", text, re.M) for src in line.split()[:-1]]
+    assert sources and all((REPO / src).exists() for src in sources), sources
+    requirements = SUPERSET_REQUIREMENTS.relative_to(REPO).as_posix()
+    assert f"pip install --no-cache-dir --no-deps -r {requirements}" in text
+    makefile = (REPO / "Makefile").read_text()
+    assert f"--no-deps -r {requirements}" in makefile, "make superset-venv installs the same"
+    assert re.search(r"^FROM python:3\.11-slim-\w+$", text, re.M), "a pinned official Python base"
+    pins = SUPERSET_REQUIREMENTS.read_text().splitlines()
+    assert "apache_superset==6.1.0" in pins and all("==" in p for p in pins if p and not p.startswith("#"))
+    for name in SUPERSET_SERVICES:
+        assert compose["services"][name]["build"]["dockerfile"] == "docker/superset/Dockerfile"
+
+
+def test_superset_services_run_commands_the_bi_package_has(compose):
+    from bi.superset.__main__ import main
+
+    for name in SUPERSET_SERVICES:
+        argv = compose["services"][name]["command"]
+        assert argv[:3] == ["python", "-m", "bi.superset"], name
+        with pytest.raises(SystemExit) as parsed:
+            main([*argv[3:], "--help"])
+        assert parsed.value.code == 0, name
+
+
+def test_superset_settings_are_read_by_bi_superset(compose):
+    sources = "".join(p.read_text() for p in (REPO / "bi" / "superset").glob("*.py"))
+    for name in SUPERSET_SERVICES:
+        for variable in compose["services"][name]["environment"]:
+            assert f'"{variable}"' in sources, f"{name}: {variable} is set in compose but never read"
+
+
+def test_superset_reads_the_publication_as_the_read_only_login(compose):
+    from urllib.parse import urlsplit
+
+    published = urlsplit(compose["x-airflow-common"]["environment"]["BUDGETWH_PUBLISH_POSTGRES_URI"])
+    reader = compose["x-airflow-common"]["environment"]["BUDGETWH_PUBLISH_POSTGRES_READER"]
+    read = urlsplit(compose["services"]["superset-setup"]["environment"]["BUDGETWH_SUPERSET_DATABASE_URI"])
+    assert (read.hostname, read.port, read.path) == (published.hostname, published.port, published.path)
+    assert read.username == reader
+    metadata = urlsplit(compose["services"]["superset"]["environment"]["SUPERSET_METADATA_URI"])
+    assert metadata.path == "/superset" and metadata.path != published.path, "Superset's own database"
+    assert "superset_db" in (REPO / "docker" / "postgres" / "init-databases.sh").read_text()

@@ -1,0 +1,1 @@
+"""BI on the published marts: the Superset deployment, provisioned as code (``python -m bi.superset``)."""
