@@ -53,7 +53,7 @@ identified as (
             *,
             row_number() over (partition by place) as ordinal
         from placed
-    )
+    ) as numbered
 
 ),
 
