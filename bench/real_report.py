@@ -60,20 +60,23 @@ def evaluate(paths: list[Path]) -> DocumentResult:
     return evaluate_groups([paths])[0]
 
 
-def evaluate_folder(paths: list[Path]) -> list[DocumentResult]:
+def evaluate_folder(paths: list[Path], warehouse: Path | None = None) -> list[DocumentResult]:
     """Every file (PDF, spreadsheet, web page), the parts of one disclosure joined."""
-    return evaluate_groups(group_parts(paths))
+    return evaluate_groups(group_parts(paths), warehouse)
 
 
-def evaluate_groups(groups: list[list[Path]]) -> list[DocumentResult]:
-    with tempfile.TemporaryDirectory(prefix="budgetwh-real-report-") as tmp:
-        warehouse = Path(tmp) / "warehouse.duckdb"
-        summary = run([InputDocument(group[0], parts=tuple(group[1:])) for group in groups], warehouse)
-        con = duckdb.connect(str(warehouse), read_only=True)
-        try:
-            return [_result(con, group, summary.run_id) for group in groups]
-        finally:
-            con.close()
+def evaluate_groups(groups: list[list[Path]], warehouse: Path | None = None) -> list[DocumentResult]:
+    """Run the pipeline over ``groups`` into ``warehouse`` (kept: the tests read it further), or into a
+    temporary one."""
+    if warehouse is None:
+        with tempfile.TemporaryDirectory(prefix="budgetwh-real-report-") as tmp:
+            return evaluate_groups(groups, Path(tmp) / "warehouse.duckdb")
+    summary = run([InputDocument(group[0], parts=tuple(group[1:])) for group in groups], warehouse)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return [_result(con, group, summary.run_id) for group in groups]
+    finally:
+        con.close()
 
 
 def _result(con: duckdb.DuckDBPyConnection, group: list[Path], run_id: str) -> DocumentResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,3 +32,24 @@ def real_dir(shared_dir: Path) -> Path:
 @pytest.fixture
 def warehouse(tmp_path: Path) -> Path:
     return tmp_path / "warehouse.duckdb"
+
+
+@dataclass(frozen=True)
+class RealWide:
+    warehouse: Path  # every file of ../shared/real-wide through the whole pipeline
+    results: list  # bench.real_report.DocumentResult per disclosure (its parts joined)
+
+
+@pytest.fixture(scope="session")
+def real_wide(shared_dir: Path, tmp_path_factory) -> RealWide:
+    """../shared/real-wide run once for every test that reads it (outcomes, accuracy, verdicts): a run of
+    the 111 files is the suite's longest step. Its tests share xdist_group("real_wide"), so one worker
+    runs them all after one run."""
+    from bench.real_report import evaluate_folder
+    from extractors.extract import iter_input_files
+
+    folder = shared_dir / "real-wide"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} not found: the wide real corpus is read from ../shared, never copied")
+    warehouse = tmp_path_factory.mktemp("real_wide") / "w.duckdb"
+    return RealWide(warehouse, evaluate_folder(iter_input_files([folder]), warehouse))

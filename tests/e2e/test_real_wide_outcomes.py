@@ -7,14 +7,11 @@ their tables, a statistics bulletin, notices, performance-evaluation reports.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bench.real_report import DocumentResult, evaluate_folder
-from extractors.extract import iter_input_files
+from bench.real_report import DocumentResult
 
-pytestmark = [pytest.mark.slow, pytest.mark.shared]
+pytestmark = [pytest.mark.slow, pytest.mark.shared, pytest.mark.xdist_group("real_wide")]
 
 REJECTED = {
     "160": "no_tables",          # 长沙: 专项资金绩效评价结果, prose only (scan)
@@ -37,11 +34,8 @@ REASONS = {"no_tables", "no_budget_tables", "not_a_disclosure", "template", "emp
 
 
 @pytest.fixture(scope="module")
-def outcomes(shared_dir: Path) -> dict[str, DocumentResult]:
-    folder = shared_dir / "real-wide"
-    if not folder.is_dir():
-        pytest.skip(f"{folder} not found: the wide real corpus is read from ../shared, never copied")
-    return {r.name.split("_", 1)[0]: r for r in evaluate_folder(iter_input_files([folder]))}
+def outcomes(real_wide) -> dict[str, DocumentResult]:
+    return {r.name.split("_", 1)[0]: r for r in real_wide.results}
 
 
 @pytest.mark.xfail(strict=True, reason="issue 15 open: 杭州 149–151, 湖州 190–191 (项目支出绩效表), 深圳 123 "

@@ -9,9 +9,8 @@ import hashlib
 import pytest
 
 from expectations.verdicts import check, load_verdicts
-from extractors.pipeline import run
 
-pytestmark = [pytest.mark.xdist_group("e2e"), pytest.mark.shared, pytest.mark.slow]
+pytestmark = [pytest.mark.xdist_group("real_wide"), pytest.mark.shared, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
@@ -20,16 +19,14 @@ def verdicts():
 
 
 @pytest.fixture(scope="module")
-def real_wide_warehouse(shared_dir, tmp_path_factory, verdicts):
+def real_wide_warehouse(shared_dir, real_wide, verdicts):
+    """The whole corpus' warehouse (cross-document rules read a department's other years)."""
     source = shared_dir / "real-wide"
-    files = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in sorted(source.glob("*")) if p.is_file()}
-    missing = sorted({v["file"] for v in verdicts if v["sha256"] not in files})
+    present = {hashlib.sha256(p.read_bytes()).hexdigest() for p in source.glob("*") if p.is_file()}
+    missing = sorted({v["file"] for v in verdicts if v["sha256"] not in present})
     if missing:
         pytest.skip(f"not in {source}: {missing}")
-    target = tmp_path_factory.mktemp("verdicts") / "w.duckdb"
-    # the whole corpus: cross-document rules read a department's other years
-    run(sorted(files.values()), target)
-    return target
+    return real_wide.warehouse
 
 
 def test_the_verdicts_are_well_formed(verdicts):
