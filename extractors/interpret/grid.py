@@ -598,6 +598,11 @@ class GridReader:
                 return "expenditure_class", class_code
         if self.family == "projects":
             return "project", None
+        if self.table_type == "department_project_expenditure" and label and not code \
+                and clean_department(label) != label:
+            # a project listed by fund source under its unit's line (Guangzhou 部门预算项目支出及其他支出
+            # 预算表); the unit's own line stays `other`
+            return "project", None
         if self.table_type == "procurement" and label:
             category = first_match(config["procurement_categories"], label)
             if category:
@@ -671,10 +676,12 @@ class GridReader:
         uncoded), the one code of the name under the current 类, or before any classification row the
         one code printed with the name. Anything else is a doubt recorded as an issue, never a guess.
         """
+        table_type = self.table_type or ""
+        # basic spending is listed by economic class (Shenzhen 基本支出总表: 工资福利支出, 基本工资 … by fund
+        # source, no codes), unless the table says by function
+        basic = "basic" in table_type and "function" not in table_type
         scheme = self.state.scheme or (
-            "economic"
-            if self.family == "basic_expenditure" or "economic" in (self.table_type or "")
-            else "function"
+            "economic" if self.family == "basic_expenditure" or "economic" in table_type or basic else "function"
         )
         candidates = subject_codes(scheme).get(subject_key(label))
         if not candidates:
