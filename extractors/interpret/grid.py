@@ -680,9 +680,8 @@ class GridReader:
         # basic spending is listed by economic class (Shenzhen 基本支出总表: 工资福利支出, 基本工资 … by fund
         # source, no codes), unless the table says by function
         basic = "basic" in table_type and "function" not in table_type
-        scheme = self.state.scheme or (
-            "economic" if self.family == "basic_expenditure" or "economic" in table_type or basic else "function"
-        )
+        economic = self.family == "basic_expenditure" or "economic" in table_type or basic
+        scheme = self.state.scheme or ("economic" if economic else "function")
         candidates = subject_codes(scheme).get(subject_key(label))
         if not candidates:
             return None

@@ -346,8 +346,8 @@ def test_basic_spending_by_fund_names_economic_classes_and_lists_projects_under_
                              line("other", None, "某省某区某某局", "12.00"),
                              line("project", None, "信息化运维服务项目", "7.00"),
                              line("project", None, "基层业务经费", "5.00")])
-    spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2026, "budget", "某省某区某某局2026年部门预算",
-                        tables=[basic, projects], slug="by_fund")
+    spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2026, "budget",
+                        "某省某区某某局2026年部门预算", tables=[basic, projects], slug="by_fund")
     extraction = _staged(spec, tmp_path)
     types = {t.table_index: t.table_type for t in extraction.tables}
     rows = {(types[c.table_index], c.row_kind, c.row_code, c.row_name): c.amount for c in extraction.cells
