@@ -448,6 +448,13 @@ both_tables as (
     group by d.document_id, d.fiscal_year
     having count(*) filter (where t.table_type = actual_type) > 0
         and count(*) filter (where t.table_type = expected_type) > 0
+),
+
+-- a table that prints no column of the measure (Jiangsu 2018's 一般公共预算支出预算表: 金额 only, no 基本支出)
+-- says nothing about it
+measured as (
+    select distinct document_id from cell_grid
+    where table_type = expected_type and measure = expected_measure
 )
 
 select
@@ -456,7 +463,8 @@ select
     coalesce(p.page, b.page) as page, coalesce(p.unit_name, r.unit_name) as unit_name
 from both_tables as b
 left join published as p on b.document_id = p.document_id and b.fiscal_year = p.fiscal_year
-left join reference as r on b.document_id = r.document_id and b.fiscal_year = r.fiscal_year;
+left join reference as r on b.document_id = r.document_id and b.fiscal_year = r.fiscal_year
+where b.document_id in (select document_id from measured);
 
 -- A 三公 part against the economic line of the basic expenditure table it includes.
 create or replace temp macro three_public_covers(part_measure, economic_code) as table
