@@ -596,12 +596,13 @@ class GridReader:
             class_code = function_class_code(label)
             if class_code:
                 return "expenditure_class", class_code
-        if self.family == "projects":
-            return "project", None
-        if self.table_type == "department_project_expenditure" and label and not code \
-                and clean_department(label) != label:
-            # a project listed by fund source under its unit's line (Guangzhou 部门预算项目支出及其他支出
-            # 预算表); the unit's own line stays `other`
+        if self.family == "projects" or self.table_type == "department_project_expenditure":
+            # a project, listed under its unit's line (Xi'an 专项业务经费支出表: 125 西安市安全生产监督管理局,
+            # 125001 …, their projects; Guangzhou 部门预算项目支出及其他支出预算表 by fund source): the
+            # department's and units' own lines are subtotals, `other` with their unit code
+            unit_code = not code or bool(re.fullmatch(r"\d{3}|\d{6}", code))
+            if label and unit_code and clean_department(label) == label:
+                return "other", code
             return "project", None
         if self.table_type == "procurement" and label:
             category = first_match(config["procurement_categories"], label)
