@@ -104,11 +104,29 @@ create or replace temp macro column_group(column_label) as
 -- levels instead of repeating the query. Each returns the catalogue's result columns, one row per
 -- total checked, with its parts (label, amount) for the hints.
 
--- A parent code's cell = Σ its children's cells in the same column (类 = Σ 款, 款 = Σ 项, ...).
+-- A parent code's cell = Σ its children's cells in the same column (类 = Σ 款, 款 = Σ 项, ...). A line
+-- one level further down whose own parent line is not printed counts as a child (Xi'an: 3010201 津贴补贴
+-- under 301, no 30102 line).
 create or replace temp macro subject_rollup(table_types, parent_length, child_length) as table
 with subjects as (
     select * from cell_grid
     where row_kind = 'subject' and list_contains(table_types, table_type)
+),
+
+printed as (
+    select distinct document_id, table_index, row_code, row_qualifier, row_unit from subjects
+),
+
+children as (
+    select * from subjects where length(row_code) = child_length
+    union all
+    select s.* from subjects as s
+    where length(s.row_code) = child_length + 2 and not exists (
+        select 1 from printed as x
+        where x.document_id = s.document_id and x.table_index = s.table_index
+            and x.row_code = left(s.row_code, child_length)
+            and x.row_qualifier is not distinct from s.row_qualifier
+            and x.row_unit is not distinct from s.row_unit)
 )
 
 select
@@ -118,7 +136,7 @@ select
     list({'label': c.row_code || ' ' || coalesce(c.row_name, ''), 'amount': c.amount}
          order by c.row_index) as parts
 from subjects as p
-inner join subjects as c
+inner join children as c
     on p.document_id = c.document_id
     and p.table_index = c.table_index
     and p.column_label is not distinct from c.column_label
@@ -128,7 +146,7 @@ inner join subjects as c
     -- a code printed once per government economic class sums within its class (Yantai: 301 under 501)
     and p.row_qualifier is not distinct from c.row_qualifier
     and p.row_unit is not distinct from c.row_unit
-where length(p.row_code) = parent_length and length(c.row_code) = child_length
+where length(p.row_code) = parent_length
 group by p.document_id, p.table_type, p.table_index, p.row_code, p.row_qualifier, p.row_unit, p.fiscal_year,
     p.amount, p.page, p.unit_name, p.column_label, p.measure;
 
@@ -448,6 +466,13 @@ both_tables as (
     group by d.document_id, d.fiscal_year
     having count(*) filter (where t.table_type = actual_type) > 0
         and count(*) filter (where t.table_type = expected_type) > 0
+),
+
+-- a table that prints no column of the measure (Jiangsu 2018's 一般公共预算支出预算表: 金额 only, no 基本支出)
+-- says nothing about it
+measured as (
+    select distinct document_id from cell_grid
+    where table_type = expected_type and measure = expected_measure
 )
 
 select
@@ -456,7 +481,8 @@ select
     coalesce(p.page, b.page) as page, coalesce(p.unit_name, r.unit_name) as unit_name
 from both_tables as b
 left join published as p on b.document_id = p.document_id and b.fiscal_year = p.fiscal_year
-left join reference as r on b.document_id = r.document_id and b.fiscal_year = r.fiscal_year;
+left join reference as r on b.document_id = r.document_id and b.fiscal_year = r.fiscal_year
+where b.document_id in (select document_id from measured);
 
 -- A 三公 part against the economic line of the basic expenditure table it includes.
 create or replace temp macro three_public_covers(part_measure, economic_code) as table

@@ -596,7 +596,13 @@ class GridReader:
             class_code = function_class_code(label)
             if class_code:
                 return "expenditure_class", class_code
-        if self.family == "projects":
+        if self.family == "projects" or self.table_type == "department_project_expenditure":
+            # a project, listed under its unit's line (Xi'an 专项业务经费支出表: 125 西安市安全生产监督管理局,
+            # 125001 …, their projects; Guangzhou 部门预算项目支出及其他支出预算表 by fund source): the
+            # department's and units' own lines are subtotals, `other` with their unit code
+            unit_code = not code or bool(re.fullmatch(r"\d{3}|\d{6}", code))
+            if label and unit_code and clean_department(label) == label:
+                return "other", code
             return "project", None
         if self.table_type == "procurement" and label:
             category = first_match(config["procurement_categories"], label)
@@ -671,11 +677,12 @@ class GridReader:
         uncoded), the one code of the name under the current 类, or before any classification row the
         one code printed with the name. Anything else is a doubt recorded as an issue, never a guess.
         """
-        scheme = self.state.scheme or (
-            "economic"
-            if self.family == "basic_expenditure" or "economic" in (self.table_type or "")
-            else "function"
-        )
+        table_type = self.table_type or ""
+        # basic spending is listed by economic class (Shenzhen 基本支出总表: 工资福利支出, 基本工资 … by fund
+        # source, no codes), unless the table says by function
+        basic = "basic" in table_type and "function" not in table_type
+        economic = self.family == "basic_expenditure" or "economic" in table_type or basic
+        scheme = self.state.scheme or ("economic" if economic else "function")
         candidates = subject_codes(scheme).get(subject_key(label))
         if not candidates:
             return None

@@ -27,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from support import PG_HOST, PG_USER, fresh_database
 
 from bi.superset import server
 from bi.superset.provision import Client, chart_data, provision, wait_until_healthy
@@ -35,8 +36,6 @@ from extractors.generator.seeds import seed_specs
 from extractors.generator.spec import DocumentSpec, TableSpec
 from extractors.generator.synthesize import synthesize
 
-PG_HOST = os.environ.get("BUDGETWH_TEST_PG_HOST", "127.0.0.1")
-PG_USER = os.environ.get("BUDGETWH_TEST_PG_USER", "postgres")
 DATABASE = "budgetwh_superset_test"
 EVIDENCE = "http://127.0.0.1:9/published/"  # the evidence site's address the dashboards link to
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -55,20 +54,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _fresh_database(name: str) -> str:
-    import psycopg2
-
-    try:
-        admin = psycopg2.connect(host=PG_HOST, user=PG_USER, dbname="postgres", connect_timeout=3)
-    except psycopg2.OperationalError as exc:
-        pytest.skip(f"PostgreSQL at {PG_HOST}:5432 not reachable as {PG_USER}: {exc}".strip())
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'drop database if exists "{name}" with (force)')
-        cur.execute(f'create database "{name}"')
-    admin.close()
-    return f"postgresql://{PG_USER}@{PG_HOST}:5432/{name}"
-
 
 @pytest.fixture(scope="module")
 def publication(tmp_path_factory) -> str:
@@ -78,7 +63,7 @@ def publication(tmp_path_factory) -> str:
     from extractors.cli import main
     from extractors.publish import publish
 
-    uri = _fresh_database(DATABASE)
+    uri = fresh_database(DATABASE)
     work = tmp_path_factory.mktemp("superset-demo")
     warehouse = work / "warehouse.duckdb"
     assert main(["demo", "--warehouse", str(warehouse), "--archive", str(work / "archive")]) == 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from airflow_run import fresh_database
+from support import fresh_database
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ from pathlib import Path
 import duckdb
 import psycopg2
 import pytest
-from airflow_run import AIRFLOW, PG_HOST, PG_USER, REPO, airflow, fresh_database, run
+from airflow_run import AIRFLOW, REPO, airflow, run
+from support import PG_HOST, PG_USER, fresh_database
 
 from extractors.pipeline import discover
 

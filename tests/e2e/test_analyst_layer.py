@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
+from support import fresh_database, q
 
 from extractors.export import export, read_xlsx
 from extractors.generator import read_sidecar, render, synthesize
@@ -109,13 +109,6 @@ def corpus(tmp_path_factory):
     assert summary.documents == len(documents) and not summary.rejected
     return warehouse, documents, work
 
-
-def q(warehouse: Path, sql: str, params=()):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def _current(documents, document_type=None, region=None):
@@ -359,19 +352,6 @@ def test_parquet_publication_reads_with_decimal_types(corpus, tmp_path):
         assert frame[column].sum() == expected[0][0] == pa.compute.sum(table[column]).as_py(), name
 
 
-def _fresh_database(name: str) -> str:
-    psycopg2 = pytest.importorskip("psycopg2")
-    try:
-        admin = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres", connect_timeout=3)
-    except psycopg2.OperationalError as exc:
-        pytest.skip(f"PostgreSQL at 127.0.0.1:5432 not reachable: {exc}".strip())
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'drop database if exists "{name}" with (force)')
-        cur.execute(f'create database "{name}"')
-    admin.close()
-    return f"postgresql://postgres@127.0.0.1:5432/{name}"
-
 
 @pytest.mark.services
 def test_postgresql_publication_has_comments_and_keys(corpus, tmp_path):
@@ -380,7 +360,7 @@ def test_postgresql_publication_has_comments_and_keys(corpus, tmp_path):
     from extractors.publish import publish
 
     warehouse, _, _ = corpus
-    uri = _fresh_database("budgetwh_analyst_publish_test")
+    uri = fresh_database("budgetwh_analyst_publish_test")
     run_id = q(warehouse, "select max(run_id) from validation.rule_results")[0][0]
     publication = publish(warehouse, tmp_path / "pub", run_id=run_id, validation_errors=1, postgres_uri=uri)
     assert set(publication.analyst) == {

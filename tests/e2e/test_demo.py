@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-import duckdb
 import pytest
+from support import q
 
 from extractors.cli import main
 
@@ -21,13 +20,6 @@ def demo(tmp_path_factory):
     code = main(["demo", "--warehouse", str(warehouse), "--archive", str(work / "archive")])
     return code, warehouse, work
 
-
-def q(warehouse: Path, sql: str, params=()):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def test_demo_crawls_every_format_into_the_marts(demo):

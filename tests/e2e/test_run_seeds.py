@@ -8,8 +8,8 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
+from support import q
 
 from extractors.cli import main
 
@@ -25,13 +25,6 @@ def built(tmp_path_factory, seeds_dir) -> Path:
     assert main(["run", "--input", str(seeds_dir), "--warehouse", str(warehouse), "--workers", "1"]) == 0
     return warehouse
 
-
-def q(warehouse: Path, sql: str, params=()):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def test_contract_checker_is_satisfied(built, shared_dir):

@@ -18,11 +18,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import duckdb
 import pytest
 from browser import CHROMIUM, NO_BROWSER, Browser, non_local
 from PIL import Image
 from receivers import Receiver
+from support import q
 
 from expectations.evidence.locate import PART, SUSPECT, TOTAL
 from expectations.evidence.render import COLOURS, LINE_WIDTH
@@ -69,13 +69,6 @@ def browser():
     with Browser() as b:
         yield b
 
-
-def q(warehouse: Path, sql: str, params=()):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def document_id(warehouse: Path, file_type: str) -> str:

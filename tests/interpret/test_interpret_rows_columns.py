@@ -322,3 +322,43 @@ def test_an_appropriation_line_printed_over_its_fund_lines_is_their_subtotal(tmp
     assert staged[("income_source", "general_budget")] == Decimal("110.46")
     assert staged[("income_source", "state_capital")] == Decimal("1.24")
     assert [k for k in staged if k[1] == "general_budget"] == [("income_source", "general_budget")]
+
+
+def test_basic_spending_by_fund_names_economic_classes_and_lists_projects_under_units(tmp_path):
+    """Shenzhen 基本支出总表 prints economic classes by name only, split by fund: 住房公积金 under 301 is the
+    economic 30113, not the function item 2210201. Guangzhou 项目支出及其他支出预算表 lists projects by name
+    under their unit's line: project lines, the unit's line not one."""
+    columns = [Column("total", ("总计",), "total", 2026),
+               Column("general_budget", ("一般公共预算拨款",), "general_budget", 2026)]
+
+    def line(kind, code, name, amount):
+        return Row(kind, code, name, {"total": amount, "general_budget": amount}, labels=(name,))
+
+    basic = TableSpec("department_basic_expenditure", "基本支出总表", label="表4",
+                      label_columns=(("支出经济分类科目",),), columns=columns, rows=[
+                          line("total", None, "合计", "30.00"),
+                          line("subject", "301", "工资福利支出", "30.00"),
+                          line("subject", "30101", "基本工资", "20.00"),
+                          line("subject", "30113", "住房公积金", "10.00")])
+    projects = TableSpec("department_project_expenditure", "部门预算项目支出及其他支出预算表", label="表5",
+                         label_columns=(("单位名称（项目名称）",),), columns=columns, rows=[
+                             line("total", None, "合计", "12.00"),
+                             line("other", None, "某省某区某某局", "12.00"),
+                             line("project", None, "信息化运维服务项目", "7.00"),
+                             line("project", None, "基层业务经费", "5.00")])
+    spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2026, "budget",
+                        "某省某区某某局2026年部门预算", tables=[basic, projects], slug="by_fund")
+    extraction = _staged(spec, tmp_path)
+    types = {t.table_index: t.table_type for t in extraction.tables}
+    rows = {(types[c.table_index], c.row_kind, c.row_code, c.row_name): c.amount for c in extraction.cells
+            if c.measure == "total"}
+    assert rows == {
+        ("department_basic_expenditure", "total", "total", "合计"): Decimal("30.00"),
+        ("department_basic_expenditure", "subject", "301", "工资福利支出"): Decimal("30.00"),
+        ("department_basic_expenditure", "subject", "30101", "基本工资"): Decimal("20.00"),
+        ("department_basic_expenditure", "subject", "30113", "住房公积金"): Decimal("10.00"),
+        ("department_project_expenditure", "total", "total", "合计"): Decimal("12.00"),
+        ("department_project_expenditure", "other", None, "某省某区某某局"): Decimal("12.00"),
+        ("department_project_expenditure", "project", None, "信息化运维服务项目"): Decimal("7.00"),
+        ("department_project_expenditure", "project", None, "基层业务经费"): Decimal("5.00"),
+    }

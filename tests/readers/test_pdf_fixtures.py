@@ -196,8 +196,6 @@ KNOWN_FALSE = {
     ("01_", 3): ("BW-NAR-001", "一般公共预算拨款 18,417.70 quoted with the carry-over: 17,552.65 + 865.05"),
     ("01_", 5): ("BW-NAR-005", "运行经费 1,815 compared with 公用经费 1,837.55: not the same figure"),
     ("23_", 7): ("BW-HIE-004", "a unit-grouped economic table: 301 against sections of another unit"),
-    ("23_", 9): ("BW-ROW-007", "unit, department and project lines of the project table summed (3×)"),
-    ("39_", 7): ("BW-XTB-002", "the general budget table's 基本支出 column is not read"),
 }
 
 
