@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,13 +44,26 @@ class RealWide:
 @pytest.fixture(scope="session")
 def real_wide(shared_dir: Path, tmp_path_factory) -> RealWide:
     """../shared/real-wide run once for every test that reads it (outcomes, accuracy, verdicts): a run of
-    the 111 files is the suite's longest step. Its tests share xdist_group("real_wide"), so one worker
-    runs them all after one run."""
+    the 111 files is the suite's longest step. Under xdist the first worker to need it runs it and the
+    others wait for it and read its results (pytest-xdist's loadgroup does not keep their group on one
+    worker here), so the suite runs it once."""
+    import pickle
+
+    from filelock import FileLock
+
     from bench.real_report import evaluate_folder
     from extractors.extract import iter_input_files
 
     folder = shared_dir / "real-wide"
     if not folder.is_dir():
         pytest.skip(f"{folder} not found: the wide real corpus is read from ../shared, never copied")
-    warehouse = tmp_path_factory.mktemp("real_wide") / "w.duckdb"
-    return RealWide(warehouse, evaluate_folder(iter_input_files([folder]), warehouse))
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        warehouse = tmp_path_factory.mktemp("real_wide") / "w.duckdb"
+        return RealWide(warehouse, evaluate_folder(iter_input_files([folder]), warehouse))
+    shared = tmp_path_factory.getbasetemp().parent / "real_wide"  # this run's, shared by its workers
+    shared.mkdir(exist_ok=True)
+    warehouse, results = shared / "w.duckdb", shared / "results.pickle"
+    with FileLock(str(shared / "run.lock")):
+        if not results.exists():
+            results.write_bytes(pickle.dumps(evaluate_folder(iter_input_files([folder]), warehouse)))
+    return RealWide(warehouse, pickle.loads(results.read_bytes()))
