@@ -60,7 +60,6 @@ _UNMARKED_COLUMN_NUMBERS = 4
 _SUBTOTAL = frozenset({"小计", "合计"})
 # A leaf saying only "the figure" of the group above it (基本支出 / 小计, 人员经费 / 决算数).
 _GENERIC_LEAF = re.compile(r"^(?:小计|预算数|决算数|金额)$")
-_OF_WHICH = re.compile(r"^其中[:：]?")
 _FUND_GROUP = re.compile(r"拨款$")
 # In a final account, columns under 预算数 hold the budget beside the actual (决算数) figures.
 _BUDGET_GROUP = re.compile(r"^(?:年初)?(?:全年)?预算数?$")
@@ -199,7 +198,7 @@ def _measure(family: str | None, column: Column) -> tuple[str | None, bool]:
         return None, True
     by_source = len(levels) > 1 and (family == "income" or (family == "expenditure"
                                                              and _FUND_GROUP.search(levels[-2])))
-    if by_source and _OF_WHICH.match(levels[-1]):
+    if by_source and _LIST_PREFIX.match(levels[-1]):
         # 一般公共预算拨款 / 其中：专项资金… (Xi'an): a part of the source's figure, not another source
         return None, True
     if len(levels) > 1 and _GENERIC_LEAF.match(levels[-1]):
