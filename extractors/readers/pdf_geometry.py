@@ -29,6 +29,8 @@ from extractors.model import BBox, DocumentError
 RULING_SLOPE_TOLERANCE = 0.5
 # Shorter segments are glyph or hatching details, not table rulings (points).
 RULING_MIN_LENGTH = 2.0
+# A path painted in a colour whose every channel is at least this (0..255) is white on white paper.
+INVISIBLE_WHITE = 250
 # PDFium's text layer drops a text object narrower than this (its ``kSizeEpsilon``, points): the
 # object's glyphs have empty boxes because no font could draw them.
 LOST_TEXT_MAX_WIDTH = 1e-4
@@ -234,11 +236,24 @@ def _lost_text_origin(obj, parent: tuple) -> tuple[float, float] | None:
 
 
 def _is_drawn(obj) -> bool:
+    """Whether a path puts ink on the page: stroked or filled in a colour that shows. A white fill is a
+    cell's background, not a ruling (Jiangsu's 检察院 2018 paints each class line's amount cell with a
+    white box inset from its borders; its edges split the row in two)."""
     fill_mode = ctypes.c_int()
     stroke = ctypes.c_int()
     if not pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
         return True
-    return bool(stroke.value) or fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE
+    stroked = bool(stroke.value) and _shows(pdfium_c.FPDFPageObj_GetStrokeColor, obj)
+    filled = fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE and _shows(pdfium_c.FPDFPageObj_GetFillColor, obj)
+    return stroked or filled
+
+
+def _shows(get_colour, obj) -> bool:
+    """A colour that is neither transparent nor white (the paper); unknown colours show."""
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not get_colour(obj, r, g, b, a):
+        return True
+    return a.value > 0 and min(r.value, g.value, b.value) < INVISIBLE_WHITE
 
 
 def _add_edge(p: tuple[float, float], q: tuple[float, float], edges: list[dict]) -> None:
