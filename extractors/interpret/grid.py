@@ -632,7 +632,7 @@ class GridReader:
         below inherit it. None for a table printing one classification."""
         groups = _code_part_groups(columns)
         if len(groups) < 2:
-            return None
+            return self._printed_qualifier(texts, columns)
         printed = [norm(texts[c.index]) for c in groups[1]]
         government = printed[0] if printed and printed[0].isdigit() and len(printed[0]) == 3 else None
         if code and _CODE.match(code) and len(code) == 3:
@@ -640,6 +640,19 @@ class GridReader:
         elif not code:
             return None
         return self.state.qualifier
+
+    @staticmethod
+    def _printed_qualifier(texts: list[str], columns: list[Column]) -> str | None:
+        """The government economic code printed whole on a department economic line, where the table
+        prints both classifications in code columns of their own and each department code once per
+        government code (Xi'an 基本支出明细表: 30101 基本工资 | 50101 工资奖金津补贴, then 30101 | 50501
+        工资福利支出): the two lines are two figures, told apart by it. None where the line prints none
+        (its class line, 301) or the table prints one classification."""
+        code_columns = [c for c in columns if c.role == "code"]
+        if len(code_columns) < 2:
+            return None
+        printed = norm(texts[code_columns[1].index])
+        return printed if _CODE.match(printed) and len(printed) in (3, 5, 7) else None
 
     def _split_code(self, texts: list[str], columns: list[Column]) -> str | None:
         """A code printed over 类 | 款 | 项 columns: a line leaving out its leading parts (a 项 line

@@ -195,6 +195,44 @@ def test_department_and_government_economic_codes_side_by_side(tmp_path):
         }, row.code
 
 
+def test_department_codes_printed_once_per_government_code_in_whole_code_columns(tmp_path):
+    """Xi'an 基本支出明细表（按支出经济分类科目-不含上年结转）: 30101 基本工资 | 50101 工资奖金津补贴, then
+    30101 基本工资 | 50501 工资福利支出: two figures of one department code, told apart by the government
+    code the line prints; the class line 301 prints none and sums them all."""
+    columns = [Column("total", ("合计",), "total", 2026), Column("personnel", ("人员经费支出",), "personnel", 2026)]
+
+    def line(dept: str, name: str, gov: str, gov_name: str, amount: str) -> Row:
+        return Row("subject", dept, name, {"total": amount, "personnel": amount},
+                   labels=(dept, name, gov, gov_name))
+
+    rows = [
+        Row("total", None, "合计", {"total": "30.00", "personnel": "30.00"}, labels=("", "合计", "", "")),
+        line("301", "工资福利支出", "", "", "30.00"),
+        line("30101", "基本工资", "50101", "工资奖金津补贴", "12.00"),
+        line("30101", "基本工资", "50501", "工资福利支出", "6.00"),
+        line("30102", "津贴补贴", "50101", "工资奖金津补贴", "8.00"),
+        line("30102", "津贴补贴", "50501", "工资福利支出", "4.00"),
+    ]
+    table = TableSpec(
+        "general_budget_basic_expenditure", "一般公共预算基本支出明细表（按支出经济分类科目-不含上年结转）",
+        label="表8",
+        label_columns=(("部门经济科目编码",), ("部门经济科目名称",), ("政府经济科目编码",), ("政府经济科目名称",)),
+        columns=columns, rows=rows,
+    )
+    spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2026, "budget",
+                        "某省某区某某局2026年部门预算", tables=[table], slug="per_government_code")
+    extraction = _staged(spec, tmp_path)
+    lines = {(c.row_code, c.row_qualifier, c.amount) for c in extraction.cells
+             if c.row_kind == "subject" and c.measure == "total"}
+    assert lines == {
+        ("301", None, Decimal("30.00")), ("30101", "50101", Decimal("12.00")),
+        ("30101", "50501", Decimal("6.00")), ("30102", "50101", Decimal("8.00")),
+        ("30102", "50501", Decimal("4.00")),
+    }
+    titles = [t.title for t in extraction.tables]
+    assert titles == ["一般公共预算基本支出明细表（按支出经济分类科目-不含上年结转）"], titles
+
+
 def test_department_codes_printed_once_per_government_class(tmp_path):
     """Yantai 一般公共预算基本支出情况表: 科目编码 (类 | 款) | 部门经济分类名称 | 科目编码 (类 | 款) |
     政府经济分类名称, the same 301 printed under 501 and again under 505: each line keeps its
