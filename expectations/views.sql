@@ -143,8 +143,9 @@ inner join children as c
     and p.measure is not distinct from c.measure
     and p.fiscal_year is not distinct from c.fiscal_year
     and starts_with(c.row_code, p.row_code)
-    -- a code printed once per government economic class sums within its class (Yantai: 301 under 501)
-    and p.row_qualifier is not distinct from c.row_qualifier
+    -- a code printed once per government economic class sums within its class (Yantai: 301 under 501);
+    -- a line printing none sums all of its (Xi'an: 301 over 30101 | 50101 and 30101 | 50501)
+    and (p.row_qualifier is null or p.row_qualifier is not distinct from c.row_qualifier)
     and p.row_unit is not distinct from c.row_unit
 where length(p.row_code) = parent_length
 group by p.document_id, p.table_type, p.table_index, p.row_code, p.row_qualifier, p.row_unit, p.fiscal_year,
@@ -335,8 +336,8 @@ inner join documents as p
 qualify count(*) over (partition by d.document_id) = 1;
 
 -- A narrative figure against the table figure it quotes (ref_narrative_sources says where, in order
--- of preference: the first source table the document has; a source marked only_general_budget serves
--- documents without other money). A change (增加/减少) is the current year minus the prior year of the
+-- of preference: the source table showing the quoted figure, else the first the document has; a source
+-- marked only_general_budget serves documents without other money). A change (增加/减少) is the current year minus the prior year of the
 -- same line: the table's own prior-year column, else the same line of last year's document.
 create or replace temp macro narrative_check(figure_keys) as table
 with quoted as (
@@ -389,7 +390,12 @@ chosen as (
     from located as l
     left join last_year as y using (document_id, figure_key, quoted_amount, priority)
     where not l.is_change or l.prior_cells > 0 or y.prior_document_id is not null
-    qualify row_number() over (partition by l.document_id, l.figure_key, l.quoted_amount order by l.priority) = 1
+    -- a figure may speak of the general budget, of all appropriations or of all the department's money
+    -- (Suzhou 水务局: 项目支出90,448.39万元 is 部门支出总表's, the general budget's is 46,445.13): of the
+    -- tables it may quote, the one showing it is the one it quotes; where none does, the first
+    qualify row_number() over (
+        partition by l.document_id, l.figure_key, l.quoted_amount
+        order by if(l.is_change, 0, abs(coalesce(l.current_amount, 0) - l.quoted_amount)), l.priority) = 1
 )
 
 select
@@ -468,11 +474,15 @@ both_tables as (
         and count(*) filter (where t.table_type = expected_type) > 0
 ),
 
--- a table that prints no column of the measure (Jiangsu 2018's 一般公共预算支出预算表: 金额 only, no 基本支出)
--- says nothing about it
+-- a table that prints no column of the measure (Jiangsu 2018's 一般公共预算支出预算表: 金额 only, no 基本支出;
+-- Fuzhou 商务局's 财政拨款收支总表: one 预算数 column on its expenditure side, no 政府性基金) says nothing
+-- about it
 measured as (
-    select distinct document_id from cell_grid
-    where table_type = expected_type and measure = expected_measure
+    select document_id from cell_grid
+    where (table_type = expected_type and measure = expected_measure)
+        or (table_type = actual_type and measure = actual_measure)
+    group by document_id
+    having count(distinct table_type) = 2
 )
 
 select
