@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from extractors.interpret.mappings import load, norm, pattern
 
-_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
+# Thousands separators, every one followed by three digits; some publishers print only the last of them
+# (Shanghai 人社局 2026, in 元: 113868,642 = 113,868,642).
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
 # Printed in empty cells instead of leaving them blank.
 BLANK_MARKS = frozenset({"", "-", "--", "—", "——", "－", "/", "*", "…"})
 
