@@ -51,8 +51,10 @@ _LIST_PREFIX = re.compile(r"^其中[:：]?\s*")
 _SHORT_CODE = re.compile(r"^\d{2}$")
 # A budget unit's code heading the rows of that unit (Xi'an: "125001 西安市安全生产监督管理局").
 _UNIT_CODE = re.compile(r"^\d{6}$")
-# a budget department's own three-digit code (Suzhou 024 苏州市审计局): no function class starts with 0 or 1
+# a budget department's own three-digit code (Suzhou 024 苏州市审计局): no function class starts with 0 or 1;
+# others (Wuxi 317 无锡市商务局) tell themselves apart by their name, which names no subject of that code
 _DEPARTMENT_CODE = re.compile(r"^[01]\d{2}$")
+_THREE_DIGITS = re.compile(r"^\d{3}$")
 # Placeholders some templates print in the row of column numbers ("**", "*").
 _COLUMN_NUMBER_MARK = re.compile(r"^\*+$")
 # Unmarked, a row reading 1, 2, 3 … numbers columns only when this long: no amount row counts so.
@@ -553,7 +555,8 @@ class GridReader:
         config = load("measures")
         label = strip_enumerator(norm(name)) if name else ""
         if self.family in _SUBJECT_FAMILIES and code:
-            if (_UNIT_CODE.match(code) or _DEPARTMENT_CODE.match(code)) and clean_department(label):
+            if (_UNIT_CODE.match(code) or _DEPARTMENT_CODE.match(code) or self._department_line(code, label)) \
+                    and clean_department(label):
                 # Staged as an `other` row carrying the unit code: the rows after it, up to the next
                 # unit, are that unit's (docs/staging.md).
                 self.state.class_code = self.state.subject = None
@@ -608,6 +611,13 @@ class GridReader:
             if category:
                 return "other", category
         return "other", code
+
+    def _department_line(self, code: str, label: str) -> bool:
+        """A three-digit code beside an organisation's name that no subject of that code is printed with
+        in our corpora: the department's own line (Wuxi 收入总表: 317 无锡市商务局, then 317001 …)."""
+        if not _THREE_DIGITS.match(code) or not clean_department(label):
+            return False
+        return code not in subject_codes(self.state.scheme or scheme_of(code)).get(subject_key(label), frozenset())
 
     def _short_code(self, digits: str, label: str) -> str:
         """Two digits under a 类 are its 款 (Xi'an: 208, 05); where the line above is a 款, they may be

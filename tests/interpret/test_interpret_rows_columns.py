@@ -400,3 +400,26 @@ def test_basic_spending_by_fund_names_economic_classes_and_lists_projects_under_
         ("department_project_expenditure", "project", None, "信息化运维服务项目"): Decimal("7.00"),
         ("department_project_expenditure", "project", None, "基层业务经费"): Decimal("5.00"),
     }
+
+
+def test_a_departments_three_digit_code_beside_its_name_is_its_line_not_a_class(tmp_path):
+    """Wuxi 收入总表 lists the department and its units: 317 无锡市商务局, 317001 …（本级）. 317 names no
+    function class here: the line is the department's, not class 317 (which BW-XTB-005 compared with the
+    expenditure table's classes, 0.00 against 3,275.38)."""
+    columns = [Column("total", ("合计",), "total", 2026),
+               Column("general", ("一般公共预算拨款收入",), "general_budget", 2026)]
+    rows = [
+        Row("total", None, "合计", {"total": "30.00", "general": "30.00"}, labels=("", "合计")),
+        Row("other", "317", "某市商务局", {"total": "30.00", "general": "30.00"}, labels=("317", "某市商务局")),
+        Row("other", "317001", "某市商务局（本级）", {"total": "20.00", "general": "20.00"},
+            labels=("317001", "某市商务局（本级）")),
+        Row("other", "317002", "某市投资促进中心", {"total": "10.00", "general": "10.00"},
+            labels=("317002", "某市投资促进中心")),
+    ]
+    table = TableSpec("department_income", "收入总表", label="公开02表",
+                      label_columns=(("科目编码",), ("单位名称",)), columns=columns, rows=rows)
+    spec = DocumentSpec("某市", "某省", "某市商务局", None, 2026, "budget", "某市商务局2026年部门预算",
+                        tables=[table], slug="department_lines")
+    extraction = _staged(spec, tmp_path)
+    kinds = {(c.row_kind, c.row_code) for c in extraction.cells if c.row_code not in (None, "total")}
+    assert kinds == {("other", "317"), ("other", "317001"), ("other", "317002")}
