@@ -457,7 +457,30 @@ class GridReader:
         for row_index, line in enumerate(body):
             self._read_row(row_index, line)
         self._appropriation_parents()
+        if self.family == "projects":
+            self._nested_projects()
         return self.result
+
+    def _nested_projects(self) -> None:
+        """A project list printing groups over their projects without marking them (Xi'an 专项业务经费支出表:
+        通用项目 2,797,300.00, then 办公用房物业管理服务项目 2,207,300.00 = 食堂包厨服务 + 物业管理服务, …):
+        a line equal to the sum of two or more lines right after it heads a group. The levels are not
+        printed, so the lines stay projects as printed and the table is recorded as a doubt: a sum of its
+        projects counts groups with their parts."""
+        amounts = [(name, amount) for _, name, amount in self.result.projects]
+        for i, (name, amount) in enumerate(amounts):
+            if not amount:
+                continue
+            total, count = Decimal(0), 0
+            for _, part in amounts[i + 1:]:
+                total, count = total + (part or 0), count + 1
+                if total >= amount:
+                    break
+            if count >= 2 and total == amount:
+                self._issue("warning", "nested_project_list",
+                            f"project lines nest: '{name}' {amount} is the sum of the {count} lines after it; "
+                            "groups and their projects are printed alike")
+                return
 
     def _appropriation_parents(self) -> None:
         """一、财政拨款收入 stands for the general budget where it is the only appropriation line (the

@@ -423,3 +423,25 @@ def test_a_departments_three_digit_code_beside_its_name_is_its_line_not_a_class(
     extraction = _staged(spec, tmp_path)
     kinds = {(c.row_kind, c.row_code) for c in extraction.cells if c.row_code not in (None, "total")}
     assert kinds == {("other", "317"), ("other", "317001"), ("other", "317002")}
+
+
+@pytest.mark.parametrize("nested", [True, False])
+def test_a_project_list_printing_groups_over_projects_is_a_doubt(tmp_path, nested):
+    """Xi'an 专项业务经费支出表: 通用项目 30.00 over 物业管理服务 18.00 and 委托咨询业务 12.00, printed alike."""
+    columns = [Column("total", ("项目金额",), "total", 2026)]
+    amounts = [("通用项目", "30.00"), ("物业管理服务", "18.00"), ("委托咨询业务", "12.00"), ("专用项目", "7.00")]
+    if not nested:
+        amounts[0] = ("通用项目", "31.00")
+    rows = [Row("total", None, "合计", {"total": str(sum(Decimal(a) for _, a in amounts))}, labels=("", "合计"))]
+    rows += [Row("project", None, name, {"total": amount}, labels=("", name)) for name, amount in amounts]
+    table = TableSpec("project_expenditure", "部门综合预算专项业务经费支出表", label="表10",
+                      label_columns=(("单位编码",), ("单位（项目）名称",)), columns=columns, rows=rows)
+    spec = DocumentSpec("某市", "某省", "某市某某局", None, 2026, "budget", "某市某某局2026年部门预算",
+                        tables=[table], slug=f"nested_{nested}")
+    extraction = _staged(spec, tmp_path)
+    projects = [c.row_name for c in extraction.cells if c.row_kind == "project"]
+    assert projects == [name for name, _ in amounts]
+    doubts = [i.message for i in extraction.issues if i.code == "nested_project_list"]
+    assert bool(doubts) == nested, doubts
+    if nested:
+        assert "'通用项目' 30.00 is the sum of the 2 lines after it" in doubts[0]
