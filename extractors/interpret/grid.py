@@ -570,8 +570,8 @@ class GridReader:
         self, code: str | None, name: str | None, values: list[Column], year: str, row_index: int, line: Line
     ) -> tuple[str, str | None, str | None, list[Column]]:
         """A 三公 table printing each unit's years as rows (Shenzhen 财政拨款“三公”经费支出表: 预算单位 |
-        年度 | 总计 …; 中共深圳市委宣传部（本级） 2025年 65.75 …, then 2026年 121.95 …, then 增减变化金额 56.20 …,
-        the unit named on its first row only): each row is its unit's line in the year it prints. The
+        年度 | 总计 …; 中共深圳市委宣传部（本级） 2025年 65.75 …, then 2026年 121.95 …, then 增减变化金额
+        56.20 …, the unit named on its first row only): each row is its unit's line in the year it prints. The
         first unit (the department, above its units) is the table's total; a 增减变化金额 row is read as
         published, in no measure. (kind, key, name, columns of the row's values)."""
         if code or name:
