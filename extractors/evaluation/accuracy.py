@@ -193,6 +193,17 @@ def _locate(con, figure: Figure, document_id: str, side: str | None):
         # it was read, and read blank
         return _staged(con, figure, document_id) if figure.expected is None else _MISSING
     values = [r[0] for r in rows]
+    if figure.expected not in values and figure.key == "prior_year_carryover" and figure.name:
+        # 上年结转 split into lines (1.财政拨款结余、结转 / 2.非财政拨款结余、结转, Shenzhen): the mart holds
+        # their sum; each line is its staged carry-over cell, found by name
+        lines = con.execute(
+            "select row_name, amount from intermediate.int_table_cells where document_id = ? "
+            "and table_type = ? and measure = ? and fiscal_year = ? and row_code = ?",
+            [document_id, figure.table_type, figure.measure, figure.fiscal_year, figure.key]).fetchall()
+        name = norm(figure.name)
+        if any(norm(n or "") == name and a is not None
+               and Decimal(a).quantize(_CENT, rounding=ROUND_HALF_UP) == figure.expected for n, a in lines):
+            return figure.expected
     return figure.expected if figure.expected in values else values[0]
 
 

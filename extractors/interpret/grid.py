@@ -20,8 +20,9 @@ drop trailing blanks, so their short rows are read by position.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cache
 
 from extractors.interpret.mappings import (
     first_match,
@@ -45,7 +46,7 @@ _LEADING_CODE = re.compile(
     r"^(?:\[(?P<bracketed>\d{3}(?:\d{2}){0,2})\]|(?P<code>\d{3}(?:\d{2}){0,2})\s*[-—－\s])\s*(?P<name>\S.*)$"
 )
 _CODE_PARTS = frozenset({"类", "款", "项"})
-_APPROPRIATION = re.compile(r"^财政拨款(?:收入)?$")
+_APPROPRIATION = re.compile(r"^(?:本级)?财政拨款(?:收入)?$")
 _LIST_PREFIX = re.compile(r"^其中[:：]?\s*")
 # A 款 or 项 printed with its own two digits under the 类 it belongs to (Xi'an: 208, 05, 2080505, 99).
 _SHORT_CODE = re.compile(r"^\d{2}$")
@@ -78,7 +79,7 @@ _BREAKDOWN_FAMILIES = frozenset({"expenditure", "basic_expenditure"})
 class Column:
     index: int
     path: list[str]
-    role: str  # code | ordinal | name | value
+    role: str  # code | ordinal | name | year | value
     side: str | None = None  # income | expenditure in two-sided tables
     half: int = 0  # which of the lists printed side by side the column belongs to (see _mark_halves)
     measure: str | None = None
@@ -126,6 +127,12 @@ def is_body_row(line: Line) -> bool:
         return True
     first = strip_enumerator(filled[0])
     return _total_key(first) is not None and len(filled) == 1
+
+
+@cache
+def _known_codes(scheme: str) -> frozenset[str]:
+    """Every code the corpora print with some name (``subject_codes``)."""
+    return frozenset(c for codes in subject_codes(scheme).values() for c in codes)
 
 
 def _total_key(name: str) -> str | None:
@@ -235,6 +242,8 @@ def build_columns(
             column.role = "code"
         elif leaf and pattern(label_patterns["name"]).search(leaf):
             column.role = "name"
+        elif leaf and family == "three_public" and pattern(label_patterns["year"]).search(leaf):
+            column.role = "year"
         column.side = _side(column.levels[0]) if column.levels and family == "summary" else None
         years = [int(y) for p in path for y in _YEAR.findall(norm(p))]
         if not years and doc_year:
@@ -394,6 +403,7 @@ class _RowState:
     """What earlier rows told us: carry-over context and amounts by row key, for collapsed rows."""
 
     carryover: bool = False
+    year_unit: tuple[str, str | None, str | None] | None = None  # (kind, key, name) of a 三公 unit by year
     class_code: str | None = None  # the last 类 row's code, for 款/项 printed with two digits
     subject: str | None = None  # the last classification row's code: where a row named only sits
     scheme: str | None = None  # function | economic, from the first code the table prints
@@ -547,10 +557,14 @@ class GridReader:
                 # lists) with its amount under the second: one row
                 code, name, qualifier = groups.pop()[1:4]
             groups.append((side, code, name, qualifier, values, blank and bool(code or name)))
+        year_rows = self._year_rows(texts)
         for side, code, name, qualifier, values, _ in groups:
             if not code and not name and all(is_blank(texts[c.index]) for c in values):
                 continue
-            kind, key = self._classify(code, name, side, f"row {row_index} p.{line.page}")
+            if year_rows is not None:
+                kind, key, name, values = self._year_row(code, name, values, year_rows, row_index, line)
+            else:
+                kind, key = self._classify(code, name, side, f"row {row_index} p.{line.page}")
             line_measure = self.line_measures.get(row_index, (None, None))[0]
             if line_measure:
                 kind, key = "total", "total"
@@ -571,6 +585,38 @@ class GridReader:
                 total = next((c for c in values if c.measure == "total"), None)
                 amount = parse_number(texts[total.index]) if total else None
                 self.result.projects.append((row_index, name or "", amount))
+
+    def _year_rows(self, texts: list[str]) -> str | None:
+        """The 年度 of a row of a 三公 table printing its years as rows, '' where blank; None if none."""
+        year = next((c for c in self.columns if c.role == "year"), None)
+        return None if year is None else norm(texts[year.index])
+
+    def _year_row(
+        self, code: str | None, name: str | None, values: list[Column], year: str, row_index: int, line: Line
+    ) -> tuple[str, str | None, str | None, list[Column]]:
+        """A 三公 table printing each unit's years as rows (Shenzhen 财政拨款“三公”经费支出表: 预算单位 |
+        年度 | 总计 …; 中共深圳市委宣传部（本级） 2025年 65.75 …, then 2026年 121.95 …, then 增减变化金额
+        56.20 …, the unit named on its first row only): each row is its unit's line in the year it prints. The
+        first unit (the department, above its units) is the table's total; a 增减变化金额 row is read as
+        published, in no measure. (kind, key, name, columns of the row's values)."""
+        if code or name:
+            label = strip_enumerator(norm(name or code or ""))
+            total = _total_key(label) or (
+                "total" if not self.state.started and clean_department(label) else None)
+            self.state.year_unit = ("total", "total", name) if total else ("other", None, name)
+            self.state.started = True
+        elif self.state.year_unit is None:
+            self.state.year_unit = ("total", "total", None)
+            self.state.started = True
+        kind, key, unit = self.state.year_unit
+        found = _YEAR.search(year)
+        if found:
+            fiscal_year = int(found.group(1))
+            prior = bool(self.doc_year and fiscal_year < self.doc_year)
+            values = [replace(c, fiscal_year=fiscal_year, is_prior_year=prior) for c in values]
+        elif year:
+            values = [replace(c, measure=None, known_unmeasured=True) for c in values]
+        return kind, key, unit, values
 
     def _classify(
         self, code: str | None, name: str | None, side: str | None, where: str
@@ -609,6 +655,12 @@ class GridReader:
             elif total.startswith("income"):
                 self.state.carryover = False
             return "total", total
+        if (self.state.carryover and side == "income" and label and not _LIST_PREFIX.match(norm(name or ""))
+                and pattern(config["carryover_funds"]).search(label)):
+            # the carry-over split by appropriation (Shenzhen 收支总表: 上年结余、结转 12,727.46, then
+            # 1.财政拨款结余、结转 10,895.08 and 2.非财政拨款结余、结转 1,832.38): its parts, like the fund
+            # lines below. A 其中 line is left alone: it may name one part only.
+            return "income_source", "prior_year_carryover"
         if side == "income" or (self.family == "income" and not code and label):
             source = first_match(config["income_sources"], label)
             if source:
@@ -739,9 +791,17 @@ class GridReader:
                 fitting.setdefault(len(parent), set()).add(code)
         if fitting:
             found = fitting[max(fitting)]
+            if len(found) > 1 and context:
+                # lines are printed in code order: of siblings printed with one name (其他社会保障缴费 is
+                # 30104 in older lists, 30112 now), only one may follow the line before (Hangzhou: 30110
+                # 职工基本医疗保险缴费, then 其他社会保障缴费 = 30112)
+                after = {c for c in found if len(c) == len(context) and c > context}
+                found = after if len(after) == 1 else found
         else:
             # no parent fits (a parent line left uncoded): the codes of the class the rows are under
             found = {c for c in candidates if c[:3] == context[:3]} if context else set(candidates)
+            inferred = self._same_item_code(candidates, context)
+            found = {inferred} if inferred else found
         if len(found) != 1:
             self._issue(
                 "warning",
@@ -761,6 +821,22 @@ class GridReader:
             f"{where}: '{label}' printed without code, coded {code} from its name"
             + (f" (after {context})" if context else ""),
         )
+        return code
+
+    def _same_item_code(self, candidates: frozenset[str], context: str) -> str | None:
+        """The 项 code of a name printed under every 款 with the same last two digits, under the 款 the
+        last line lies in when no 款 of it prints the name: 一般行政管理事务 is 2010102, 2040202, 2040602 …
+        (xx02 of every 款 beginning 行政运行 xx01), so after 2040701 监狱/行政运行 it is 2040702 (Hangzhou
+        司法局; 杭州交通运输局 2140102 after 2140101). Only a code that follows the line before and that no
+        other name is printed with; else None."""
+        if len(context) < 5 or len(candidates) < 2 or any(len(c) != 7 for c in candidates):
+            return None
+        suffixes = {c[-2:] for c in candidates}
+        if len(suffixes) != 1:
+            return None
+        code = context[:5] + suffixes.pop()
+        if code <= context[:7] or code in _known_codes(self.state.scheme or scheme_of(code)):
+            return None
         return code
 
     def _stage(

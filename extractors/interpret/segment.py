@@ -24,6 +24,7 @@ from extractors.model import Line
 
 _SENTENCE_PUNCTUATION = re.compile(r"[。，,；;：:！？]")
 _TITLE_PREFIX_MAX = 40
+_WRAPPED_TAIL_MAX = 6  # the tail of a title wrapped inside a word (…支出预 / 算表)
 
 
 @dataclass
@@ -182,10 +183,15 @@ def segment(lines: list[Line]) -> Segmented:
             if target is not None:
                 target.unit_name = unit
             continue
-        if is_title(text):
+        # A title wrapped inside a word (江苏检察院 2017: 十一、一般公共预算“三公”经费、会议费、培训费支出预 /
+        # 算表): the tail names no table alone, the two lines joined do.
+        wrapped = (previous_text is not None and not is_title(text) and len(norm(text)) <= _WRAPPED_TAIL_MAX
+                   and is_title(previous_text.cells[0].text.strip() + text.strip()))
+        if wrapped or is_title(text):
             title = text.strip()
             if previous_text is not None:
-                title = f"{previous_text.cells[0].text.strip()} {title}"
+                joint = "" if wrapped else " "
+                title = f"{previous_text.cells[0].text.strip()}{joint}{title}"
                 narrative.remove(previous_text)
             block = Block(title=title, label=pending_label, title_pages=[page])
             # A table of contents: three or more titles printed one after the other, nothing in
