@@ -445,3 +445,94 @@ def test_a_project_list_printing_groups_over_projects_is_a_doubt(tmp_path, neste
     assert bool(doubts) == nested, doubts
     if nested:
         assert "'通用项目' 30.00 is the sum of the 2 lines after it" in doubts[0]
+
+
+def test_a_summary_names_sections_and_items_under_its_classes(tmp_path):
+    """Hangzhou 市级部门收支预算总表 prints the 款 and 项 under each class by name only (公共安全支出
+    76,468.81 / 司法 12,251.39 / 行政运行 8,553.80 …) and 一、财政拨款 over its funds: the names are coded
+    under their class, the classes alone stay the parts of 本年支出, and 一、财政拨款 is a subtotal."""
+    from extractors.generator.catalog import default_layout
+
+    layout = default_layout("budget", "department_summary", 2026)
+    income_key = next(c.key for c in layout["columns"] if c.group == "income")
+    expenditure_key = next(c.key for c in layout["columns"] if c.group == "expenditure")
+
+    def income(kind, code, name, amount):
+        return Row(kind, code, name, {income_key: amount}, group="income")
+
+    def spent(kind, code, name, amount):
+        return Row(kind, code, name, {expenditure_key: amount}, group="expenditure", labels=(name,))
+
+    rows = [
+        income("other", None, "一、财政拨款", "40.00"),
+        income("income_source", "general_budget", "一般公共预算", "40.00"),
+        income("income_source", "government_fund", "政府性基金预算", ""),
+        income("total", "income_current_year", "本年收入合计", "40.00"),
+        spent("expenditure_class", "204", "公共安全支出", "30.00"),
+        spent("subject", "20406", "司法", "30.00"),
+        spent("subject", "2040601", "行政运行", "25.00"),
+        spent("subject", "2040604", "基层司法业务", "5.00"),
+        spent("expenditure_class", "208", "社会保障和就业支出", "10.00"),
+        spent("subject", "20805", "行政事业单位养老支出", "10.00"),
+        spent("subject", "2080505", "机关事业单位基本养老保险缴费支出", "10.00"),
+        spent("total", "expenditure_current_year", "本年支出合计", "40.00"),
+    ]
+    table = TableSpec("department_summary", "2026年市级部门收支预算总表", label="表1",
+                      label_columns=layout["label_columns"], columns=layout["columns"],
+                      year_group=layout["year_group"], rows=rows)
+    spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2026, "budget",
+                        "某省某区某某局2026年部门预算", tables=[table], slug="summary_names")
+    extraction = _staged(spec, tmp_path)
+    staged = {(c.row_group, c.row_kind, c.row_code): c.amount for c in extraction.cells if c.amount is not None}
+    assert staged == {
+        ("income", "total", "fiscal_appropriation"): Decimal("40.00"),
+        ("income", "income_source", "general_budget"): Decimal("40.00"),
+        ("income", "total", "income_current_year"): Decimal("40.00"),
+        ("expenditure", "expenditure_class", "204"): Decimal("30.00"),
+        ("expenditure", "subject", "20406"): Decimal("30.00"),
+        ("expenditure", "subject", "2040601"): Decimal("25.00"),
+        ("expenditure", "subject", "2040604"): Decimal("5.00"),
+        ("expenditure", "expenditure_class", "208"): Decimal("10.00"),
+        ("expenditure", "subject", "20805"): Decimal("10.00"),
+        ("expenditure", "subject", "2080505"): Decimal("10.00"),
+        ("expenditure", "total", "expenditure_current_year"): Decimal("40.00"),
+    }
+    assert not [i for i in extraction.issues if i.code == "unmapped_row"]
+
+
+def test_a_summary_side_of_lists_by_function_and_economic_class(tmp_path):
+    """Xi'an 部门综合预算收支总表 prints three lists on its expenditure side: 支出功能分类科目（按大类）
+    | 预算数 | 部门预算支出经济分类科目（按大类） | 预算数 | 政府预算支出经济分类科目（按大类） | 预算数, each with
+    本年支出合计 under it. The function list gives the classes and the totals; the economic lists, which
+    no mart holds, stay unmapped (unmeasured_row), never summed with the classes nor counted as totals."""
+    from extractors.interpret.grid import GridReader
+    from extractors.interpret.segment import Block
+    from extractors.model import Cell, Line
+
+    def line(*texts):
+        return Line([Cell(t, page=1) for t in texts], page=1)
+
+    block = Block("部门综合预算收支总表", None, parts=[[
+        line("收入", "", "支出", "", "", "", "", ""),
+        line("项目", "预算数", "支出功能分类科目（按大类）", "预算数", "部门预算支出经济分类科目（按大类）",
+             "预算数", "政府预算支出经济分类科目（按大类）", "预算数"),
+        line("1、财政拨款", "30.00", "1、一般公共服务支出", "20.00", "1、人员经费和公用经费支出", "30.00",
+             "1、机关工资福利支出", "25.00"),
+        line("(1)一般公共预算拨款", "30.00", "2、社会保障和就业支出", "10.00", "(1)工资福利支出", "25.00",
+             "15、其他支出", "5.00"),
+        line("本年收入合计", "30.00", "本年支出合计", "30.00", "本年支出合计", "30.00", "本年支出合计", "30.00"),
+    ]])
+    result = GridReader(block, 0, "doc", "department_summary", "summary", 2026, Decimal(1), False).read()
+    mapped = {(c.row_group, c.row_kind, c.row_code): c.amount for c in result.cells
+              if c.amount is not None and not (c.row_kind == "other" and c.row_code is None)}
+    assert mapped == {
+        ("income", "total", "fiscal_appropriation"): Decimal("30.00"),
+        ("income", "income_source", "general_budget"): Decimal("30.00"),
+        ("income", "total", "income_current_year"): Decimal("30.00"),
+        ("expenditure", "expenditure_class", "201"): Decimal("20.00"),
+        ("expenditure", "expenditure_class", "208"): Decimal("10.00"),
+        ("expenditure", "total", "expenditure_current_year"): Decimal("30.00"),
+    }
+    issues = sorted((i.code, i.message) for i in result.issues if i.message.startswith("p."))
+    assert [code for code, _ in issues] == ["unmeasured_row"] * 6
+    assert "p.1: 5.00 in row '15、其他支出', column '支出 / 预算数'" in [m for _, m in issues]
