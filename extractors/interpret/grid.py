@@ -507,7 +507,8 @@ class GridReader:
         # 一般公共预算 91,495.48, 政府性基金预算, 国有资本经营预算) names no source of its own: a subtotal
         # where its funds follow, else a line without a mart place (its unmapped_row issues stay)
         unnamed = [c for c in self.result.cells if c.row_kind == "other" and c.row_code is None
-                   and c.row_group == "income" and _APPROPRIATION.match(strip_enumerator(norm(c.row_name or "")))]
+                   and c.row_group == "income"
+                   and _APPROPRIATION.match(strip_enumerator(norm(c.row_name or "")))]
         converted: set[tuple] = set()
         for parent in {(c.row_group, c.row_index) for c in income + unnamed
                        if c.row_code in ("general_budget", None)
@@ -520,7 +521,8 @@ class GridReader:
                         c.row_kind, c.row_code = "total", "fiscal_appropriation"
                         converted.add((c.page, c.bbox, f"p.{c.page}: {c.raw_text} in row '{c.row_name}',"))
         self.result.issues = [i for i in self.result.issues if not (i.code == "unmapped_row" and any(
-            (i.page, i.bbox) == (page, bbox) and i.message.startswith(text) for page, bbox, text in converted))]
+            (i.page, i.bbox) == (page, bbox) and i.message.startswith(text)
+            for page, bbox, text in converted))]
 
     def _three_public_list(self, body: list[Line], width: int) -> dict[int, tuple[str, str | None]]:
         """A 三公 table printed as a list (项目 | 预算数: 合计, 1、因公出国（境）费用, 2、公务接待费,
@@ -655,10 +657,10 @@ class GridReader:
                 return "expenditure_class", class_code
             if side == "expenditure" and self.state.class_code:
                 # A summary's expenditure side printing the 款 and 项 under each class, by name only
-                # (Hangzhou 市级部门收支预算总表: 公共安全支出 76,468.81 / 司法 12,251.39 / 行政运行 8,553.80):
-                # coded from the name under its class, staged as subject lines beside the class lines (the
-                # classes alone sum to 本年支出). Only under a function class line: an economic list
-                # (工资福利支出 / 住房公积金) is no place for a function name.
+                # (Hangzhou 市级部门收支预算总表: 公共安全支出 76,468.81 / 司法 12,251.39 / 行政运行
+                # 8,553.80): coded from the name under its class, staged as subject lines beside the
+                # class lines (the classes alone sum to 本年支出). Only under a function class line: an
+                # economic list (工资福利支出 / 住房公积金) is no place for a function name.
                 named = self._code_from_name(label, where)
                 if named and len(named) > 3:
                     return "subject", named

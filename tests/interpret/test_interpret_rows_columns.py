@@ -476,6 +476,7 @@ def test_a_summary_names_sections_and_items_under_its_classes(tmp_path):
         spent("subject", "20805", "行政事业单位养老支出", "10.00"),
         spent("subject", "2080505", "机关事业单位基本养老保险缴费支出", "10.00"),
         spent("total", "expenditure_current_year", "本年支出合计", "40.00"),
+        spent("total", "carry_forward", "结转下年支出", "0.00"),
     ]
     table = TableSpec("department_summary", "2026年市级部门收支预算总表", label="表1",
                       label_columns=layout["label_columns"], columns=layout["columns"],
@@ -483,7 +484,8 @@ def test_a_summary_names_sections_and_items_under_its_classes(tmp_path):
     spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2026, "budget",
                         "某省某区某某局2026年部门预算", tables=[table], slug="summary_names")
     extraction = _staged(spec, tmp_path)
-    staged = {(c.row_group, c.row_kind, c.row_code): c.amount for c in extraction.cells if c.amount is not None}
+    staged = {(c.row_group, c.row_kind, c.row_code): c.amount
+              for c in extraction.cells if c.amount is not None}
     assert staged == {
         ("income", "total", "fiscal_appropriation"): Decimal("40.00"),
         ("income", "income_source", "general_budget"): Decimal("40.00"),
@@ -496,15 +498,17 @@ def test_a_summary_names_sections_and_items_under_its_classes(tmp_path):
         ("expenditure", "subject", "20805"): Decimal("10.00"),
         ("expenditure", "subject", "2080505"): Decimal("10.00"),
         ("expenditure", "total", "expenditure_current_year"): Decimal("40.00"),
+        ("expenditure", "total", "carry_forward"): Decimal("0.00"),
     }
     assert not [i for i in extraction.issues if i.code == "unmapped_row"]
 
 
 def test_a_summary_side_of_lists_by_function_and_economic_class(tmp_path):
     """Xi'an 部门综合预算收支总表 prints three lists on its expenditure side: 支出功能分类科目（按大类）
-    | 预算数 | 部门预算支出经济分类科目（按大类） | 预算数 | 政府预算支出经济分类科目（按大类） | 预算数, each with
-    本年支出合计 under it. The function list gives the classes and the totals; the economic lists, which
-    no mart holds, stay unmapped (unmeasured_row), never summed with the classes nor counted as totals."""
+    | 预算数 | 部门预算支出经济分类科目（按大类） | 预算数 | 政府预算支出经济分类科目（按大类） | 预算数,
+    each with 本年支出合计 under it. The function list gives the classes and the totals; the economic
+    lists, which no mart holds, stay unmapped (unmeasured_row), never summed with the classes nor counted
+    as totals."""
     from extractors.interpret.grid import GridReader
     from extractors.interpret.segment import Block
     from extractors.model import Cell, Line
@@ -520,7 +524,8 @@ def test_a_summary_side_of_lists_by_function_and_economic_class(tmp_path):
              "1、机关工资福利支出", "25.00"),
         line("(1)一般公共预算拨款", "30.00", "2、社会保障和就业支出", "10.00", "(1)工资福利支出", "25.00",
              "15、其他支出", "5.00"),
-        line("本年收入合计", "30.00", "本年支出合计", "30.00", "本年支出合计", "30.00", "本年支出合计", "30.00"),
+        line("本年收入合计", "30.00", "本年支出合计", "30.00", "本年支出合计", "30.00",
+             "本年支出合计", "30.00"),
     ]])
     result = GridReader(block, 0, "doc", "department_summary", "summary", 2026, Decimal(1), False).read()
     mapped = {(c.row_group, c.row_kind, c.row_code): c.amount for c in result.cells
@@ -536,3 +541,4 @@ def test_a_summary_side_of_lists_by_function_and_economic_class(tmp_path):
     issues = sorted((i.code, i.message) for i in result.issues if i.message.startswith("p."))
     assert [code for code, _ in issues] == ["unmeasured_row"] * 6
     assert "p.1: 5.00 in row '15、其他支出', column '支出 / 预算数'" in [m for _, m in issues]
+
