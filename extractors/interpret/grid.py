@@ -312,10 +312,13 @@ def _mark_halves(columns: list[Column], lead: str = "code") -> None:
     """A table printing coded lists side by side (基本支出决算表: 301/303 lines | 302 lines | 307/310/399
     lines, each list with its own code, name and amount columns): a code column after the amounts of
     the list before it starts the next half, whose cells make rows of their own. ``lead`` name: lists
-    of names only (a summary side's), each started by its name column."""
+    of names only (a summary side's), each started by its name column; amounts before a side's first
+    name column are a list of their own, never named by a list printed after them (Xi'an 2022, whose
+    text layer reads 支出功能分科目 and 部门预算支出经济科目, headers naming no column, before
+    政府预算支出经济分类科目)."""
     half, seen_code, seen_value = 0, False, False
     for i, column in enumerate(columns):
-        if column.role == lead and seen_code and seen_value and any(
+        if column.role == lead and (seen_code or lead == "name") and seen_value and any(
             c.role == "value" for c in columns[i:]
         ):
             half, seen_value = half + 1, False

@@ -542,3 +542,25 @@ def test_a_summary_side_of_lists_by_function_and_economic_class(tmp_path):
     assert [code for code, _ in issues] == ["unmeasured_row"] * 6
     assert "p.1: 5.00 in row '15、其他支出', column '支出 / 预算数'" in [m for _, m in issues]
 
+
+
+def test_an_economic_list_names_no_amounts_printed_before_it():
+    """Xi'an 2022's text layer reads its function list's header as 支出功能分科目（按大类）, naming no
+    column: the amounts before 政府预算支出经济分类科目（按大类） are a list of their own, left unmapped, and
+    the economic names (15、其他支出) never label them as function class 229."""
+    from extractors.interpret.grid import GridReader
+    from extractors.interpret.segment import Block
+    from extractors.model import Cell, Line
+
+    def line(*texts):
+        return Line([Cell(t, page=1) for t in texts], page=1)
+
+    block = Block("部门综合预算收支总表", None, parts=[[
+        line("收入", "", "支出", "", "", ""),
+        line("项目", "预算数", "支出功能分科目（按大类）", "预算数", "政府预算支出经济分类科目（按大类）", "预算数"),
+        line("一般公共预算拨款", "30.00", "15、资源勘探工业信息等支出", "30.00", "15、其他支出", "30.00"),
+    ]])
+    result = GridReader(block, 0, "doc", "department_summary", "summary", 2026, Decimal(1), False).read()
+    assert not [c for c in result.cells if c.row_kind == "expenditure_class"]
+    issues = sorted(i.code for i in result.issues if i.message.startswith("p."))
+    assert issues == ["unmapped_row", "unmeasured_row"]
