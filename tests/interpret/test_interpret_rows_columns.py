@@ -557,7 +557,8 @@ def test_an_economic_list_names_no_amounts_printed_before_it():
 
     block = Block("部门综合预算收支总表", None, parts=[[
         line("收入", "", "支出", "", "", ""),
-        line("项目", "预算数", "支出功能分科目（按大类）", "预算数", "政府预算支出经济分类科目（按大类）", "预算数"),
+        line("项目", "预算数", "支出功能分科目（按大类）", "预算数", "政府预算支出经济分类科目（按大类）",
+             "预算数"),
         line("一般公共预算拨款", "30.00", "15、资源勘探工业信息等支出", "30.00", "15、其他支出", "30.00"),
     ]])
     result = GridReader(block, 0, "doc", "department_summary", "summary", 2026, Decimal(1), False).read()
