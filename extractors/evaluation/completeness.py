@@ -60,7 +60,8 @@ def measure(warehouse: Path) -> CorpusCompleteness:
         # column's issue with its index
         for document_id, code, cells in con.execute("""
                 select document_id, code, count(*) from staging.extraction_issues
-                where code in ('unmapped_column', 'unmeasured_column', 'unmapped_row', 'unknown_code',
+                where code in ('unmapped_column', 'unmeasured_column', 'unmapped_row', 'unmeasured_row',
+                               'unknown_code',
                                'unreadable_header')
                     and message like 'p.%'
                 group by all order by document_id, count(*) desc, code""").fetchall():

@@ -71,6 +71,7 @@ _YEAR = re.compile(r"(\d{4})年")
 # a year group named relative to the document's (Xi'an 三公: 上年 | 当年 | 增减变化情况)
 _PREVIOUS_YEAR = re.compile(r"^上(?:一)?年(?:度)?(?:预算数?|决算数?|数)?$")
 _CURRENT_YEAR = re.compile(r"^(?:当年|本年)(?:度)?(?:预算数?|数)?$")
+_ECONOMIC_LIST = re.compile(r"经济分类")
 _SUBJECT_FAMILIES = frozenset({"expenditure", "basic_expenditure", "income"})
 _BREAKDOWN_FAMILIES = frozenset({"expenditure", "basic_expenditure"})
 
@@ -271,6 +272,10 @@ def build_columns(
         column.side = side
         if column.role == "value" and column.measure is None:
             column.measure, column.known_unmeasured = _measure(family, column)
+    # A side printing lists beside each other (Xi'an 部门综合预算收支总表, 支出: 支出功能分类科目 | 预算数 |
+    # 部门预算支出经济分类科目 | 预算数 | 政府预算支出经济分类科目 | 预算数): each list is a half of its own.
+    for side in ("income", "expenditure"):
+        _mark_halves([c for c in columns if c.side == side], lead="name")
     _measured_once(columns, family)
     return columns
 
@@ -312,17 +317,21 @@ def _three_public_totals(columns: list[Column]) -> None:
                     column.measure, column.known_unmeasured = None, True
 
 
-def _mark_halves(columns: list[Column]) -> None:
+def _mark_halves(columns: list[Column], lead: str = "code") -> None:
     """A table printing coded lists side by side (基本支出决算表: 301/303 lines | 302 lines | 307/310/399
     lines, each list with its own code, name and amount columns): a code column after the amounts of
-    the list before it starts the next half, whose cells make rows of their own."""
+    the list before it starts the next half, whose cells make rows of their own. ``lead`` name: lists
+    of names only (a summary side's), each started by its name column; amounts before a side's first
+    name column are a list of their own, never named by a list printed after them (Xi'an 2022, whose
+    text layer reads 支出功能分科目 and 部门预算支出经济科目, headers naming no column, before
+    政府预算支出经济分类科目)."""
     half, seen_code, seen_value = 0, False, False
-    for column in columns:
-        if column.role == "code" and seen_code and seen_value and any(
-            c.role == "value" for c in columns[column.index :]
+    for i, column in enumerate(columns):
+        if column.role == lead and (seen_code or lead == "name") and seen_value and any(
+            c.role == "value" for c in columns[i:]
         ):
             half, seen_value = half + 1, False
-        seen_code = seen_code or column.role == "code"
+        seen_code = seen_code or column.role == lead
         seen_value = seen_value or column.role == "value"
         column.half = half
 
@@ -448,6 +457,16 @@ class GridReader:
         is_final = (self.table_type or "").startswith("final_")
         self.columns = build_columns(header, width, self.family, self.doc_year, is_final)
         self.line_measures = self._three_public_list(body, width) if self.family == "three_public" else {}
+        # Lists printed beside a summary's function classes by economic class (Xi'an: 部门预算支出经济分类
+        # 科目 工资福利支出 17,103,265.51 …, 政府预算支出经济分类科目 机关工资福利支出 …): the same spending
+        # classified again, with 本年支出合计 and 支出总计 printed once more under each. No mart holds a
+        # summary's economic classes (fct_basic_expenditure_by_economic is the basic expenditure table's)
+        # and their totals would count the spending twice: their cells stay unmapped, issue unmeasured_row.
+        self.unmeasured_lists = {
+            (c.side, c.half) for c in self.columns
+            if self.family == "summary" and c.side and c.half and c.role == "name"
+            and _ECONOMIC_LIST.search("/".join(c.levels))
+        }
         # a list's figures are in its total columns (合计; Guangzhou splits it by fund beside), else in its
         # unnamed ones (预算数)
         values = [c for c in self.columns if c.role == "value"]
@@ -488,8 +507,8 @@ class GridReader:
                     break
             if count >= 2 and total == amount:
                 self._issue("warning", "nested_project_list",
-                            f"project lines nest: '{name}' {amount} is the sum of the {count} lines after it; "
-                            "groups and their projects are printed alike")
+                            f"project lines nest: '{name}' {amount} is the sum of the {count} lines after "
+                            "it; groups and their projects are printed alike")
                 return
 
     def _appropriation_parents(self) -> None:
@@ -497,15 +516,26 @@ class GridReader:
         final-account template); printed above its parts (一般公共预算收入, 政府性基金预算收入 …, Yantai) it
         is their subtotal, a total line of its own (``fiscal_appropriation``), never summed with them."""
         income = [c for c in self.result.cells if c.row_kind == "income_source"]
-        for parent in {(c.row_group, c.row_index) for c in income
-                       if c.row_code == "general_budget"
+        # a summary's income line 一、财政拨款 (Hangzhou 市级部门收支预算总表: 一、财政拨款 91,495.48 over
+        # 一般公共预算 91,495.48, 政府性基金预算, 国有资本经营预算) names no source of its own: a subtotal
+        # where its funds follow, else a line without a mart place (its unmapped_row issues stay)
+        unnamed = [c for c in self.result.cells if c.row_kind == "other" and c.row_code is None
+                   and c.row_group == "income"
+                   and _APPROPRIATION.match(strip_enumerator(norm(c.row_name or "")))]
+        converted: set[tuple] = set()
+        for parent in {(c.row_group, c.row_index) for c in income + unnamed
+                       if c.row_code in ("general_budget", None)
                        and _APPROPRIATION.match(strip_enumerator(norm(c.row_name or "")))}:
             parts = {c.row_index for c in income if c.row_group == parent[0] and c.row_index > parent[1]
                      and c.row_code in ("general_budget", "government_fund", "state_capital")}
             if parts:
-                for c in income:
+                for c in income + unnamed:
                     if (c.row_group, c.row_index) == parent:
                         c.row_kind, c.row_code = "total", "fiscal_appropriation"
+                        converted.add((c.page, c.bbox, f"p.{c.page}: {c.raw_text} in row '{c.row_name}',"))
+        self.result.issues = [i for i in self.result.issues if not (i.code == "unmapped_row" and any(
+            (i.page, i.bbox) == (page, bbox) and i.message.startswith(text)
+            for page, bbox, text in converted))]
 
     def _three_public_list(self, body: list[Line], width: int) -> dict[int, tuple[str, str | None]]:
         """A 三公 table printed as a list (项目 | 预算数: 合计, 1、因公出国（境）费用, 2、公务接待费,
@@ -563,6 +593,8 @@ class GridReader:
                 continue
             if year_rows is not None:
                 kind, key, name, values = self._year_row(code, name, values, year_rows, row_index, line)
+            elif (side, values[0].half if values else 0) in self.unmeasured_lists:
+                kind, key = "other", None
             else:
                 kind, key = self._classify(code, name, side, f"row {row_index} p.{line.page}")
             line_measure = self.line_measures.get(row_index, (None, None))[0]
@@ -624,8 +656,9 @@ class GridReader:
         config = load("measures")
         label = strip_enumerator(norm(name)) if name else ""
         if self.family in _SUBJECT_FAMILIES and code:
-            if (_UNIT_CODE.match(code) or _DEPARTMENT_CODE.match(code) or self._department_line(code, label)) \
-                    and clean_department(label):
+            own_code = (_UNIT_CODE.match(code) or _DEPARTMENT_CODE.match(code)
+                        or self._department_line(code, label))
+            if own_code and clean_department(label):
                 # Staged as an `other` row carrying the unit code: the rows after it, up to the next
                 # unit, are that unit's (docs/staging.md).
                 self.state.class_code = self.state.subject = None
@@ -672,7 +705,20 @@ class GridReader:
         if label and (side == "expenditure" or self.family in _SUBJECT_FAMILIES):
             class_code = function_class_code(label)
             if class_code:
+                if side == "expenditure":
+                    # the class its 款/项 lines below are printed under (see next)
+                    self.state.class_code = self.state.subject = class_code
+                    self.state.scheme = "function"
                 return "expenditure_class", class_code
+            if side == "expenditure" and self.state.class_code:
+                # A summary's expenditure side printing the 款 and 项 under each class, by name only
+                # (Hangzhou 市级部门收支预算总表: 公共安全支出 76,468.81 / 司法 12,251.39 / 行政运行
+                # 8,553.80): coded from the name under its class, staged as subject lines beside the
+                # class lines (the classes alone sum to 本年支出). Only under a function class line: an
+                # economic list (工资福利支出 / 住房公积金) is no place for a function name.
+                named = self._code_from_name(label, where)
+                if named and len(named) > 3:
+                    return "subject", named
         if self.family == "projects" or self.table_type == "department_project_expenditure":
             # a project, listed under its unit's line (Xi'an 专项业务经费支出表: 125 西安市安全生产监督管理局,
             # 125001 …, their projects; Guangzhou 部门预算项目支出及其他支出预算表 by fund source): the
@@ -692,7 +738,8 @@ class GridReader:
         in our corpora: the department's own line (Wuxi 收入总表: 317 无锡市商务局, then 317001 …)."""
         if not _THREE_DIGITS.match(code) or not clean_department(label):
             return False
-        return code not in subject_codes(self.state.scheme or scheme_of(code)).get(subject_key(label), frozenset())
+        named = subject_codes(self.state.scheme or scheme_of(code)).get(subject_key(label), frozenset())
+        return code not in named
 
     def _short_code(self, digits: str, label: str) -> str:
         """Two digits under a 类 are its 款 (Xi'an: 208, 05); where the line above is a 款, they may be
@@ -903,7 +950,7 @@ class GridReader:
             # read as published, so a failed check beside it is no doubt about our reading (doubt codes)
             code = "unmeasured_column" if column.known_unmeasured else "unmapped_column"
         elif kind == "other" and key is None:
-            code = "unmapped_row"
+            code = "unmeasured_row" if (column.side, column.half) in self.unmeasured_lists else "unmapped_row"
         else:
             return
         self.result.issues.append(ExtractionIssue(

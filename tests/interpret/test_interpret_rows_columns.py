@@ -200,7 +200,8 @@ def test_department_codes_printed_once_per_government_code_in_whole_code_columns
     """Xi'an 基本支出明细表（按支出经济分类科目-不含上年结转）: 30101 基本工资 | 50101 工资奖金津补贴, then
     30101 基本工资 | 50501 工资福利支出: two figures of one department code, told apart by the government
     code the line prints; the class line 301 prints none and sums them all."""
-    columns = [Column("total", ("合计",), "total", 2026), Column("personnel", ("人员经费支出",), "personnel", 2026)]
+    columns = [Column("total", ("合计",), "total", 2026),
+               Column("personnel", ("人员经费支出",), "personnel", 2026)]
 
     def line(dept: str, name: str, gov: str, gov_name: str, amount: str) -> Row:
         return Row("subject", dept, name, {"total": amount, "personnel": amount},
@@ -217,7 +218,8 @@ def test_department_codes_printed_once_per_government_code_in_whole_code_columns
     table = TableSpec(
         "general_budget_basic_expenditure", "一般公共预算基本支出明细表（按支出经济分类科目-不含上年结转）",
         label="表8",
-        label_columns=(("部门经济科目编码",), ("部门经济科目名称",), ("政府经济科目编码",), ("政府经济科目名称",)),
+        label_columns=(("部门经济科目编码",), ("部门经济科目名称",),
+                       ("政府经济科目编码",), ("政府经济科目名称",)),
         columns=columns, rows=rows,
     )
     spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2026, "budget",
@@ -411,7 +413,8 @@ def test_a_departments_three_digit_code_beside_its_name_is_its_line_not_a_class(
                Column("general", ("一般公共预算拨款收入",), "general_budget", 2026)]
     rows = [
         Row("total", None, "合计", {"total": "30.00", "general": "30.00"}, labels=("", "合计")),
-        Row("other", "317", "某市商务局", {"total": "30.00", "general": "30.00"}, labels=("317", "某市商务局")),
+        Row("other", "317", "某市商务局", {"total": "30.00", "general": "30.00"},
+            labels=("317", "某市商务局")),
         Row("other", "317001", "某市商务局（本级）", {"total": "20.00", "general": "20.00"},
             labels=("317001", "某市商务局（本级）")),
         Row("other", "317002", "某市投资促进中心", {"total": "10.00", "general": "10.00"},
@@ -428,12 +431,15 @@ def test_a_departments_three_digit_code_beside_its_name_is_its_line_not_a_class(
 
 @pytest.mark.parametrize("nested", [True, False])
 def test_a_project_list_printing_groups_over_projects_is_a_doubt(tmp_path, nested):
-    """Xi'an 专项业务经费支出表: 通用项目 30.00 over 物业管理服务 18.00 and 委托咨询业务 12.00, printed alike."""
+    """Xi'an 专项业务经费支出表: 通用项目 30.00 over 物业管理服务 18.00 and 委托咨询业务 12.00,
+    printed alike."""
     columns = [Column("total", ("项目金额",), "total", 2026)]
-    amounts = [("通用项目", "30.00"), ("物业管理服务", "18.00"), ("委托咨询业务", "12.00"), ("专用项目", "7.00")]
+    amounts = [("通用项目", "30.00"), ("物业管理服务", "18.00"), ("委托咨询业务", "12.00"),
+               ("专用项目", "7.00")]
     if not nested:
         amounts[0] = ("通用项目", "31.00")
-    rows = [Row("total", None, "合计", {"total": str(sum(Decimal(a) for _, a in amounts))}, labels=("", "合计"))]
+    total = str(sum(Decimal(a) for _, a in amounts))
+    rows = [Row("total", None, "合计", {"total": total}, labels=("", "合计"))]
     rows += [Row("project", None, name, {"total": amount}, labels=("", name)) for name, amount in amounts]
     table = TableSpec("project_expenditure", "部门综合预算专项业务经费支出表", label="表10",
                       label_columns=(("单位编码",), ("单位（项目）名称",)), columns=columns, rows=rows)
@@ -446,3 +452,123 @@ def test_a_project_list_printing_groups_over_projects_is_a_doubt(tmp_path, neste
     assert bool(doubts) == nested, doubts
     if nested:
         assert "'通用项目' 30.00 is the sum of the 2 lines after it" in doubts[0]
+
+
+def test_a_summary_names_sections_and_items_under_its_classes(tmp_path):
+    """Hangzhou 市级部门收支预算总表 prints the 款 and 项 under each class by name only (公共安全支出
+    76,468.81 / 司法 12,251.39 / 行政运行 8,553.80 …) and 一、财政拨款 over its funds: the names are coded
+    under their class, the classes alone stay the parts of 本年支出, and 一、财政拨款 is a subtotal."""
+    from extractors.generator.catalog import default_layout
+
+    layout = default_layout("budget", "department_summary", 2026)
+    income_key = next(c.key for c in layout["columns"] if c.group == "income")
+    expenditure_key = next(c.key for c in layout["columns"] if c.group == "expenditure")
+
+    def income(kind, code, name, amount):
+        return Row(kind, code, name, {income_key: amount}, group="income")
+
+    def spent(kind, code, name, amount):
+        return Row(kind, code, name, {expenditure_key: amount}, group="expenditure", labels=(name,))
+
+    rows = [
+        income("other", None, "一、财政拨款", "40.00"),
+        income("income_source", "general_budget", "一般公共预算", "40.00"),
+        income("income_source", "government_fund", "政府性基金预算", ""),
+        income("total", "income_current_year", "本年收入合计", "40.00"),
+        spent("expenditure_class", "204", "公共安全支出", "30.00"),
+        spent("subject", "20406", "司法", "30.00"),
+        spent("subject", "2040601", "行政运行", "25.00"),
+        spent("subject", "2040604", "基层司法业务", "5.00"),
+        spent("expenditure_class", "208", "社会保障和就业支出", "10.00"),
+        spent("subject", "20805", "行政事业单位养老支出", "10.00"),
+        spent("subject", "2080505", "机关事业单位基本养老保险缴费支出", "10.00"),
+        spent("total", "expenditure_current_year", "本年支出合计", "40.00"),
+        spent("total", "carry_forward", "结转下年支出", "0.00"),
+    ]
+    table = TableSpec("department_summary", "2026年市级部门收支预算总表", label="表1",
+                      label_columns=layout["label_columns"], columns=layout["columns"],
+                      year_group=layout["year_group"], rows=rows)
+    spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2026, "budget",
+                        "某省某区某某局2026年部门预算", tables=[table], slug="summary_names")
+    extraction = _staged(spec, tmp_path)
+    staged = {(c.row_group, c.row_kind, c.row_code): c.amount
+              for c in extraction.cells if c.amount is not None}
+    assert staged == {
+        ("income", "total", "fiscal_appropriation"): Decimal("40.00"),
+        ("income", "income_source", "general_budget"): Decimal("40.00"),
+        ("income", "total", "income_current_year"): Decimal("40.00"),
+        ("expenditure", "expenditure_class", "204"): Decimal("30.00"),
+        ("expenditure", "subject", "20406"): Decimal("30.00"),
+        ("expenditure", "subject", "2040601"): Decimal("25.00"),
+        ("expenditure", "subject", "2040604"): Decimal("5.00"),
+        ("expenditure", "expenditure_class", "208"): Decimal("10.00"),
+        ("expenditure", "subject", "20805"): Decimal("10.00"),
+        ("expenditure", "subject", "2080505"): Decimal("10.00"),
+        ("expenditure", "total", "expenditure_current_year"): Decimal("40.00"),
+        ("expenditure", "total", "carry_forward"): Decimal("0.00"),
+    }
+    assert not [i for i in extraction.issues if i.code == "unmapped_row"]
+
+
+def test_a_summary_side_of_lists_by_function_and_economic_class(tmp_path):
+    """Xi'an 部门综合预算收支总表 prints three lists on its expenditure side: 支出功能分类科目（按大类）
+    | 预算数 | 部门预算支出经济分类科目（按大类） | 预算数 | 政府预算支出经济分类科目（按大类） | 预算数,
+    each with 本年支出合计 under it. The function list gives the classes and the totals; the economic
+    lists, which no mart holds, stay unmapped (unmeasured_row), never summed with the classes nor counted
+    as totals."""
+    from extractors.interpret.grid import GridReader
+    from extractors.interpret.segment import Block
+    from extractors.model import Cell, Line
+
+    def line(*texts):
+        return Line([Cell(t, page=1) for t in texts], page=1)
+
+    block = Block("部门综合预算收支总表", None, parts=[[
+        line("收入", "", "支出", "", "", "", "", ""),
+        line("项目", "预算数", "支出功能分类科目（按大类）", "预算数", "部门预算支出经济分类科目（按大类）",
+             "预算数", "政府预算支出经济分类科目（按大类）", "预算数"),
+        line("1、财政拨款", "30.00", "1、一般公共服务支出", "20.00", "1、人员经费和公用经费支出", "30.00",
+             "1、机关工资福利支出", "25.00"),
+        line("(1)一般公共预算拨款", "30.00", "2、社会保障和就业支出", "10.00", "(1)工资福利支出", "25.00",
+             "15、其他支出", "5.00"),
+        line("本年收入合计", "30.00", "本年支出合计", "30.00", "本年支出合计", "30.00",
+             "本年支出合计", "30.00"),
+    ]])
+    result = GridReader(block, 0, "doc", "department_summary", "summary", 2026, Decimal(1), False).read()
+    mapped = {(c.row_group, c.row_kind, c.row_code): c.amount for c in result.cells
+              if c.amount is not None and not (c.row_kind == "other" and c.row_code is None)}
+    assert mapped == {
+        ("income", "total", "fiscal_appropriation"): Decimal("30.00"),
+        ("income", "income_source", "general_budget"): Decimal("30.00"),
+        ("income", "total", "income_current_year"): Decimal("30.00"),
+        ("expenditure", "expenditure_class", "201"): Decimal("20.00"),
+        ("expenditure", "expenditure_class", "208"): Decimal("10.00"),
+        ("expenditure", "total", "expenditure_current_year"): Decimal("30.00"),
+    }
+    issues = sorted((i.code, i.message) for i in result.issues if i.message.startswith("p."))
+    assert [code for code, _ in issues] == ["unmeasured_row"] * 6
+    assert "p.1: 5.00 in row '15、其他支出', column '支出 / 预算数'" in [m for _, m in issues]
+
+
+
+def test_an_economic_list_names_no_amounts_printed_before_it():
+    """Xi'an 2022's text layer reads its function list's header as 支出功能分科目（按大类）, naming no
+    column: the amounts before 政府预算支出经济分类科目（按大类） are a list of their own, left unmapped, and
+    the economic names (15、其他支出) never label them as function class 229."""
+    from extractors.interpret.grid import GridReader
+    from extractors.interpret.segment import Block
+    from extractors.model import Cell, Line
+
+    def line(*texts):
+        return Line([Cell(t, page=1) for t in texts], page=1)
+
+    block = Block("部门综合预算收支总表", None, parts=[[
+        line("收入", "", "支出", "", "", ""),
+        line("项目", "预算数", "支出功能分科目（按大类）", "预算数", "政府预算支出经济分类科目（按大类）",
+             "预算数"),
+        line("一般公共预算拨款", "30.00", "15、资源勘探工业信息等支出", "30.00", "15、其他支出", "30.00"),
+    ]])
+    result = GridReader(block, 0, "doc", "department_summary", "summary", 2026, Decimal(1), False).read()
+    assert not [c for c in result.cells if c.row_kind == "expenditure_class"]
+    issues = sorted(i.code for i in result.issues if i.message.startswith("p."))
+    assert issues == ["unmapped_row", "unmeasured_row"]

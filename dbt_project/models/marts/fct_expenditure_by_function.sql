@@ -17,7 +17,8 @@ cell_amounts as (
 
 -- 类/款/项 rows of the function-code tables (表二, 政府性基金, 部门支出总表, ...), and the expenditure
 -- side of 收支总表-style tables, which names function classes without codes (the interpreter resolved
--- the code from the national class name)
+-- the code from the national class name) and, in some, the 款/项 under them (Hangzhou: 司法 / 行政运行,
+-- coded from their names under the class)
 expenditure_cells as (
 
     select
@@ -43,7 +44,7 @@ expenditure_cells as (
         )
         or (
             table_type in {{ in_list(var('income_expenditure_summary_table_types')) }}
-            and row_kind = 'expenditure_class'
+            and row_kind in ('expenditure_class', 'subject')
             and row_group = 'expenditure'
             and measure = 'total'
         )
