@@ -193,6 +193,9 @@ def test_department_and_government_economic_codes_side_by_side(tmp_path):
         assert staged[("subject", row.code)] == {
             m: Decimal(row.values[k]) if row.values.get(k) else None for m, k in by_measure.items()
         }, row.code
+    # 50101 in the 政府经济科目编码 column is a code: the numeric cells are the ten amounts, all staged
+    amounts = [c for c in extraction.cells if c.amount is not None]
+    assert len(amounts) == 10 and extraction.document.numeric_cell_count == len(amounts)
 
 
 def test_department_codes_printed_once_per_government_class(tmp_path):
@@ -236,6 +239,10 @@ def test_department_codes_printed_once_per_government_class(tmp_path):
         ("30101", "505", Decimal("6.00")), ("30113", "505", Decimal("4.00")),
     }
     assert not [c for c in extraction.cells if c.row_kind == "other" and c.amount is not None]
+    # the government codes after the department name (501 | 01) are codes, not numeric cells: every
+    # amount printed is staged (14 of them), none is left unaccounted for by completeness
+    amounts = [c for c in extraction.cells if c.amount is not None]
+    assert len(amounts) == 14 and extraction.document.numeric_cell_count == len(amounts)
 
 
 def test_a_three_public_table_printed_as_a_list(tmp_path):
