@@ -71,6 +71,28 @@ def test_label_line_then_title_then_department_line() -> None:
     }
 
 
+def test_a_cover_title_wrapped_after_the_year_names_the_department_and_sentences_do_not() -> None:
+    """Yantai 2026: the cover prints 2026年烟台市文化和旅游局部门 | 预算 on two lines; the 情况说明's
+    sentences (（一）收入预算：2026年收入预算…，其中：…; 纳入烟台市文化和旅游局2026年部门预算编制范围的
+    二级预算单位包括, wrapped there) are neither the title nor a heading naming the department."""
+    e = interpret(
+        document(
+            "2026年某市某某局部门",
+            "预算",
+            "纳入某市某某局2026年部门预算编制范围的二级预算单位包",
+            "括：某市某某中心。",
+            "（一）收入预算：2026年收入预算45,761.72万元，其中：一般公共预算",
+            "公开表3",
+            "一般公共预算支出预算表",
+            "单位：万元",
+            ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+            ["201", "一般公共服务支出", "30.00", "20.00", "10.00"],
+        )
+    )
+    assert e.document.department_name == "某市某某局"
+    assert (e.document.title, e.document.fiscal_year) == ("2026年某市某某局部门预算", 2026)
+
+
 def test_final_account_with_split_codes_column_numbers_and_yuan() -> None:
     e = interpret(
         document(
