@@ -385,3 +385,32 @@ def test_a_total_line_labelled_with_the_unit_name_is_the_total() -> None:
     rows = [(c.row_kind, c.row_code, c.amount) for c in e.cells if c.col_index == 2]
     assert rows == [("total", "total", Decimal("10.00")), ("other", None, Decimal("10.00")),
                     ("subject", "208", Decimal("10.00"))]
+
+
+def test_a_performance_form_continued_with_its_own_columns_and_figures_no_field_holds() -> None:
+    """Xi'an 公安局 2026 部门整体支出绩效目标表 (pp.75–76): p.75 spans 三级指标 over three columns, p.76
+    prints the indicator header again with it in one, so 指标值 and 分值权重 sit two columns left; the
+    年度主要任务 lines' amounts (总额 | 财政拨款 | 其他资金) are held by no form field: each is recorded."""
+    e = interpret(
+        document(
+            "某某局2026年部门预算",
+            "部门整体支出绩效目标表",
+            ["部门（单位）名称", "", "", "某某局", "", "", "", ""],
+            ["年度主要任务", "任务名称", "", "主要内容", "预算金额（万元）", "", "", ""],
+            ["", "", "", "", "总额", "财政拨款", "其他资金", ""],
+            ["", "保障单位运转", "", "保障人员经费", "229.92", "229.92", "", ""],
+            ["年度绩效指标", "一级指标", "二级指标", "三级指标", "", "", "指标值", "分值权重（90分）"],
+            ["", "成本指标", "经济成本", "培训费用标准（元/人/天）", "", "", "≤400", "1"],
+            "<page 2>",
+            ["年度绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "分值权重（90分）"],
+            ["", "产出指标", "时效指标", "鉴定结果出具及时率（%）", "100%", "2"],
+        )
+    )
+    assert e.tables[0].table_type == "department_performance_targets"
+    on_page_2 = {c.measure: c.amount for c in e.cells if c.page == 2 and c.amount is not None}
+    assert on_page_2 == {"target_value": Decimal("100"), "weight": Decimal("2")}
+    unheld = [i for i in e.issues if i.code == "unmapped_row"]
+    assert [(i.page, i.message) for i in unheld] == [
+        (1, "p.1: 229.92 in form row '保障人员经费', which no form field names")] * 2
+    staged = [c for c in e.cells if c.amount is not None]
+    assert e.document.numeric_cell_count == len(staged) + len(unheld)
