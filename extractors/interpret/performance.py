@@ -117,9 +117,9 @@ class PerformanceReader:
         ordinal = 0
         for row_index, line in enumerate(self.block.rows):
             if _is_indicator_header(line):
-                # printed again on a continuation page, the header maps that page's columns: Xi'an 公安局
-                # 部门整体支出绩效目标表 spans 三级指标 over three columns on p.75 (… | 三级指标 | | | 指标值 |
-                # 分值权重), over one on p.76 (… | 三级指标 | 指标值 | 分值权重)
+                # printed again on a continuation page, the header maps that page's columns: Xi'an
+                # 公安局 部门整体支出绩效目标表 spans 三级指标 over three columns on p.75 (… | 三级指标 |
+                # | | 指标值 | 分值权重), over one on p.76 (… | 三级指标 | 指标值 | 分值权重)
                 columns = self._indicator_columns(line)
                 self.labels = [c.text.strip() for c in line.cells]
                 self.result.header = self.result.header or [self.labels]
@@ -157,8 +157,8 @@ class PerformanceReader:
             text = norm(cell.text)
             if index in held or not is_number(text):
                 continue
-            # a figure no form field holds (Yantai 项目资金（万元）| 其中：财政拨款 | 9.00; Xi'an 年度主要任务 |
-            # 保障单位运转 | … | 229194.92 by 总额 | 财政拨款 | 其他资金): recorded at its place
+            # a figure no form field holds (Yantai 项目资金（万元）| 其中：财政拨款 | 9.00; Xi'an
+            # 年度主要任务 | 保障单位运转 | … | 229194.92 of 总额 | 财政拨款 | 其他资金): recorded, placed
             name = next((c.text.strip() for c in reversed(line.cells[:index])
                          if c.text.strip() and not is_number(norm(c.text))), "")
             page = cell.page if cell.page is not None else line.page
