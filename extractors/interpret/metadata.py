@@ -26,6 +26,9 @@ _HEADING_PREFIX = re.compile(r"^.*第[一二三四五六七八九十\d]+部分|^
 _ORGANISATION = re.compile(r"(?:局|厅|室|委|会|院|部|办|署|处|所|站|馆|队|团|社|校|中心|政府|集团|公司)$")
 _FINAL = "决算"
 _BUDGET = "预算"
+# A 情况说明 heading's lead before the department it is about (Huzhou: （七）关于湖州市卫生健康委员会2026年
+# 政府性基金预算…).
+_ABOUT = re.compile(r"^(?:[(（][一二三四五六七八九十\d]+[)）])?关于")
 # Punctuation of running text, never of a title (normalised: full-width marks read as ASCII ones).
 _SENTENCE = re.compile(r"[,;:。]")
 # A heading over a document's table set: "上海市普陀区规划和自然资源局 2024 年度部门决算表".
@@ -158,7 +161,7 @@ def read_facts(
         years = Counter(int(y) for text in titles + header_texts for y in _HEADER_YEAR.findall(norm(text)))
         years += Counter(int(m.group("year")) for m in map(_YEAR_TITLE.match, map(norm, titles)) if m)
         facts.fiscal_year = max(years) if years else None
-    cleaned = (clean_department(c) for c in department_candidates)
+    cleaned = (clean_department(_ABOUT.sub("", norm(c))) for c in department_candidates)
     facts.department_name = next((c for c in cleaned if c), None)
     facts.title = facts.title or (titles[0] if titles else None)
     everything = norm(" ".join([facts.title or ""] + titles))

@@ -414,3 +414,20 @@ def test_a_performance_form_continued_with_its_own_columns_and_figures_no_field_
         (1, "p.1: 229.92 in form row '保障人员经费', which no form field names")] * 2
     staged = [c for c in e.cells if c.amount is not None]
     assert e.document.numeric_cell_count == len(staged) + len(unheld)
+
+
+def test_a_heading_about_the_department_names_it_without_its_lead() -> None:
+    """Huzhou 卫生健康委员会 2026: the title (2026年部门预算) names no department; the 情况说明 headings do,
+    after their lead: （七）关于湖州市卫生健康委员会2026年政府性基金预算情况说明."""
+    e = interpret(
+        document(
+            "2026年部门预算",
+            "（七）关于某市某某委员会2026年政府性基金预算情况说明",
+            "公开表3",
+            "一般公共预算支出预算表",
+            "单位：万元",
+            ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+            ["201", "一般公共服务支出", "30.00", "20.00", "10.00"],
+        )
+    )
+    assert e.document.department_name == "某市某某委员会"
