@@ -155,8 +155,9 @@ class PerformanceReader:
             i for i, c in enumerate(line.cells) if field_key(c.text)[0]}
         for index, cell in enumerate(line.cells):
             text = norm(cell.text)
-            if index in held or not is_number(text):
-                continue
+            copy = cell.bbox is None and index > 0 and norm(line.cells[index - 1].text) == text
+            if index in held or not is_number(text) or copy:
+                continue  # a spreadsheet's merged range reads as its value in every column: one cell
             # a figure no form field holds (Yantai 项目资金（万元）| 其中：财政拨款 | 9.00; Xi'an
             # 年度主要任务 | 保障单位运转 | … | 229194.92 of 总额 | 财政拨款 | 其他资金): recorded, placed
             name = next((c.text.strip() for c in reversed(line.cells[:index])
