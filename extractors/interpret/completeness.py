@@ -3,8 +3,9 @@ denominator (``StagedDocument.numeric_cell_count``).
 
 Counted from the reader's lines, not from what the grid staged, so a row or a table lost on the way
 still counts. Left out: the codes heading a line (201 | 01 | 01 | 行政运行, or a bare 2010301 before its
-amounts), a line's ordinal (序号), a merged range's copies, column-number rows (1 2 3 …) and a page
-number standing alone.
+amounts), a line's ordinal (序号), a code printed further along the line in a column its table's
+header names a code column, a merged range's copies, column-number rows (1 2 3 …) and a page number
+standing alone.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from extractors.interpret.grid import is_column_numbers
+from extractors.interpret.grid import build_columns, is_column_numbers, split_header
 from extractors.interpret.mappings import norm
 from extractors.interpret.numbers import is_number
 from extractors.interpret.segment import Block
@@ -37,21 +38,38 @@ def numeric_cell_count(lines: Iterable[Line], tables: list[Block]) -> int:
     """Over the pages holding ``tables`` (a positionless format's lines have no page: all its rows)."""
     pages: set[int | None] = {p for block in tables for p in block.pages}
     pages |= {row.page for block in tables for row in block.rows}  # None: a positionless format
-    return sum(_numeric_cells(line) for line in lines if line.is_row and line.page in pages)
+    code_columns = {id(row): columns for block in tables for columns in [_code_columns(block)]
+                    for row in block.rows if columns}
+    return sum(_numeric_cells(line, code_columns.get(id(line), frozenset()))
+               for line in lines if line.is_row and line.page in pages)
 
 
-def _numeric_cells(line: Line) -> int:
-    filled = [t for t in (norm(c.text) for c in _unspread(line.cells)) if t]
-    if not filled or is_column_numbers(filled):
+def _code_columns(block: Block) -> frozenset[int]:
+    """The columns of a table whose header names a code (科目编码 | 类 | 款, 单位编码): a line printing a
+    second classification beside the first (Yantai 一般公共预算基本支出情况表: 301 | 01 | 基本工资 | 501 |
+    01 | 工资奖金津补贴 | 369.90 …; Xi'an 政府经济科目编码 50101 after 30101 基本工资) or the economic
+    codes of a procurement line (Xi'an 政府采购预算表: … | 数量 1 | 302 | 31 | 502 | 08 | 6,500,000.00)
+    prints codes after its first label, read by the grid as the row's code, never as amounts."""
+    header, body = split_header(block)
+    width = max([len(r.cells) for r in header + body] or [0])
+    texts = [[c.text for c in r.cells] + [""] * (width - len(r.cells)) for r in header]
+    return frozenset(c.index for c in build_columns(texts, width, None, None) if c.role == "code")
+
+
+def _numeric_cells(line: Line, code_columns: frozenset[int] = frozenset()) -> int:
+    filled = [(i, t) for i, t in enumerate(norm(c.text) for c in _unspread(line.cells)) if t]
+    texts = [t for _, t in filled]
+    if not filled or is_column_numbers(texts):
         return 0
-    if len(filled) == 1 and _INTEGER.match(filled[0]):
+    if len(filled) == 1 and _INTEGER.match(texts[0]):
         return 0  # a page number
-    numeric = [is_number(t) for t in filled]
+    numeric = [is_number(t) for t in texts]
     lead = next((i for i, n in enumerate(numeric) if not n), len(filled))
     if lead < len(filled):
         # the integers before the line's first label are its codes or its ordinal (序号)
-        codes = sum(1 for t in filled[:lead] if _INTEGER.match(t))
+        codes = {i for i, t in enumerate(texts[:lead]) if _INTEGER.match(t)}
     else:
         # a line of numbers only: a code leads it when it is followed by amounts printed with decimals
-        codes = 1 if _CODE.match(filled[0]) and any("." in t for t in filled[1:]) else 0
-    return sum(numeric) - codes
+        codes = {0} if _CODE.match(texts[0]) and any("." in t for t in texts[1:]) else set()
+    codes |= {k for k, (i, t) in enumerate(filled) if i in code_columns and _CODE.match(t)}
+    return sum(numeric) - len(codes)

@@ -26,9 +26,16 @@ _HEADING_PREFIX = re.compile(r"^.*第[一二三四五六七八九十\d]+部分|^
 _ORGANISATION = re.compile(r"(?:局|厅|室|委|会|院|部|办|署|处|所|站|馆|队|团|社|校|中心|政府|集团|公司)$")
 _FINAL = "决算"
 _BUDGET = "预算"
+# A 情况说明 heading's lead before the department it is about (Huzhou: （七）关于湖州市卫生健康委员会2026年
+# 政府性基金预算…).
+_ABOUT = re.compile(r"^(?:[(（][一二三四五六七八九十\d]+[)）])?关于")
+# Punctuation of running text, never of a title (normalised: full-width marks read as ASCII ones).
+_SENTENCE = re.compile(r"[,;:。]")
 # A heading over a document's table set: "上海市普陀区规划和自然资源局 2024 年度部门决算表".
 _TABLE_SET_HEADING = re.compile(r"(?:预算|决算)表$")
 _HEADING_LENGTH = 60  # characters (normalised): longer lines are running text, not headings
+# How a heading naming a year's budget or final account ends (部门预算, 决算表, 情况说明, 公开目录 …).
+_HEADING_END = re.compile(r"(?:预算|决算|表|说明|公开|报告|目录|[)）])$")
 
 
 @dataclass
@@ -52,12 +59,23 @@ def clean_department(name: str) -> str | None:
 
 
 def document_title(text_lines: list[str]) -> tuple[str, int, str] | None:
-    """(title, year, department prefix) of the narrative title line, if the document has one."""
-    for text in text_lines:
-        n = norm(text)
-        m = _YEAR_TITLE.match(n)
-        if m and len(n) <= 60 and _DOCUMENT_TITLE.search(m.group("rest")) and not n.endswith("表"):
-            return text.strip(), int(m.group("year")), m.group("prefix")
+    """(title, year, department) of the narrative title line, if the document has one: the department
+    printed before the year (重庆市潼南区政务服务管理办公室 2022 年部门预算情况说明) or after it (Yantai's
+    cover: 2026年烟台市交通运输局 | 部门预算, the title wrapped over two lines, joined here). A sentence
+    is no title (Yantai: （一）收入预算：2026年收入预算45,761.72万元，其中：一般公共预算 …)."""
+    normalised = [norm(text) for text in text_lines]
+    for i, n in enumerate(normalised):
+        wrapped = [(n, text_lines[i].strip())]
+        if _YEAR_TITLE.match(n) and i + 1 < len(normalised) and normalised[i + 1]:
+            wrapped.append((n + normalised[i + 1], f"{text_lines[i].strip()}{text_lines[i + 1].strip()}"))
+        for joined, title in wrapped:
+            m = _YEAR_TITLE.match(joined)
+            if not (m and len(joined) <= 60 and not _SENTENCE.search(joined) and not joined.endswith("表")):
+                continue
+            ending = _DOCUMENT_TITLE.search(m.group("rest"))
+            if ending:
+                department = m.group("prefix") or m.group("rest")[: ending.start()]
+                return title, int(m.group("year")), department
     return None
 
 
@@ -130,8 +148,11 @@ def read_facts(
         unit = _UNIT_CODE.match(norm(fields.get("implementing_unit", "")))
         if unit and not facts.unit_code:
             facts.unit_code = unit.group("code")
-    # Table titles, then any short heading naming a year's budget or final account.
-    headings = titles + [t for t in text_lines if len(norm(t)) <= 60 and re.search("预算|决算", t)]
+    # Table titles, then any short heading naming a year's budget or final account; a line of running
+    # text is no heading (Yantai: 纳入烟台市文化和旅游局2026年部门预算编制范围的二级预算单位包括 …, a
+    # sentence wrapped after 包, names the department only as the object of 纳入)
+    headings = titles + [t for t in text_lines if len(norm(t)) <= 60 and re.search("预算|决算", t)
+                         and _HEADING_END.search(norm(t)) and not _SENTENCE.search(norm(t))]
     for heading in headings:
         m = _YEAR_TITLE.match(norm(heading))
         if m and m.group("prefix"):
@@ -140,7 +161,7 @@ def read_facts(
         years = Counter(int(y) for text in titles + header_texts for y in _HEADER_YEAR.findall(norm(text)))
         years += Counter(int(m.group("year")) for m in map(_YEAR_TITLE.match, map(norm, titles)) if m)
         facts.fiscal_year = max(years) if years else None
-    cleaned = (clean_department(c) for c in department_candidates)
+    cleaned = (clean_department(_ABOUT.sub("", norm(c))) for c in department_candidates)
     facts.department_name = next((c for c in cleaned if c), None)
     facts.title = facts.title or (titles[0] if titles else None)
     everything = norm(" ".join([facts.title or ""] + titles))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from extractors.interpret.mappings import load, norm, pattern
-from extractors.interpret.numbers import parse_number
+from extractors.interpret.numbers import is_number, parse_number
 from extractors.interpret.segment import Block
 from extractors.model import Cell, ExtractionIssue, Line, StagedCell
 
@@ -110,14 +110,19 @@ class PerformanceReader:
         self.document_id = document_id
         self.factor = factor
         self.result = PerformanceResult(header=[])
+        self.labels: list[str] = []  # the indicator header last printed
 
     def read(self) -> PerformanceResult:
         columns: list[str | None] | None = None
         ordinal = 0
         for row_index, line in enumerate(self.block.rows):
-            if columns is None and _is_indicator_header(line):
+            if _is_indicator_header(line):
+                # printed again on a continuation page, the header maps that page's columns: Xi'an
+                # 公安局 部门整体支出绩效目标表 spans 三级指标 over three columns on p.75 (… | 三级指标 |
+                # | | 指标值 | 分值权重), over one on p.76 (… | 三级指标 | 指标值 | 分值权重)
                 columns = self._indicator_columns(line)
-                self.result.header = [[c.text.strip() for c in line.cells]]
+                self.labels = [c.text.strip() for c in line.cells]
+                self.result.header = self.result.header or [self.labels]
             elif columns is None:
                 self._read_form_row(row_index, line)
             elif any(c.text.strip() for c in line.cells):
@@ -137,7 +142,7 @@ class PerformanceReader:
         for cell in line.cells:
             n = norm(cell.text)
             key = next((k for k, rx in _config()["indicator_columns"] if n and pattern(rx).search(n)), None)
-            if n and key is None:
+            if n and key is None and n not in {norm(t) for t in self.labels}:
                 self._issue(
                     "warning", "unmapped_column", f"indicator column '{cell.text.strip()}' has no measure"
                 )
@@ -145,7 +150,24 @@ class PerformanceReader:
         return keys
 
     def _read_form_row(self, row_index: int, line: Line) -> None:
-        for found in _form_fields(line):
+        fields = _form_fields(line)
+        held = {found.col_index for found in fields} | {
+            i for i, c in enumerate(line.cells) if field_key(c.text)[0]}
+        for index, cell in enumerate(line.cells):
+            text = norm(cell.text)
+            copy = cell.bbox is None and index > 0 and norm(line.cells[index - 1].text) == text
+            if index in held or not is_number(text) or copy:
+                continue  # a spreadsheet's merged range reads as its value in every column: one cell
+            # a figure no form field holds (Yantai 项目资金（万元）| 其中：财政拨款 | 9.00; Xi'an
+            # 年度主要任务 | 保障单位运转 | … | 229194.92 of 总额 | 财政拨款 | 其他资金): recorded, placed
+            name = next((c.text.strip() for c in reversed(line.cells[:index])
+                         if c.text.strip() and not is_number(norm(c.text))), "")
+            page = cell.page if cell.page is not None else line.page
+            self.result.issues.append(ExtractionIssue(
+                self.document_id, self.table_index, "warning", "unmapped_row",
+                f"p.{page}: {cell.text.strip()} in form row '{name}', which no form field names",
+                page=page, bbox=cell.bbox))
+        for found in fields:
             _, kind = field_key(found.label)
             text = found.value.text.strip()
             if found.key == "project_name" and text:
@@ -207,7 +229,7 @@ class PerformanceReader:
                 "indicator",
                 str(ordinal),
                 level3,
-                self.result.header[0][index] if index < len(self.result.header[0]) else key,
+                self.labels[index] if index < len(self.labels) else key,
                 key,
                 amount,
                 shifted,

@@ -71,6 +71,28 @@ def test_label_line_then_title_then_department_line() -> None:
     }
 
 
+def test_a_cover_title_wrapped_after_the_year_names_the_department_and_sentences_do_not() -> None:
+    """Yantai 2026: the cover prints 2026年烟台市文化和旅游局部门 | 预算 on two lines; the 情况说明's
+    sentences (（一）收入预算：2026年收入预算…，其中：…; 纳入烟台市文化和旅游局2026年部门预算编制范围的
+    二级预算单位包括, wrapped there) are neither the title nor a heading naming the department."""
+    e = interpret(
+        document(
+            "2026年某市某某局部门",
+            "预算",
+            "纳入某市某某局2026年部门预算编制范围的二级预算单位包",
+            "括：某市某某中心。",
+            "（一）收入预算：2026年收入预算45,761.72万元，其中：一般公共预算",
+            "公开表3",
+            "一般公共预算支出预算表",
+            "单位：万元",
+            ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+            ["201", "一般公共服务支出", "30.00", "20.00", "10.00"],
+        )
+    )
+    assert e.document.department_name == "某市某某局"
+    assert (e.document.title, e.document.fiscal_year) == ("2026年某市某某局部门预算", 2026)
+
+
 def test_final_account_with_split_codes_column_numbers_and_yuan() -> None:
     e = interpret(
         document(
@@ -363,3 +385,49 @@ def test_a_total_line_labelled_with_the_unit_name_is_the_total() -> None:
     rows = [(c.row_kind, c.row_code, c.amount) for c in e.cells if c.col_index == 2]
     assert rows == [("total", "total", Decimal("10.00")), ("other", None, Decimal("10.00")),
                     ("subject", "208", Decimal("10.00"))]
+
+
+def test_a_performance_form_continued_with_its_own_columns_and_figures_no_field_holds() -> None:
+    """Xi'an 公安局 2026 部门整体支出绩效目标表 (pp.75–76): p.75 spans 三级指标 over three columns, p.76
+    prints the indicator header again with it in one, so 指标值 and 分值权重 sit two columns left; the
+    年度主要任务 lines' amounts (总额 | 财政拨款 | 其他资金) are held by no form field: each is recorded."""
+    e = interpret(
+        document(
+            "某某局2026年部门预算",
+            "部门整体支出绩效目标表",
+            ["部门（单位）名称", "", "", "某某局", "", "", "", ""],
+            ["年度主要任务", "任务名称", "", "主要内容", "预算金额（万元）", "", "", ""],
+            ["", "", "", "", "总额", "财政拨款", "其他资金", ""],
+            ["", "保障单位运转", "", "保障人员经费", "229.92", "200.00", "29.92", ""],
+            ["年度绩效指标", "一级指标", "二级指标", "三级指标", "", "", "指标值", "分值权重（90分）"],
+            ["", "成本指标", "经济成本", "培训费用标准（元/人/天）", "", "", "≤400", "1"],
+            "<page 2>",
+            ["年度绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "分值权重（90分）"],
+            ["", "产出指标", "时效指标", "鉴定结果出具及时率（%）", "100%", "2"],
+        )
+    )
+    assert e.tables[0].table_type == "department_performance_targets"
+    on_page_2 = {c.measure: c.amount for c in e.cells if c.page == 2 and c.amount is not None}
+    assert on_page_2 == {"target_value": Decimal("100"), "weight": Decimal("2")}
+    unheld = [i for i in e.issues if i.code == "unmapped_row"]
+    assert [(i.page, i.message.split(" in ")[0]) for i in unheld] == [
+        (1, "p.1: 229.92"), (1, "p.1: 200.00"), (1, "p.1: 29.92")]
+    staged = [c for c in e.cells if c.amount is not None]
+    assert e.document.numeric_cell_count == len(staged) + len(unheld)
+
+
+def test_a_heading_about_the_department_names_it_without_its_lead() -> None:
+    """Huzhou 卫生健康委员会 2026: the title (2026年部门预算) names no department; the 情况说明 headings do,
+    after their lead: （七）关于湖州市卫生健康委员会2026年政府性基金预算情况说明."""
+    e = interpret(
+        document(
+            "2026年部门预算",
+            "（七）关于某市某某委员会2026年政府性基金预算情况说明",
+            "公开表3",
+            "一般公共预算支出预算表",
+            "单位：万元",
+            ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+            ["201", "一般公共服务支出", "30.00", "20.00", "10.00"],
+        )
+    )
+    assert e.document.department_name == "某市某某委员会"

@@ -194,6 +194,9 @@ def test_department_and_government_economic_codes_side_by_side(tmp_path):
         assert staged[("subject", row.code)] == {
             m: Decimal(row.values[k]) if row.values.get(k) else None for m, k in by_measure.items()
         }, row.code
+    # 50101 in the 政府经济科目编码 column is a code: the numeric cells are the ten amounts, all staged
+    amounts = [c for c in extraction.cells if c.amount is not None]
+    assert len(amounts) == 10 and extraction.document.numeric_cell_count == len(amounts)
 
 
 def test_department_codes_printed_once_per_government_code_in_whole_code_columns(tmp_path):
@@ -277,6 +280,10 @@ def test_department_codes_printed_once_per_government_class(tmp_path):
         ("30101", "505", Decimal("6.00")), ("30113", "505", Decimal("4.00")),
     }
     assert not [c for c in extraction.cells if c.row_kind == "other" and c.amount is not None]
+    # the government codes after the department name (501 | 01) are codes, not numeric cells: every
+    # amount printed is staged (14 of them), none is left unaccounted for by completeness
+    amounts = [c for c in extraction.cells if c.amount is not None]
+    assert len(amounts) == 14 and extraction.document.numeric_cell_count == len(amounts)
 
 
 def test_a_three_public_table_printed_as_a_list(tmp_path):
@@ -572,3 +579,36 @@ def test_an_economic_list_names_no_amounts_printed_before_it():
     assert not [c for c in result.cells if c.row_kind == "expenditure_class"]
     issues = sorted(i.code for i in result.issues if i.message.startswith("p."))
     assert issues == ["unmapped_row", "unmeasured_row"]
+
+
+def test_a_table_titled_by_the_expenses_it_lists_is_a_table_of_its_own(tmp_path):
+    """Xi'an 2022 表13 2022年部门综合预算一般公共预算拨款“三公”经费、会议费、培训费表（不含上年结转）, printed
+    after the 政府采购预算表: its title ends with the last expense listed, not with 支出/经费 … 表, and its
+    lines were read as more procurement lines."""
+    first = TableSpec(
+        "general_budget_expenditure", "2022年一般公共预算支出预算表", label="表3",
+        label_columns=(("科目编码",), ("科目名称",)), columns=COLUMNS,
+        rows=[_row("201", "一般公共服务支出", "30.00", "25.00", "5.00")],
+    )
+    parts = [
+        Column("total", ("“三公”经费", "小计"), "total", 2022),
+        Column("outbound", ("“三公”经费", "因公出国（境）费用"), "outbound_travel", 2022),
+        Column("reception", ("“三公”经费", "公务接待费"), "reception", 2022),
+        Column("meeting", ("会议费",), "meeting", 2022),
+        Column("training", ("培训费",), "training", 2022),
+    ]
+    three_public = TableSpec(
+        "three_public_expenses",
+        "2022年部门综合预算一般公共预算拨款“三公”经费、会议费、培训费表（不含上年结转）", label="表13",
+        label_columns=(("单位名称",),), columns=parts,
+        rows=[Row("total", None, "合计", {"total": "8.00", "outbound": "3.00", "reception": "5.00",
+                                          "meeting": "2.00", "training": "4.00"})],
+    )
+    spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2022, "budget",
+                        "某省某区某某局2022年部门预算", tables=[first, three_public], slug="expense_title")
+    extraction = _staged(spec, tmp_path)
+    types = [t.table_type for t in extraction.tables]
+    assert types == ["general_budget_expenditure", "three_public_expenses"]
+    cells = {c.measure: c.amount for c in extraction.cells if c.table_index == 1 and c.amount is not None}
+    assert cells == {"total": Decimal("8.00"), "outbound_travel": Decimal("3.00"),
+                     "reception": Decimal("5.00"), "meeting": Decimal("2.00"), "training": Decimal("4.00")}
