@@ -94,8 +94,9 @@ def _real_wide_truth() -> list[tuple[Path, dict]]:
     return [(p, yaml.safe_load(p.read_text(encoding="utf-8"))) for p in sorted(TRUTH_DIR.glob("*.yml"))]
 
 
-# the exact share measured when this floor was set (8,719 / 8,847 = 98.55 %); issue 15 asks for 99.5 %
-ACCURACY_FLOOR = Decimal("0.985")
+# issue 15's 99.5 %; measured when this floor was set: 8,839 / 8,847 = 99.91 % (西安公安 277 / 283, its 三公
+# top rows read with two figures in one cell)
+ACCURACY_FLOOR = Decimal("0.995")
 
 
 @pytest.mark.slow
