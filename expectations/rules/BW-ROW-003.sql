@@ -2,7 +2,10 @@
 -- severity: error
 -- kind: row_sum
 -- message: "{table_type} {fiscal_year} line {subject_code}: total {actual} vs basic + project {expected} (difference {difference})"
--- description: In expenditure tables, every line's 总计 equals 基本支出 + 项目支出.
+-- description: >
+--   In expenditure tables, every line's 总计 equals 基本支出 + 项目支出, plus 事业单位经营支出, 上缴上级支出
+--   and 对附属单位补助支出 where the table prints them (Huzhou 交通运输局 支出总表: 201,286.11 = 26,435.02 +
+--   3,388.68 + 171,262.41 + 200.00 of 事业单位经营支出).
 with with_basic as (
     select distinct document_id, table_index from cell_grid where measure = 'basic'
 )
@@ -10,7 +13,7 @@ with with_basic as (
 select * from across_columns(
     ['general_budget_expenditure', 'department_expenditure', 'government_fund_expenditure',
      'state_capital_expenditure', 'final_general_budget_expenditure', 'final_expenditure'],
-    'total', ['basic', 'project'])
+    'total', ['basic', 'project', 'business_operation', 'remittance_to_superior', 'subsidy_to_subordinate'])
 where (document_id, table_index) in (select (document_id, table_index) from with_basic)
 union all
 -- a table printing 人员经费支出 | 公用经费支出 | 专项业务经费支出 without a 基本支出 column (Xi'an): its two
@@ -18,5 +21,6 @@ union all
 select * from across_columns(
     ['general_budget_expenditure', 'department_expenditure', 'government_fund_expenditure',
      'state_capital_expenditure', 'final_general_budget_expenditure', 'final_expenditure'],
-    'total', ['personnel', 'public_operation', 'project'])
+    'total', ['personnel', 'public_operation', 'project', 'business_operation', 'remittance_to_superior',
+              'subsidy_to_subordinate'])
 where (document_id, table_index) not in (select (document_id, table_index) from with_basic)

@@ -5,10 +5,14 @@ pipeline: every real one is still reported as an error, no false one is."""
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
 from expectations.verdicts import check, load_verdicts
+
+# the second sample: every error-level finding of real-wide at 1765a04, 25 real and 44 false
+SECOND_SAMPLE = Path(__file__).resolve().parents[1] / "truth" / "findings" / "real_wide_verdicts_2.yml"
 
 pytestmark = [pytest.mark.xdist_group("real_wide"), pytest.mark.shared, pytest.mark.slow]
 
@@ -31,7 +35,9 @@ def real_wide_warehouse(shared_dir, real_wide, verdicts):
 
 def test_the_verdicts_are_well_formed(verdicts):
     assert len(verdicts) >= 60
-    for v in verdicts:
+    second = load_verdicts(SECOND_SAMPLE)
+    assert len(second) >= 60
+    for v in verdicts + second:
         assert v["verdict"] in ("real", "false") and v["why"].strip() and len(v["sha256"]) == 64, v
 
 
@@ -40,4 +46,13 @@ def test_the_verdicts_are_well_formed(verdicts):
 def test_real_findings_are_reported_and_false_ones_are_not(real_wide_warehouse, verdicts):
     broken = [(o.verdict["verdict"], o.verdict["file"], o.verdict["rule_id"], o.verdict["message"])
               for o in check(real_wide_warehouse, verdicts) if not o.holds]
+    assert broken == []
+
+
+@pytest.mark.xfail(strict=True, reason="issue 15 open: 44 of the 69 findings of the second sample are false "
+                   "(cells merged in the text layer, total lines read into other columns, "
+                   "continuation pages' first rows dropped …) and most are still reported")
+def test_the_second_samples_real_findings_are_reported_and_false_ones_are_not(real_wide_warehouse):
+    broken = [(o.verdict["verdict"], o.verdict["file"], o.verdict["rule_id"], o.verdict["message"])
+              for o in check(real_wide_warehouse, load_verdicts(SECOND_SAMPLE)) if not o.holds]
     assert broken == []
