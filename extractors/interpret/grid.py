@@ -71,7 +71,7 @@ _YEAR = re.compile(r"(\d{4})年")
 # a year group named relative to the document's (Xi'an 三公: 上年 | 当年 | 增减变化情况)
 _PREVIOUS_YEAR = re.compile(r"^上(?:一)?年(?:度)?(?:预算数?|决算数?|数)?$")
 _CURRENT_YEAR = re.compile(r"^(?:当年|本年)(?:度)?(?:预算数?|数)?$")
-_ECONOMIC_LIST = re.compile(r"经济分类")
+_ECONOMIC_LIST = re.compile(r"经济(?:分类)?科目")
 _SUBJECT_FAMILIES = frozenset({"expenditure", "basic_expenditure", "income"})
 _BREAKDOWN_FAMILIES = frozenset({"expenditure", "basic_expenditure"})
 
@@ -455,6 +455,11 @@ class GridReader:
         header = [_texts(r, width) for r in header_rows]
         self.result.header = header
         is_final = (self.table_type or "").startswith("final_")
+        if self.family == "expenditure" and len(header) > 1 and {"income", "expenditure"} <= {
+                _side(norm(t)) for t in header[0] if t}:
+            # a fund's table printed as a two-sided summary (Xi'an 2022 政府性基金收支表: 收入 | 支出 with its
+            # function and economic lists): read as a summary, its sides and lists apart
+            self.family = "summary"
         self.columns = build_columns(header, width, self.family, self.doc_year, is_final)
         self.line_measures = self._three_public_list(body, width) if self.family == "three_public" else {}
         # Lists printed beside a summary's function classes by economic class (Xi'an: 部门预算支出经济分类

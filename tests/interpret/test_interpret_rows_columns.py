@@ -558,10 +558,11 @@ def test_a_summary_side_of_lists_by_function_and_economic_class(tmp_path):
 
 
 
-def test_an_economic_list_names_no_amounts_printed_before_it():
-    """Xi'an 2022's text layer reads its function list's header as 支出功能分科目（按大类）, naming no
-    column: the amounts before 政府预算支出经济分类科目（按大类） are a list of their own, left unmapped, and
-    the economic names (15、其他支出) never label them as function class 229."""
+def test_a_function_list_headed_without_its_classification_word_is_read_by_its_own_names():
+    """Xi'an 2022's text layer reads its function list's header as 支出功能分科目（按大类） and its
+    department economic list's as 部门预算支出经济科目（按大类）: both name their lists. The function list's
+    amounts are its classes by their own names (15、资源勘探工业信息等支出 → 215), the economic names
+    (15、其他支出) never label them as function class 229, and the economic list stays unmeasured."""
     from extractors.interpret.grid import GridReader
     from extractors.interpret.segment import Block
     from extractors.model import Cell, Line
@@ -576,9 +577,10 @@ def test_an_economic_list_names_no_amounts_printed_before_it():
         line("一般公共预算拨款", "30.00", "15、资源勘探工业信息等支出", "30.00", "15、其他支出", "30.00"),
     ]])
     result = GridReader(block, 0, "doc", "department_summary", "summary", 2026, Decimal(1), False).read()
-    assert not [c for c in result.cells if c.row_kind == "expenditure_class"]
+    classes = [(c.row_code, c.amount) for c in result.cells if c.row_kind == "expenditure_class"]
+    assert classes == [("215", Decimal("30.00"))]
     issues = sorted(i.code for i in result.issues if i.message.startswith("p."))
-    assert issues == ["unmapped_row", "unmeasured_row"]
+    assert issues == ["unmeasured_row"]
 
 
 def test_a_table_titled_by_the_expenses_it_lists_is_a_table_of_its_own(tmp_path):
