@@ -8,20 +8,34 @@
 --   in 上海市普陀区规划和自然资源局's final account was published under another body's name). The
 --   interpreter records each such heading (extraction issue heading_names_other_department).
 with documents as (
-    select document_id, fiscal_year from staged_documents where status = 'loaded'
+    select
+        document_id,
+        fiscal_year
+    from staged_documents
+    where status = 'loaded'
 ),
 
 foreign_headings as (
-    select i.document_id, i.table_index, i.message,
+    select
+        i.document_id,
+        i.table_index,
+        i.message,
         try_cast(regexp_extract(i.message, '^p\.(\d+):', 1) as integer) as page
     from staging.extraction_issues as i
-    where i.code = 'heading_names_other_department'
-        and i.document_id in (select document_id from documents)
+    where
+        i.code = 'heading_names_other_department'
+        and i.document_id in (select d.document_id from documents as d)
 )
 
 select
-    d.document_id, coalesce(t.table_type, 'document') as table_type, h.table_index, 'department' as subject_code,
-    d.fiscal_year, 1 as expected_amount, (h.document_id is null)::integer as actual_amount, 0 as parts_count,
+    d.document_id,
+    coalesce(t.table_type, 'document') as table_type,
+    h.table_index,
+    'department' as subject_code,
+    d.fiscal_year,
+    1 as expected_amount,
+    (h.document_id is null)::integer as actual_amount,
+    0 as parts_count,
     coalesce(h.page, t.page_first) as page,
     coalesce(regexp_replace(h.message, '^p\.\d+: ', ''), 'table headings') as detail
 from documents as d

@@ -5,4 +5,5 @@
 -- description: A function class (类, 3 digits) equals the sum of its sections (款, 5 digits), per column and year.
 select * from subject_rollup(
     function_table_types(),
-    3, 5)
+    3, 5
+)

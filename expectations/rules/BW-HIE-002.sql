@@ -5,4 +5,5 @@
 -- description: A function section (款, 5 digits) equals the sum of its items (项, 7 digits), per column and year.
 select * from subject_rollup(
     function_table_types(),
-    5, 7)
+    5, 7
+)

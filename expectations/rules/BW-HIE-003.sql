@@ -7,4 +7,5 @@
 --   that an item error is reported at class level even where the section line repeats the wrong sum.
 select * from subject_rollup(
     function_table_types(),
-    3, 7)
+    3, 7
+)

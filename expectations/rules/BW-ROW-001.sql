@@ -5,4 +5,5 @@
 -- description: The 合计 line of a function-classified table equals the sum of its class lines (类), per column and year.
 select * from total_rollup(
     function_table_types(),
-    ['total'], ['subject'], 3, [])
+    ['total'], ['subject'], 3, []
+)

@@ -7,20 +7,35 @@
 --   and 对附属单位补助支出 where the table prints them (Huzhou 交通运输局 支出总表: 201,286.11 = 26,435.02 +
 --   3,388.68 + 171,262.41 + 200.00 of 事业单位经营支出).
 with with_basic as (
-    select distinct document_id, table_index from cell_grid where measure = 'basic'
+    select distinct
+        document_id,
+        table_index
+    from cell_grid
+    where measure = 'basic'
 )
 
-select * from across_columns(
-    ['general_budget_expenditure', 'department_expenditure', 'government_fund_expenditure',
-     'state_capital_expenditure', 'final_general_budget_expenditure', 'final_expenditure'],
-    'total', ['basic', 'project', 'business_operation', 'remittance_to_superior', 'subsidy_to_subordinate'])
-where (document_id, table_index) in (select (document_id, table_index) from with_basic)
+select * from
+    across_columns(
+        [
+            'general_budget_expenditure', 'department_expenditure', 'government_fund_expenditure',
+            'state_capital_expenditure', 'final_general_budget_expenditure', 'final_expenditure'
+        ],
+        'total',
+        ['basic', 'project', 'business_operation', 'remittance_to_superior', 'subsidy_to_subordinate']
+    )
+where (document_id, table_index) in (select (w.document_id, w.table_index) from with_basic as w)
 union all
 -- a table printing 人员经费支出 | 公用经费支出 | 专项业务经费支出 without a 基本支出 column (Xi'an): its two
 -- parts stand for the basic spending
-select * from across_columns(
-    ['general_budget_expenditure', 'department_expenditure', 'government_fund_expenditure',
-     'state_capital_expenditure', 'final_general_budget_expenditure', 'final_expenditure'],
-    'total', ['personnel', 'public_operation', 'project', 'business_operation', 'remittance_to_superior',
-              'subsidy_to_subordinate'])
-where (document_id, table_index) not in (select (document_id, table_index) from with_basic)
+select * from
+    across_columns(
+        [
+            'general_budget_expenditure', 'department_expenditure', 'government_fund_expenditure',
+            'state_capital_expenditure', 'final_general_budget_expenditure', 'final_expenditure'
+        ],
+        'total', [
+            'personnel', 'public_operation', 'project', 'business_operation', 'remittance_to_superior',
+            'subsidy_to_subordinate'
+        ]
+    )
+where (document_id, table_index) not in (select (w.document_id, w.table_index) from with_basic as w)

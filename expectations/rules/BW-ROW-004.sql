@@ -5,4 +5,5 @@
 -- description: In the basic expenditure table, every line's 总计 equals 人员经费 + 日常公用经费.
 select * from across_columns(
     economic_table_types(),
-    'total', ['personnel', 'public_operation'])
+    'total', ['personnel', 'public_operation']
+)

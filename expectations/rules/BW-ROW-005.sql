@@ -7,4 +7,5 @@
 --   both parts, so a subtotal over two blank parts is compared with zero).
 select * from across_columns(
     ['three_public_expenses', 'final_three_public_expenses'], 'vehicle_total',
-    ['vehicle_purchase', 'vehicle_operation'], blank_parts_are_zero := true)
+    ['vehicle_purchase', 'vehicle_operation'], blank_parts_are_zero := true
+)

@@ -7,4 +7,5 @@
 --   财政拨款收入 as one column, fiscal_appropriation).
 select * from across_columns(
     ['department_income', 'final_income'], 'total',
-    list_append(income_source_keys(), 'fiscal_appropriation'))
+    list_append(income_source_keys(), 'fiscal_appropriation')
+)

@@ -16,10 +16,15 @@ expenditure as (
 )
 
 select
-    coalesce(i.document_id, e.document_id) as document_id, coalesce(i.table_type, e.table_type) as table_type,
-    coalesce(i.table_index, e.table_index) as table_index, 'income_total' as subject_code,
-    coalesce(i.fiscal_year, e.fiscal_year) as fiscal_year, coalesce(e.amount, 0) as expected_amount,
-    coalesce(i.amount, 0) as actual_amount, 1 as parts_count, coalesce(i.page, e.page) as page,
+    coalesce(i.document_id, e.document_id) as document_id,
+    coalesce(i.table_type, e.table_type) as table_type,
+    coalesce(i.table_index, e.table_index) as table_index,
+    'income_total' as subject_code,
+    coalesce(i.fiscal_year, e.fiscal_year) as fiscal_year,
+    coalesce(e.amount, 0) as expected_amount,
+    coalesce(i.amount, 0) as actual_amount,
+    1 as parts_count,
+    coalesce(i.page, e.page) as page,
     coalesce(i.unit_name, e.unit_name) as unit_name
 from income as i
 full outer join expenditure as e

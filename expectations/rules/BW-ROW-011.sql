@@ -5,4 +5,5 @@
 -- description: In the summaries, 本年收入 equals the sum of its sources (carry-over lines are not part of it).
 select * from total_rollup(
     summary_table_types(),
-    ['income_current_year'], ['income_source'], null, ['prior_year_carryover'])
+    ['income_current_year'], ['income_source'], null, ['prior_year_carryover']
+)

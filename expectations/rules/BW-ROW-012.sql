@@ -5,4 +5,5 @@
 -- description: In the summaries, 本年支出 equals the sum of the expenditure class lines, in every column.
 select * from total_rollup(
     summary_table_types(),
-    ['expenditure_current_year'], ['expenditure_class'], null, [])
+    ['expenditure_current_year'], ['expenditure_class'], null, []
+)

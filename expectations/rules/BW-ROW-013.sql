@@ -5,4 +5,5 @@
 -- description: On the expenditure side of 财政拨款收支总表 every line's 合计 equals the sum of its fund columns.
 select * from across_columns(
     ['fiscal_appropriation_summary', 'final_fiscal_appropriation_summary'], 'total',
-    ['general_budget', 'government_fund', 'state_capital'])
+    ['general_budget', 'government_fund', 'state_capital']
+)

@@ -5,4 +5,5 @@
 -- description: In 政府采购预算明细表 every line's 总计 equals the sum of its funding-source columns.
 select * from across_columns(
     ['procurement'], 'total',
-    income_source_keys())
+    income_source_keys()
+)

@@ -6,13 +6,19 @@
 with categorised as (
     -- a table printing category lines nests its units and items under them: the categories alone sum
     -- to the total
-    select distinct document_id, table_index from cell_grid
+    select distinct
+        document_id,
+        table_index
+    from cell_grid
     where table_type = 'procurement' and row_code in ('goods', 'services', 'works')
 )
 
-select * from total_rollup(['procurement'], ['total'], ['subject', 'other', 'field'], null, [],
-    part_codes := ['goods', 'services', 'works'])
-where (document_id, table_index) in (select (document_id, table_index) from categorised)
+select * from
+    total_rollup(
+        ['procurement'], ['total'], ['subject', 'other', 'field'], null, [],
+        part_codes := ['goods', 'services', 'works']
+    )
+where (document_id, table_index) in (select (c.document_id, c.table_index) from categorised as c)
 union all
 select * from total_rollup(['procurement'], ['total'], ['subject', 'other', 'field'], null, [])
-where (document_id, table_index) not in (select (document_id, table_index) from categorised)
+where (document_id, table_index) not in (select (c.document_id, c.table_index) from categorised as c)

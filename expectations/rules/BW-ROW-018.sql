@@ -7,4 +7,7 @@
 --   its income-source lines, carry-over lines included.
 select * from total_rollup(summary_table_types(), ['income_total'], ['income_source'], null, [])
 where (document_id, table_index) not in (
-    select (document_id, table_index) from cell_grid where row_kind = 'total' and row_code = 'income_current_year')
+    select (g.document_id, g.table_index)
+    from cell_grid as g
+    where g.row_kind = 'total' and g.row_code = 'income_current_year'
+)

@@ -5,4 +5,5 @@
 -- description: >
 --   In the summaries 收入总计 equals 本年收入(合计) + 上年结转 (final accounts: 使用非财政拨款结余 +
 --   年初结转和结余).
-select * from side_total('income_total', 'income_current_year', ['prior_year_carryover', 'non_fiscal_balance_used'])
+select *
+from side_total('income_total', 'income_current_year', ['prior_year_carryover', 'non_fiscal_balance_used'])

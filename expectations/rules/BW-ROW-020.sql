@@ -5,4 +5,5 @@
 -- description: >
 --   In the summaries 支出总计 equals 本年支出(合计) + 结余分配 + 结转下年 (final accounts: 年末结转和结余),
 --   in every column.
-select * from side_total('expenditure_total', 'expenditure_current_year', ['balance_distribution', 'carry_forward'])
+select *
+from side_total('expenditure_total', 'expenditure_current_year', ['balance_distribution', 'carry_forward'])

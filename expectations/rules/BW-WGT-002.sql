@@ -7,7 +7,11 @@
 --   The indicator weights of a project's 绩效目标表 sum to 100, or to 90 where the remaining 10 belong to
 --   预算执行率, stated as its own weight or implied (Chongqing templates leave it out of the indicator list).
 with tables as (
-    select document_id, table_type, table_index, table_title
+    select
+        document_id,
+        table_type,
+        table_index,
+        table_title
     from cell_grid
     where table_type = 'project_performance_targets'
     group by all
@@ -15,7 +19,10 @@ with tables as (
 
 weights as (
     select
-        t.document_id, t.table_type, t.table_index, any_value(c.fiscal_year) as fiscal_year,
+        t.document_id,
+        t.table_type,
+        t.table_index,
+        any_value(c.fiscal_year) as fiscal_year,
         sum(c.amount) filter (where c.row_kind = 'indicator' and c.measure = 'weight') as indicator_weights,
         max(c.amount) filter (where c.row_kind = 'field' and c.row_code = 'budget_execution_weight')
             as execution_weight,
@@ -26,12 +33,17 @@ weights as (
 )
 
 select
-    w.document_id, w.table_type, w.table_index, coalesce(s.project_code, s.project_name, s.title) as subject_code,
-    w.fiscal_year, 100 as expected_amount,
+    w.document_id,
+    w.table_type,
+    w.table_index,
+    coalesce(s.project_code, s.project_name, s.title) as subject_code,
+    w.fiscal_year,
+    100 as expected_amount,
     coalesce(w.indicator_weights, 0) + coalesce(w.execution_weight, if(w.indicator_weights = 90, 10, 0))
         as actual_amount,
-    0 as parts_count, w.page,
+    0 as parts_count,
+    w.page,
     coalesce(w.indicator_weights, 0)::varchar || ' + 预算执行率 '
-        || coalesce(w.execution_weight, if(w.indicator_weights = 90, 10, 0))::varchar as detail
+    || coalesce(w.execution_weight, if(w.indicator_weights = 90, 10, 0))::varchar as detail
 from weights as w
 left join staged_tables as s using (document_id, table_index)

@@ -12,20 +12,30 @@ with prior as (
 ),
 
 current_year as (
-    select * from cell_grid where not is_prior_year
+    select * from cell_grid
+    where not is_prior_year
 )
 
 select
-    p.document_id, p.table_type, p.table_index, p.row_code as subject_code, p.fiscal_year,
-    coalesce(c.amount, 0) as expected_amount, p.amount as actual_amount, 1 as parts_count, p.page,
-    p.unit_name, 'document ' || c.document_id || ' / ' || p.measure as detail
+    p.document_id,
+    p.table_type,
+    p.table_index,
+    p.row_code as subject_code,
+    p.fiscal_year,
+    coalesce(c.amount, 0) as expected_amount,
+    p.amount as actual_amount,
+    1 as parts_count,
+    p.page,
+    p.unit_name,
+    'document ' || c.document_id || ' / ' || p.measure as detail
 from prior as p
 inner join current_year as c
-    on p.department_id = c.department_id
-    and p.document_type = c.document_type
-    and c.document_fiscal_year = p.fiscal_year
-    and c.fiscal_year = p.fiscal_year
-    and p.table_type = c.table_type
-    and p.row_kind = c.row_kind
-    and p.row_code = c.row_code
-    and p.measure = c.measure
+    on
+        p.department_id = c.department_id
+        and p.document_type = c.document_type
+        and p.fiscal_year = c.document_fiscal_year
+        and p.fiscal_year = c.fiscal_year
+        and p.table_type = c.table_type
+        and p.row_kind = c.row_kind
+        and p.row_code = c.row_code
+        and p.measure = c.measure

@@ -11,7 +11,12 @@
 with published as (
     -- every staged document, not the run's scope: a gap (document_id null) is about the whole
     -- warehouse, and a run scoped to a few documents still reports all of them
-    select region_name, department_name, document_type, fiscal_year, count(*) as documents,
+    select
+        region_name,
+        department_name,
+        document_type,
+        fiscal_year,
+        count(*) as documents,
         min(document_id) as document_id
     from staging.documents
     where status = 'loaded' and department_name is not null and fiscal_year is not null
@@ -19,22 +24,35 @@ with published as (
 ),
 
 surrounded as (
-    select before.region_name, before.department_name, before.document_type, before.fiscal_year + 1 as fiscal_year
-    from published as before
-    inner join published as after
-        on before.region_name is not distinct from after.region_name
-        and before.department_name = after.department_name
-        and before.document_type = after.document_type
-        and after.fiscal_year = before.fiscal_year + 2
+    select
+        earlier.region_name,
+        earlier.department_name,
+        earlier.document_type,
+        earlier.fiscal_year + 1 as fiscal_year
+    from published as earlier
+    inner join published as later
+        on
+            earlier.region_name is not distinct from later.region_name
+            and earlier.department_name = later.department_name
+            and earlier.document_type = later.document_type
+            and later.fiscal_year = earlier.fiscal_year + 2
 )
 
 select
-    p.document_id, s.document_type as table_type, null as table_index, s.department_name as subject_code,
-    s.fiscal_year, 1 as expected_amount, coalesce(p.documents, 0) as actual_amount, 0 as parts_count,
-    null as page, coalesce(s.region_name, 'region unknown') as detail
+    p.document_id,
+    s.document_type as table_type,
+    null as table_index,
+    s.department_name as subject_code,
+    s.fiscal_year,
+    1 as expected_amount,
+    coalesce(p.documents, 0) as actual_amount,
+    0 as parts_count,
+    null as page,
+    coalesce(s.region_name, 'region unknown') as detail
 from surrounded as s
 left join published as p
-    on s.region_name is not distinct from p.region_name
-    and s.department_name = p.department_name
-    and s.document_type = p.document_type
-    and s.fiscal_year = p.fiscal_year
+    on
+        s.region_name is not distinct from p.region_name
+        and s.department_name = p.department_name
+        and s.document_type = p.document_type
+        and s.fiscal_year = p.fiscal_year

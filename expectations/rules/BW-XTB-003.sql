@@ -17,21 +17,28 @@ with split_by_fund as (
 other_funds as (
     select distinct document_id
     from cell_grid
-    where table_type = 'fiscal_appropriation_summary' and not is_prior_year
+    where
+        table_type = 'fiscal_appropriation_summary' and not is_prior_year
         and row_code in ('government_fund', 'state_capital') and coalesce(amount, 0) <> 0
 )
 
-select * from compare_totals(
-    'fiscal_appropriation_summary', ['expenditure_current_year', 'expenditure_total'], 'general_budget',
-    'general_budget_expenditure', ['total'], 'total', 'general_budget_total')
-where document_id in (select document_id from split_by_fund)
+select * from
+    compare_totals(
+        'fiscal_appropriation_summary', ['expenditure_current_year', 'expenditure_total'], 'general_budget',
+        'general_budget_expenditure', ['total'], 'total', 'general_budget_total'
+    )
+where document_id in (select s.document_id from split_by_fund as s)
 union all
-select * from compare_totals(
-    'fiscal_appropriation_summary', ['expenditure_current_year', 'expenditure_total'], 'total',
-    'general_budget_expenditure', ['total'], 'total', 'general_budget_total')
-where document_id not in (select document_id from split_by_fund)
-    and document_id not in (select document_id from other_funds)
+select * from
+    compare_totals(
+        'fiscal_appropriation_summary', ['expenditure_current_year', 'expenditure_total'], 'total',
+        'general_budget_expenditure', ['total'], 'total', 'general_budget_total'
+    )
+where
+    document_id not in (select s.document_id from split_by_fund as s)
+    and document_id not in (select o.document_id from other_funds as o)
 union all
 select * from compare_totals(
     'final_fiscal_appropriation_summary', ['expenditure_current_year', 'expenditure_total'], 'general_budget',
-    'final_general_budget_expenditure', ['total'], 'total', 'general_budget_total')
+    'final_general_budget_expenditure', ['total'], 'total', 'general_budget_total'
+)

@@ -11,8 +11,16 @@ with listed as (
 )
 
 select
-    l.document_id, l.table_type, l.table_index, 'project_total' as subject_code, l.fiscal_year,
-    r.amount as expected_amount, l.amount as actual_amount, 1 as parts_count, l.page, l.unit_name,
+    l.document_id,
+    l.table_type,
+    l.table_index,
+    'project_total' as subject_code,
+    l.fiscal_year,
+    r.amount as expected_amount,
+    l.amount as actual_amount,
+    1 as parts_count,
+    l.page,
+    l.unit_name,
     r.table_type as detail
 from listed as l
 inner join all_money_expenditure_totals as r

@@ -7,4 +7,5 @@
 --   the same total there.
 select * from compare_totals(
     'fiscal_appropriation_summary', ['expenditure_current_year', 'expenditure_total'], 'government_fund',
-    'government_fund_expenditure', ['total'], 'total', 'government_fund_total')
+    'government_fund_expenditure', ['total'], 'total', 'government_fund_total'
+)
