@@ -67,3 +67,5 @@ def test_the_parts_of_operating_expenses_are_not_three_public_figures():
     seed = _keys("2022 年“三公”经费预算 6 万元，与 2021 年持平。",
                  "其中：公务接待费 2 万元，公务用车运行维护费 4 万元。")
     assert seed["reception"] == {Decimal("2")} and seed["vehicle_operation"] == {Decimal("4")}
+    vehicles = _keys("公务用车购置及运行经费 10 万元，其中：公务用车购置费 6 万元，公务用车运行维护费 4 万元")
+    assert vehicles["vehicle_purchase"] == {Decimal("6")} and vehicles["vehicle_operation"] == {Decimal("4")}
