@@ -709,6 +709,13 @@ class GridReader:
                 return "subject", named
         if label and (side == "expenditure" or self.family in _SUBJECT_FAMILIES):
             class_code = function_class_code(label)
+            if class_code and side == "expenditure" and class_code == self.state.class_code:
+                # under the class it names, a 款 or 项 printed with the class's name (Shenzhen 口岸办
+                # 财政拨款收支总表: 五、其他支出 7,647.43, then 其他支出 7,647.43 twice, 22999 and
+                # 2299999): coded from the name under the class, not the class again
+                named = self._code_from_name(label, where)
+                if named and len(named) > 3 and named.startswith(class_code):
+                    return "subject", named
             if class_code:
                 if side == "expenditure":
                     # the class its 款/项 lines below are printed under (see next)

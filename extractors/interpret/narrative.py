@@ -123,6 +123,25 @@ def _signed(direction: str | None, quoted: Quoted | None) -> Quoted | None:
     return quoted
 
 
+def _list_head(n: str, at: int) -> str:
+    """The head of the list the character at ``at`` of sentence ``n`` is printed in: the clause opening
+    the nearest 其中/包括 before it (机关运行经费预算总计82万元 of "…,其中:"; "" outside a list)."""
+    openers = list(_regex(_config()["list_opener"]).finditer(n, 0, at))
+    if not openers:
+        return ""
+    head = n[:openers[-1].start()].rstrip(",;:")
+    return head[max(head.rfind(c) for c in ",;。") + 1:]
+
+
+def _bound_elsewhere(spec: dict, n: str, start: int) -> bool:
+    """Whether the figure ``spec`` matched at ``start`` of sentence ``n`` belongs to another subject: the
+    words right before the match name one of ``not_after`` (上级专项转移支付|支出预算…), or the list
+    printing it opens on a head naming one of ``not_under`` (机关运行经费…，其中：|公务接待费…)."""
+    if spec.get("not_after") and _regex(f"(?:{spec['not_after']})$").search(n, 0, start):
+        return True
+    return bool(spec.get("not_under")) and _regex(spec["not_under"]).search(_list_head(n, start)) is not None
+
+
 def read_figures(lines: list[Line], document_id: str, fiscal_year: int | None) -> list[NarrativeFigure]:
     config = _config()
     figures: list[NarrativeFigure] = []
@@ -151,7 +170,7 @@ def read_figures(lines: list[Line], document_id: str, fiscal_year: int | None) -
                 for m in _regex(spec["pattern"]).finditer(n):
                     groups = m.groupdict()
                     span = m.span("amount") if groups.get("amount") else m.span()
-                    if span in claimed:
+                    if span in claimed or _bound_elsewhere(spec, n, m.start()):
                         continue
                     if spec.get("exclusive"):
                         claimed.add(span)
@@ -159,10 +178,12 @@ def read_figures(lines: list[Line], document_id: str, fiscal_year: int | None) -
                     if "direction" in groups:
                         amount = _signed(groups["direction"], amount)
                     add(spec["key"], amount, sentence, paragraph.page_at(offset + span[0]))
-            listing = next(
-                (c for c in config["class_lists"] if pattern(c["trigger"]).search(n)), None
+            # the list after the first trigger of the sentence that is the department's
+            listing, trigger = next(
+                ((c, t.start()) for c in config["class_lists"] for t in _regex(c["trigger"]).finditer(n)
+                 if not _bound_elsewhere(c, n, t.start())), (None, 0)
             )
-            listed = _regex(listing["list"]).search(n) if listing else None
+            listed = _regex(listing["list"]).search(n, trigger) if listing else None
             items = listed.group("items") if listed else ""
             for item in _regex(config["class_item"]).finditer(items):
                 name = item.group("name")

@@ -41,8 +41,8 @@ def test_the_verdicts_are_well_formed(verdicts):
         assert v["verdict"] in ("real", "false") and v["why"].strip() and len(v["sha256"]) == 64, v
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 open: 2 of the 60 false findings of the first sample "
-                   "are still reported (132 BW-ROW-001 p.9, 174 BW-NAR-004 p.25)")
+@pytest.mark.xfail(strict=True, reason="issue 15 open: 1 of the 60 false findings of the first sample "
+                   "is still reported (132 BW-ROW-001 p.9)")
 def test_real_findings_are_reported_and_false_ones_are_not(real_wide_warehouse, verdicts):
     broken = [(o.verdict["verdict"], o.verdict["file"], o.verdict["rule_id"], o.verdict["message"])
               for o in check(real_wide_warehouse, verdicts) if not o.holds]

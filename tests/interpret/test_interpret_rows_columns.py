@@ -614,3 +614,38 @@ def test_a_table_titled_by_the_expenses_it_lists_is_a_table_of_its_own(tmp_path)
     cells = {c.measure: c.amount for c in extraction.cells if c.table_index == 1 and c.amount is not None}
     assert cells == {"total": Decimal("8.00"), "outbound_travel": Decimal("3.00"),
                      "reception": Decimal("5.00"), "meeting": Decimal("2.00"), "training": Decimal("4.00")}
+
+
+def test_a_summary_prints_sections_and_items_named_like_their_class():
+    """Shenzhen 口岸办 财政拨款收支总表 (p.24-25): 五、其他支出 7,647.43, then its 款 and its 项, both printed
+    其他支出 7,647.43 as well: the two lines are 22999 and 2299999 under class 229, not the class twice
+    more (the classes summed to 71,179.54 against 本年支出合计 55,884.67, 2 × 7,647.43 too many)."""
+    from extractors.interpret.grid import GridReader
+    from extractors.interpret.segment import Block
+    from extractors.model import Cell, Line
+
+    def line(*texts):
+        return Line([Cell(t, page=1) for t in texts], page=1)
+
+    block = Block("财政拨款收支总表", None, parts=[[
+        line("收入", "", "支出", ""),
+        line("项目", "2026年预算数", "项目", "2026年预算数"),
+        line("财政拨款", "60.00", "一、一般公共服务支出", "50.00"),
+        line("1.一般公共预算拨款", "60.00", "四、住房保障支出", "0.00"),
+        line("", "", "五、其他支出", "10.00"),
+        line("", "", "其他支出", "10.00"),
+        line("", "", "其他支出", "10.00"),
+        line("本年收入合计", "60.00", "本年支出合计", "60.00"),
+    ]])
+    result = GridReader(block, 0, "doc", "fiscal_appropriation_summary", "summary", 2026, Decimal(1),
+                        False).read()
+    spent = {(c.row_kind, c.row_code): c.amount for c in result.cells
+             if c.row_group == "expenditure" and c.amount is not None}
+    assert spent == {
+        ("expenditure_class", "201"): Decimal("50.00"),
+        ("expenditure_class", "221"): Decimal("0.00"),
+        ("expenditure_class", "229"): Decimal("10.00"),
+        ("subject", "22999"): Decimal("10.00"),
+        ("subject", "2299999"): Decimal("10.00"),
+        ("total", "expenditure_current_year"): Decimal("60.00"),
+    }
