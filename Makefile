@@ -59,9 +59,9 @@ bench: $(STAMP) ## benchmarks: extraction and end-to-end throughput, memory (pri
 	$(PY) -m bench
 
 # SQL files sqlfluff checks (.sqlfluff; dbt_project/.sqlfluff for the dbt project, macros/.sqlfluff for
-# its macros). Not yet: the narrative rules (BW-NAR-*) and expectations/views.sql.
+# its macros). Not yet: expectations/views.sql.
 SQL_LINTED := expectations/scope.sql expectations/results.sql extractors/load.sql \
-	$(filter-out expectations/rules/BW-NAR-%,$(wildcard expectations/rules/*.sql))
+	$(wildcard expectations/rules/*.sql)
 lint: $(STAMP) ## ruff, sqlfluff, mypy over extractors/ and expectations/ (what CI runs before the tests)
 	$(VENV)/bin/ruff check extractors expectations dags tests bench
 	$(VENV)/bin/sqlfluff lint --processes 2 $(SQL_LINTED)

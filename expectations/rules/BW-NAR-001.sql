@@ -8,4 +8,5 @@
 --   财政拨款收入支出总计 and 财政拨款收入 equal 财政拨款收入支出决算总表.
 select * from narrative_check([
     'income_total', 'expenditure_total', 'general_budget_income', 'final_total', 'fiscal_appropriation_total',
-    'current_income_total', 'fiscal_appropriation_income', 'current_expenditure_total'])
+    'current_income_total', 'fiscal_appropriation_income', 'current_expenditure_total'
+])
