@@ -72,15 +72,19 @@ _YEAR = re.compile(r"(\d{4})年")
 _PREVIOUS_YEAR = re.compile(r"^上(?:一)?年(?:度)?(?:预算数?|决算数?|数)?$")
 _CURRENT_YEAR = re.compile(r"^(?:当年|本年)(?:度)?(?:预算数?|数)?$")
 _ECONOMIC_LIST = re.compile(r"经济(?:分类)?科目")
+_SUBJECT_GROUP = re.compile(r"科目$")
+_ECONOMIC = re.compile(r"经济")
 _SUBJECT_FAMILIES = frozenset({"expenditure", "basic_expenditure", "income"})
 _BREAKDOWN_FAMILIES = frozenset({"expenditure", "basic_expenditure"})
+_PROCUREMENT_KINDS = frozenset({"procurement_category", "procurement_unit", "procurement_group",
+                                "procurement_item"})
 
 
 @dataclass
 class Column:
     index: int
     path: list[str]
-    role: str  # code | ordinal | name | year | value
+    role: str  # code | ordinal | name | year | quantity | value
     side: str | None = None  # income | expenditure in two-sided tables
     half: int = 0  # which of the lists printed side by side the column belongs to (see _mark_halves)
     measure: str | None = None
@@ -227,8 +231,11 @@ def _measure(family: str | None, column: Column) -> tuple[str | None, bool]:
 
 
 def build_columns(
-    header: list[list[str]], width: int, family: str | None, doc_year: int | None, is_final: bool = False
+    header: list[list[str]], width: int, family: str | None, doc_year: int | None, is_final: bool = False,
+    one_list: bool = False,
 ) -> list[Column]:
+    """The columns of a table's header. ``one_list``: the table prints one list whatever code columns
+    follow its amounts (a procurement line's economic codes after its 数量, Xi'an), never halves."""
     label_patterns = load("measures")["label_columns"]
     columns = []
     for j, path in enumerate(_header_paths(header, width)):
@@ -239,8 +246,12 @@ def build_columns(
         elif leaf and (
             pattern(label_patterns["code"]).search(leaf)
             or (leaf in _CODE_PARTS and any(pattern(label_patterns["code"]).search(n) for n in column.levels))
+            # 类 | 款 under 部门经济科目 / 政府经济科目 (Xi'an 人社局 政府采购预算表: 302 | 16 | 502 | 03)
+            or (leaf in _CODE_PARTS and any(_SUBJECT_GROUP.search(n) for n in column.levels[:-1]))
         ):
             column.role = "code"
+        elif leaf and pattern(label_patterns["quantity"]).search(leaf):
+            column.role = "quantity"
         elif leaf and pattern(label_patterns["name"]).search(leaf):
             column.role = "name"
         elif leaf and family == "three_public" and pattern(label_patterns["year"]).search(leaf):
@@ -260,7 +271,8 @@ def build_columns(
     if not {"income", "expenditure"} <= {c.side for c in columns}:
         for column in columns:
             column.side = None
-        _mark_halves(columns)
+        if not one_list:
+            _mark_halves(columns)
         if family == "three_public":
             _three_public_totals(columns)
         _measured_once(columns, family)
@@ -366,6 +378,12 @@ def _row_label(texts: list[str], columns: list[Column]) -> tuple[str | None, str
     return code, name
 
 
+def _code_keyed(header: list[list[str]], width: int) -> bool:
+    """A procurement table listing its spending by function code (Yantai 政府采购预算表: 科目编码 类 | 款 |
+    项 | 科目名称 | 合计 | 财政拨款 …): its lines are subjects, read as the function tables' are."""
+    return any(c.role == "name" and "科目名称" in c.leaf for c in build_columns(header, width, None, None))
+
+
 def _code_part_groups(columns: list[Column]) -> list[list[Column]]:
     """The split code columns (类 | 款 | 项) of each classification a table prints, in order: a 类 column
     after another classification's parts starts the next (Yantai: 类 款 | name | 类 款 | name)."""
@@ -460,7 +478,9 @@ class GridReader:
             # a fund's table printed as a two-sided summary (Xi'an 2022 政府性基金收支表: 收入 | 支出 with its
             # function and economic lists): read as a summary, its sides and lists apart
             self.family = "summary"
-        self.columns = build_columns(header, width, self.family, self.doc_year, is_final)
+        self.procurement_list = self.table_type == "procurement" and not _code_keyed(header, width)
+        self.columns = build_columns(header, width, self.family, self.doc_year, is_final,
+                                     one_list=self.procurement_list)
         self.line_measures = self._three_public_list(body, width) if self.family == "three_public" else {}
         # Lists printed beside a summary's function classes by economic class (Xi'an: 部门预算支出经济分类
         # 科目 工资福利支出 17,103,265.51 …, 政府预算支出经济分类科目 机关工资福利支出 …): the same spending
@@ -600,6 +620,8 @@ class GridReader:
                 kind, key, name, values = self._year_row(code, name, values, year_rows, row_index, line)
             elif (side, values[0].half if values else 0) in self.unmeasured_lists:
                 kind, key = "other", None
+            elif self.procurement_list:
+                kind, key, name, qualifier = self._procurement_line(texts, code, name)
             else:
                 kind, key = self._classify(code, name, side, f"row {row_index} p.{line.page}")
             line_measure = self.line_measures.get(row_index, (None, None))[0]
@@ -616,12 +638,69 @@ class GridReader:
                     self.state.complete_rows.add(key)
             for column, cell, inferred in placed:
                 self._stage(row_index, line, column, cell, inferred, kind, key, name or code, side,
-                            qualifier if kind == "subject" else None,
+                            qualifier if kind == "subject" or kind in _PROCUREMENT_KINDS else None,
                             line_measure if column.index in self.list_columns else None)
             if kind == "project":
                 total = next((c for c in values if c.measure == "total"), None)
                 amount = parse_number(texts[total.index]) if total else None
                 self.result.projects.append((row_index, name or "", amount))
+
+    def _procurement_line(
+        self, texts: list[str], code: str | None, name: str | None
+    ) -> tuple[str, str | None, str | None, str | None]:
+        """(kind, key, name, economic code) of a line of a procurement list (政府采购预算表 other than one
+        keyed by function code alone, ``_code_keyed``). Its lines nest: the 合计, a category's (货物 /
+        服务 / 工程), under it a heading line (a budget unit's: Wuxi 无锡市教师发展学院, Xi'an 153001
+        西安市公安局; or a group's: Jiangsu's 专项 办公设备购置, Xi'an's 全额 by function code) and the items
+        (台式计算机, C1806培训服务), each with its amount: ``procurement_category`` (key goods / services /
+        works), ``procurement_unit``, ``procurement_group``, ``procurement_item``, keyed by the function
+        code the line prints (Xi'an 2040201), with the economic code it prints (30216) as its qualifier. A
+        table with no column naming the item bought lists its items as its lines."""
+        config = load("measures")
+        names = [c for c in self.columns if c.role == "name"]
+        codes = [c for c in self.columns if c.role == "code"]
+        item_columns = [c for c in names if pattern(config["procurement_item_columns"]).search(c.leaf)]
+        unit_columns = [c for c in codes if pattern(config["procurement_unit_columns"]).search(c.leaf)]
+        economic = [c for c in codes if c not in unit_columns and any(_ECONOMIC.search(n) for n in c.levels)]
+        functional = [c for c in codes if c not in unit_columns and c not in economic]
+        printed = [norm(texts[c.index]) for c in names if norm(texts[c.index])]
+        # a function code printed in the name column (Xi'an 人社局: 科目 2080109 | 单位编码 | 采购项目 …)
+        subject = "".join(norm(texts[c.index]) for c in functional) or next(
+            (t for t in printed if _CODE.match(t)), "")
+        labels = [t for t in printed if not _CODE.match(t)]
+        key = subject if _CODE.match(subject) else None
+        groups = _code_part_groups(economic)
+        economic_code = "".join(norm(texts[c.index]) for c in (groups[0] if groups else economic))
+        qualifier = economic_code if _CODE.match(economic_code) else None
+        label = strip_enumerator(labels[0]) if labels else ""
+        # a 合计 printed across the label columns, read into the code column (Xi'an)
+        total = _total_key(label) or (
+            _total_key(strip_enumerator(norm(name or code or ""))) if not key else None)
+        if total:
+            return "total", total, labels[0] if labels else name, None
+        category = first_match(config["procurement_categories"], label) if label else None
+        if category:
+            return "procurement_category", category, labels[0], None
+        if not any(is_number(norm(texts[c.index])) for c in self.columns if c.role == "value"):
+            # a line without a figure: a name wrapped onto a line of its own, or running text printed
+            # after the table on its last page (Jiangsu) read as its lines
+            return "other", None, name, None
+        item = next((texts[c.index].strip() for c in item_columns if norm(texts[c.index])), None)
+        own = labels[0] if labels else name
+        if item:
+            return "procurement_item", key, item, qualifier
+        unit_code = [norm(texts[c.index]) for c in unit_columns if norm(texts[c.index])]
+        # the first label column of the Jiangsu template (采购品目大类 | 专项名称 | 经济科目 | 采购品目名称)
+        # holds the categories and, under them, the units' lines (Wuxi, Suzhou)
+        first = names[0] if names and names[0] not in item_columns else None
+        in_first = first is not None and bool(norm(texts[first.index])) and "大类" in first.leaf
+        if any(_UNIT_CODE.match(u) for u in unit_code) or (label and clean_department(label)) or in_first:
+            return "procurement_unit", key, own, None
+        if unit_columns:
+            # Xi'an: a line heading its units prints a fund code in the unit column (1 全额); a line printing
+            # none is an item without a catalogue entry (公安其他业务经费（内容涉密）)
+            return ("procurement_group" if unit_code else "procurement_item"), key, own, qualifier
+        return ("procurement_group" if item_columns else "procurement_item"), key, own, qualifier
 
     def _year_rows(self, texts: list[str]) -> str | None:
         """The 年度 of a row of a 三公 table printing its years as rows, '' where blank; None if none."""

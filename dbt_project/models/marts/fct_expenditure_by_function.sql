@@ -1,6 +1,10 @@
 -- Incremental by document (macros/unbuilt_documents.sql): a run reads only the cells of the documents
 -- int_table_cells built since this model's last build
 {{ incremental_by_document() }}
+-- 部门支出总表 of Shenzhen prints the year's procurement beside its spending (政府采购项目, of it the
+-- shares reserved for small and medium, and for small and micro enterprises): figures of their own
+{%- set measures = ['total', 'basic', 'project', 'procurement', 'procurement_sme_reserved',
+                    'procurement_small_micro_reserved'] %}
 with
 
 -- every staged cell, blank ones too: a printed blank is NULL in its row, and a printed line whose
@@ -40,7 +44,7 @@ expenditure_cells as (
         (
             table_type in {{ in_list(var('function_expenditure_table_types')) }}
             and row_kind = 'subject'
-            and measure in ('total', 'basic', 'project')
+            and measure in {{ in_list(measures) }}
         )
         or (
             table_type in {{ in_list(var('income_expenditure_summary_table_types')) }}
@@ -52,7 +56,7 @@ expenditure_cells as (
             table_type in {{ in_list(var('function_expenditure_table_types')) }}
             and row_kind = 'total'
             and row_code = 'total'
-            and measure in ('total', 'basic', 'project')
+            and measure in {{ in_list(measures) }}
         )
 
 ),
@@ -143,7 +147,7 @@ pivoted as (
         table_type,
         is_prior_year,
         min(row_name) as subject_name,
-        {{ pivot_measures(['total', 'basic', 'project']) }},
+        {{ pivot_measures(measures) }},
         count(amount) as amount_count
 
     from code_amounts
@@ -178,6 +182,9 @@ final as (
         basic_amount,
         project_amount,
         is_prior_year,
+        procurement_amount,
+        procurement_sme_reserved_amount,
+        procurement_small_micro_reserved_amount,
         subject_name,
         {{ build_timestamp() }} as built_at
 
