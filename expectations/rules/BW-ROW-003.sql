@@ -10,10 +10,14 @@ with with_basic as (
     select distinct document_id, table_index from cell_grid where measure = 'basic'
 )
 
+-- 事业单位经营支出 is the measure business_operation_expenditure: the fund source 事业单位经营收入
+-- (business_operation) a table of spending by source prints (Xi'an 部门综合预算支出总表) is no part of it.
+
 select * from across_columns(
     ['general_budget_expenditure', 'department_expenditure', 'government_fund_expenditure',
      'state_capital_expenditure', 'final_general_budget_expenditure', 'final_expenditure'],
-    'total', ['basic', 'project', 'business_operation', 'remittance_to_superior', 'subsidy_to_subordinate'])
+    'total', ['basic', 'project', 'business_operation_expenditure', 'remittance_to_superior',
+              'subsidy_to_subordinate'])
 where (document_id, table_index) in (select (document_id, table_index) from with_basic)
 union all
 -- a table printing 人员经费支出 | 公用经费支出 | 专项业务经费支出 without a 基本支出 column (Xi'an): its two
@@ -21,6 +25,6 @@ union all
 select * from across_columns(
     ['general_budget_expenditure', 'department_expenditure', 'government_fund_expenditure',
      'state_capital_expenditure', 'final_general_budget_expenditure', 'final_expenditure'],
-    'total', ['personnel', 'public_operation', 'project', 'business_operation', 'remittance_to_superior',
+    'total', ['personnel', 'public_operation', 'project', 'business_operation_expenditure', 'remittance_to_superior',
               'subsidy_to_subordinate'])
 where (document_id, table_index) not in (select (document_id, table_index) from with_basic)
