@@ -1,6 +1,7 @@
 -- Incremental by document (macros/unbuilt_documents.sql): a run reads only the cells of the documents
 -- int_table_cells built since this model's last build
 {{ incremental_by_document() }}
+{%- set fund_measures = var('fund_source_measures') | list %}
 with
 
 -- every staged cell, blank ones too: a printed blank is NULL in its row, and a printed line whose
@@ -40,7 +41,7 @@ expenditure_cells as (
         (
             table_type in {{ in_list(var('function_expenditure_table_types')) }}
             and row_kind = 'subject'
-            and measure in ('total', 'basic', 'project')
+            and measure in {{ in_list(['total', 'basic', 'project'] + fund_measures) }}
         )
         or (
             table_type in {{ in_list(var('income_expenditure_summary_table_types')) }}
@@ -52,7 +53,7 @@ expenditure_cells as (
             table_type in {{ in_list(var('function_expenditure_table_types')) }}
             and row_kind = 'total'
             and row_code = 'total'
-            and measure in ('total', 'basic', 'project')
+            and measure in {{ in_list(['total', 'basic', 'project'] + fund_measures) }}
         )
 
 ),
@@ -143,7 +144,7 @@ pivoted as (
         table_type,
         is_prior_year,
         min(row_name) as subject_name,
-        {{ pivot_measures(['total', 'basic', 'project']) }},
+        {{ pivot_measures(['total', 'basic', 'project'] + fund_measures) }},
         count(amount) as amount_count
 
     from code_amounts
@@ -179,6 +180,9 @@ final as (
         project_amount,
         is_prior_year,
         subject_name,
+        {%- for measure in fund_measures %}
+            {{ measure }}_amount,
+        {%- endfor %}
         {{ build_timestamp() }} as built_at
 
     from kept
