@@ -14,6 +14,8 @@ with with_basic as (
     where measure = 'basic'
 )
 
+-- 事业单位经营支出 is the measure business_operation_expenditure: the fund source 事业单位经营收入
+-- (business_operation) a table of spending by source prints (Xi'an 部门综合预算支出总表) is no part of it.
 select * from
     across_columns(
         [
@@ -21,7 +23,7 @@ select * from
             'state_capital_expenditure', 'final_general_budget_expenditure', 'final_expenditure'
         ],
         'total',
-        ['basic', 'project', 'business_operation', 'remittance_to_superior', 'subsidy_to_subordinate']
+        ['basic', 'project', 'business_operation_expenditure', 'remittance_to_superior', 'subsidy_to_subordinate']
     )
 where (document_id, table_index) in (select (w.document_id, w.table_index) from with_basic as w)
 union all
@@ -34,8 +36,8 @@ select * from
             'state_capital_expenditure', 'final_general_budget_expenditure', 'final_expenditure'
         ],
         'total', [
-            'personnel', 'public_operation', 'project', 'business_operation', 'remittance_to_superior',
-            'subsidy_to_subordinate'
+            'personnel', 'public_operation', 'project', 'business_operation_expenditure',
+            'remittance_to_superior', 'subsidy_to_subordinate'
         ]
     )
 where (document_id, table_index) not in (select (w.document_id, w.table_index) from with_basic as w)

@@ -64,6 +64,10 @@ _SUBTOTAL = frozenset({"小计", "合计"})
 # A leaf saying only "the figure" of the group above it (基本支出 / 小计, 人员经费 / 决算数).
 _GENERIC_LEAF = re.compile(r"^(?:小计|预算数|决算数|金额)$")
 _FUND_GROUP = re.compile(r"拨款$")
+# The figure of a fund group (财政拨款 / 小计, 财政拨款 / 合计): all appropriations, not the line's total.
+_FUND_SUBTOTAL = re.compile(r"^(?:小计|合计)$")
+# Sources that are appropriations: a table printing only these and their 小计 prints no other money.
+_APPROPRIATIONS = frozenset({"fiscal_appropriation", "general_budget", "government_fund", "state_capital"})
 # In a final account, columns under 预算数 hold the budget beside the actual (决算数) figures.
 _BUDGET_GROUP = re.compile(r"^(?:年初)?(?:全年)?预算数?$")
 _ROW_OF_NUMBERS = frozenset({"栏次"})
@@ -195,9 +199,13 @@ def _measure(family: str | None, column: Column) -> tuple[str | None, bool]:
     config = load("measures")
     rules_key = f"{family}_{column.side}" if family == "summary" and column.side else family
     rules = list(config["measures"].get(rules_key, []))
-    if family in ("income", "expenditure"):
-        # Columns by fund source (部门收入总表; Shenzhen's 基本支出总表 splits spending by source too).
+    by_fund = family in config["fund_source_families"]
+    if family == "income" or by_fund:
+        # Columns by fund source (部门收入总表; Shenzhen's 基本支出总表, Yantai's 基本支出预算情况表 and
+        # 项目支出预算情况表 split spending by source too).
         rules += config["income_sources"]
+    if by_fund:
+        rules += config["fund_sources"]
     joined = "/".join(column.levels)
     # The most specific label first (leaf), then its groups upwards (合计 / 预算数), then the path. A
     # 小计 or 决算数 under a breakdown group is that group's figure (基本支出 / 小计 is basic spending,
@@ -212,9 +220,18 @@ def _measure(family: str | None, column: Column) -> tuple[str | None, bool]:
         return None, True
     by_source = len(levels) > 1 and (family == "income" or (family == "expenditure"
                                                              and _FUND_GROUP.search(levels[-2])))
+    if by_fund and by_source:
+        part = first_match(config["fund_source_parts"], levels[-1])
+        if part:
+            return part, False
     if by_source and _LIST_PREFIX.match(levels[-1]):
         # 一般公共预算拨款 / 其中：专项资金… (Xi'an): a part of the source's figure, not another source
         return None, True
+    if (by_fund and len(levels) > 1 and _FUND_SUBTOTAL.match(levels[-1])
+            and pattern(config["fund_group"]).search(levels[-2])):
+        # 财政拨款 / 小计 beside 合计 and the other money (Yantai): all appropriations (see
+        # _appropriation_totals for a table printing nothing else)
+        return "fiscal_appropriation", False
     if len(levels) > 1 and _GENERIC_LEAF.match(levels[-1]):
         # under a fund source (一般公共预算拨款 / 小计, beside the other sources) the 小计 is that source's
         # figure; under a spending group (一般公共预算支出 / 小计) it is the table's total
@@ -275,6 +292,7 @@ def build_columns(
             _mark_halves(columns)
         if family == "three_public":
             _three_public_totals(columns)
+        _appropriation_totals(columns)
         _measured_once(columns, family)
         return columns
     # A two-sided table: every column belongs to the side whose group it sits under.
@@ -313,6 +331,22 @@ def _measured_once(columns: list[Column], family: str | None) -> None:
             own = Column(index=c.index, path=[c.leaf], role="value", side=c.side)
             if _measure(family, own)[0] != (c.measure or "").removeprefix("budget_"):
                 c.measure, c.known_unmeasured = None, False
+
+
+def _appropriation_totals(columns: list[Column]) -> None:
+    """A table printing no total and no money besides appropriations (财政拨款 / 小计 | 一般公共预算 |
+    政府性基金 …, no 合计, no 单位资金): its 财政拨款 小计 is the line's total."""
+    config = load("measures")
+    fund_keys = {key for key, _ in config["income_sources"] + config["fund_sources"]}
+    places = {(c.fiscal_year, c.is_prior_year, c.half) for c in columns
+              if c.measure == "fiscal_appropriation"}
+    for place in places:
+        same = [c for c in columns if c.role == "value" and (c.fiscal_year, c.is_prior_year, c.half) == place]
+        measures = {c.measure for c in same if c.measure}
+        if "total" not in measures and not (measures & fund_keys) - _APPROPRIATIONS:
+            for column in same:
+                if column.measure == "fiscal_appropriation":
+                    column.measure = "total"
 
 
 def _three_public_totals(columns: list[Column]) -> None:

@@ -1,6 +1,7 @@
 -- Incremental by document (macros/unbuilt_documents.sql): a run reads only the cells of the documents
 -- int_table_cells built since this model's last build
 {{ incremental_by_document() }}
+{%- set fund_measures = var('fund_source_measures') | list %}
 with
 
 -- every staged cell, blank ones too: a printed blank is NULL in its row (CONTRACT.md)
@@ -20,7 +21,7 @@ basic_cells as (
     from cell_amounts
     where
         table_type in {{ in_list(var('basic_expenditure_table_types')) }}
-        and measure in ('total', 'personnel', 'public_operation')
+        and measure in {{ in_list(['total', 'personnel', 'public_operation'] + fund_measures) }}
 
 ),
 
@@ -54,7 +55,7 @@ pivoted as (
         table_type,
         is_prior_year,
         min(row_name) as subject_name,
-        {{ pivot_measures(['total', 'personnel', 'public_operation']) }},
+        {{ pivot_measures(['total', 'personnel', 'public_operation'] + fund_measures) }},
         count(amount) as amount_count
 
     from economic_cells
@@ -97,6 +98,9 @@ final as (
         table_type,
         is_prior_year,
         subject_name,
+        {%- for measure in fund_measures %}
+            {{ measure }}_amount,
+        {%- endfor %}
         {{ build_timestamp() }} as built_at
 
     from kept

@@ -4,7 +4,8 @@
 -- 部门支出总表 of Shenzhen prints the year's procurement beside its spending (政府采购项目, of it the
 -- shares reserved for small and medium, and for small and micro enterprises): figures of their own
 {%- set measures = ['total', 'basic', 'project', 'procurement', 'procurement_sme_reserved',
-                    'procurement_small_micro_reserved'] %}
+                    'procurement_small_micro_reserved'] + var('fund_source_measures') | list %}
+{%- set fund_measures = var('fund_source_measures') | list %}
 with
 
 -- every staged cell, blank ones too: a printed blank is NULL in its row, and a printed line whose
@@ -186,6 +187,9 @@ final as (
         procurement_sme_reserved_amount,
         procurement_small_micro_reserved_amount,
         subject_name,
+        {%- for measure in fund_measures %}
+            {{ measure }}_amount,
+        {%- endfor %}
         {{ build_timestamp() }} as built_at
 
     from kept

@@ -1,6 +1,7 @@
 -- Incremental by document (macros/unbuilt_documents.sql): a run reads only the cells of the documents
 -- int_table_cells built since this model's last build
 {{ incremental_by_document() }}
+{%- set fund_measures = var('fund_source_measures') | list %}
 with
 
 table_cells as (
@@ -10,7 +11,8 @@ table_cells as (
 
 ),
 
--- 项目支出明细表: one row per project, its 合计 column
+-- 项目支出明细表: one row per project, its 合计 column, and the money paying for it where the table
+-- splits each project by fund (Yantai, Hangzhou, Huzhou: 财政拨款 小计, 一般公共预算, 单位资金 …)
 listed_projects as (
 
     select
@@ -22,13 +24,16 @@ listed_projects as (
         row_code as project_code,
         trim(row_name) as project_name,
         {{ normalised_name('row_name') }} as normalised_name,
-        cast(amount as decimal(18, 2)) as amount
+        {{ pivot_measures(['total'] + fund_measures, value='cast(amount as decimal(18, 2))') }}
 
     from table_cells
     where
         table_type in {{ in_list(var('project_expenditure_table_types')) }}
         and row_kind = 'project'
-        and measure = 'total'
+        and measure in {{ in_list(['total'] + fund_measures) }}
+    group by document_id, department_id, fiscal_year, table_index, row_index, row_code, row_name
+    -- a project line is the line of its 合计 cell (a blank 合计 staged too: the row is never dropped)
+    having count(*) filter (where measure = 'total') > 0
 
 ),
 
@@ -71,7 +76,7 @@ candidate_matches as (
             when (
                 contains(targeted.normalised_name, listed.normalised_name)
                 or contains(listed.normalised_name, targeted.normalised_name)
-            ) and targeted.amount = listed.amount then 3
+            ) and targeted.amount = listed.total_amount then 3
         end as match_strength
 
     from targeted_projects as targeted
@@ -104,9 +109,12 @@ listed_with_targets as (
         coalesce(listed.project_code, targeted.project_code) as project_code,
         listed.project_name,
         listed.normalised_name,
-        listed.amount,
+        listed.total_amount as amount,
         listed.table_index,
         listed.row_index,
+        {%- for measure in fund_measures %}
+            listed.{{ measure }}_amount,
+        {%- endfor %}
         targeted.table_index as performance_table_index
 
     from listed_projects as listed
@@ -161,6 +169,9 @@ final as (
         project_code,
         project_name,
         amount,
+        {%- for measure in fund_measures %}
+            {{ measure }}_amount,
+        {%- endfor %}
         coalesce(project_code, 'name:' || normalised_name) as project_key,
         table_index,
         row_index,
