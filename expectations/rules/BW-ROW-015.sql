@@ -10,9 +10,10 @@ with categorised as (
     where table_type = 'procurement' and row_code in ('goods', 'services', 'works')
 )
 
-select * from total_rollup(['procurement'], ['total'], ['subject', 'other', 'field'], null, [],
+select * from total_rollup(['procurement'], ['total'], ['subject', 'other', 'unit', 'field'], null, [],
     part_codes := ['goods', 'services', 'works'])
 where (document_id, table_index) in (select (document_id, table_index) from categorised)
 union all
-select * from total_rollup(['procurement'], ['total'], ['subject', 'other', 'field'], null, [])
+-- the units' lines (苏州市公共资源交易中心 …) are parts like any other line
+select * from total_rollup(['procurement'], ['total'], ['subject', 'other', 'unit', 'field'], null, [])
 where (document_id, table_index) not in (select (document_id, table_index) from categorised)
