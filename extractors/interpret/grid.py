@@ -685,8 +685,8 @@ class GridReader:
             total = _total_key(label) or (
                 "total" if not self.state.started and clean_department(label) else None)
             # the other lines name the units the table is printed by (its 预算单位 column)
-            unit = "unit" if unit_name(label) else "other"
-            self.state.year_unit = ("total", "total", name) if total else (unit, None, name)
+            kind = "unit" if unit_name(label) else "other"
+            self.state.year_unit = ("total", "total", name) if total else (kind, None, name)
             self.state.started = True
         elif self.state.year_unit is None:
             self.state.year_unit = ("total", "total", None)
