@@ -35,12 +35,13 @@ printed_rows as (
 
 -- A table listing its budget units one after another (Xi'an 支出明细表: 125001 西安市安全生产监督管理局, its
 -- classes 208, 210 …, then 125002 and its classes again): each line belongs to the unit line above it
--- (staged as an `other` line with the six-digit unit code), and sums stay within their unit.
+-- (staged as a `unit` line with the six-digit unit code), and sums stay within their unit. Unit lines
+-- named without a code (Guangzhou, Shenzhen) start no such group: their subject lines are summed as before.
 grid_rows as (
     select
         *,
         last_value(
-            if(row_kind = 'other' and regexp_full_match(coalesce(row_code, ''), '[0-9]{6}'), row_code, null)
+            if(row_kind = 'unit' and regexp_full_match(coalesce(row_code, ''), '[0-9]{6}'), row_code, null)
             ignore nulls
         ) over (partition by document_id, table_index order by row_index, row_kind) as row_unit
     from printed_rows

@@ -153,7 +153,9 @@ class StagedCell:
     table_index: int
     row_index: int
     col_index: int
-    row_kind: str  # total | subject | income_source | project | indicator | field | procurement_* | other
+    # total | subject | income_source | expenditure_class | project | unit | indicator | field |
+    # procurement_* | other
+    row_kind: str
     row_group: str | None  # income | expenditure (two-sided summary tables), else None
     row_code: str | None  # subject code, project code, income_source key, total key
     row_name: str | None  # the row's label as published

@@ -158,7 +158,7 @@ def _row_labels(table: TableSpec, row: Row, n: int) -> list[str]:
         labels = [row.name]
     elif row.kind == "total" and table.total_label_first:
         labels = [row.name, ""]
-    elif row.kind in ("subject", "other") and row.code:
+    elif row.kind in ("subject", "other", "unit") and row.code:
         labels = [row.code, row.name]
     else:
         labels = ["", row.name]

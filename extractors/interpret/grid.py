@@ -78,6 +78,18 @@ _CURRENT_YEAR = re.compile(r"^(?:当年|本年)(?:度)?(?:预算数?|数)?$")
 _ECONOMIC_LIST = re.compile(r"经济(?:分类)?科目")
 _SUBJECT_GROUP = re.compile(r"科目$")
 _ECONOMIC = re.compile(r"经济")
+# A budget unit's line (a table printed per unit: 单位名称 | amounts; a unit's line heading its subject
+# lines): the name of an organisation, its notes in brackets left out ((本级), (深圳), (广州市气候变化中心)).
+_UNIT_NOTE = re.compile(r"\([^()]*\)$")
+# organisations metadata's endings do not name (…监狱, 广州市气象台; a 平台 is a project's)
+_UNIT_ENDING = re.compile(r"(?:监狱|(?<!平)台)$")
+# a place a unit is named after (广州市…, 广东省…, 中共深圳市委…): what tells a unit from a subject or a
+# project named like an organisation (综合医院, 档案馆, 黄金围货运站)
+_UNIT_PLACE = re.compile(r"省|市|区|县|州|旗|盟|中共")
+# a unit named without its place, among unit lines: long enough to be no subject name
+_UNIT_NAME_LENGTH = 8
+# families whose tables may list budget units (not the two-sided summaries, meetings or forms)
+_UNIT_FAMILIES = frozenset({"expenditure", "basic_expenditure", "income", "three_public", "projects"})
 _SUBJECT_FAMILIES = frozenset({"expenditure", "basic_expenditure", "income"})
 _BREAKDOWN_FAMILIES = frozenset({"expenditure", "basic_expenditure"})
 _PROCUREMENT_KINDS = frozenset({"procurement_category", "procurement_unit", "procurement_group",
@@ -146,6 +158,26 @@ def _known_codes(scheme: str) -> frozenset[str]:
 
 def _total_key(name: str) -> str | None:
     return first_match(load("measures")["totals"], name)
+
+
+def unit_name(label: str) -> str | None:
+    """The budget unit a line names, normalised (enumerator, （本级） and bracketed notes left out), or
+    None: an organisation's name (metadata's endings: 局, 办公室, 中心, 站, 所, 队, 院, 馆, 学校 …, and 监狱,
+    台) that is no subject name the corpora print (综合医院, 监狱 20407, 法院 20405), no class name, no
+    total. Whether the line is a unit's is the table's to say (``GridReader._unit_line``)."""
+    name = strip_enumerator(norm(label))
+    core = name
+    while (stripped := _UNIT_NOTE.sub("", core)) != core:
+        core = stripped
+    if not core or not (clean_department(core) or _UNIT_ENDING.search(core)):
+        return None
+    for scheme in ("function", "economic"):
+        named = subject_codes(scheme)
+        if named.get(subject_key(name)) or named.get(core):
+            return None
+    if function_class_code(name) or _total_key(name) or _total_key(core):
+        return None
+    return core
 
 
 def _texts(line: Line, width: int) -> list[str]:
@@ -476,6 +508,12 @@ class _RowState:
     amounts: dict[str, dict[int, Decimal]] = field(default_factory=dict)
     complete_rows: set[str] = field(default_factory=set)  # rows published with every cell
     started: bool = False  # a total or subject row was read: a unit's name is a unit's line from here on
+    units: int = 0  # unit lines read so far (see ``GridReader._unit_line``)
+    unit_places: set[str] = field(default_factory=set)  # the first two characters of their names (广州)
+    after_other: bool = False  # the line before was of kind other (a name wrapped over two lines?)
+    # the last unit line's code groups the subject lines after it (a six-digit unit code: the rules' row_unit)
+    unit_grouped: bool = False
+    blocks: int = 0  # subject lines read under a unit line no code groups
 
 
 class GridReader:
@@ -544,6 +582,13 @@ class GridReader:
                 )
         for row_index, line in enumerate(body):
             self._read_row(row_index, line)
+        if self.state.blocks:
+            # Shenzhen 一般公共预算支出表: each unit's line (no code) heads its 类/款/项 lines, codes
+            # repeated per unit. The rule catalogue groups a table's lines by six-digit unit codes only
+            # (Xi'an), so its sums here add up the units' lines of one code: a failed check is a doubt.
+            self._issue("warning", "unit_blocks",
+                        f"{self.state.blocks} subject lines under {self.state.units} unit lines without "
+                        "a unit code: the units' lines of one code are checked together")
         self._appropriation_parents()
         if self.family == "projects":
             self._nested_projects()
@@ -657,11 +702,15 @@ class GridReader:
             elif self.procurement_list:
                 kind, key, name, qualifier = self._procurement_line(texts, code, name)
             else:
-                kind, key = self._classify(code, name, side, f"row {row_index} p.{line.page}")
+                kind, key = self._classify(code, name, side, f"row {row_index} p.{line.page}",
+                                           blank=all(is_blank(texts[c.index]) for c in values))
             line_measure = self.line_measures.get(row_index, (None, None))[0]
             if line_measure:
                 kind, key = "total", "total"
             self.state.started = self.state.started or kind in ("total", "subject")
+            self.state.after_other = kind == "other"
+            if kind == "subject" and self.state.units and not self.state.unit_grouped:
+                self.state.blocks += 1
             if collapsed:
                 placed = self._place_collapsed(line, key, values)
             else:
@@ -753,7 +802,9 @@ class GridReader:
             label = strip_enumerator(norm(name or code or ""))
             total = _total_key(label) or (
                 "total" if not self.state.started and clean_department(label) else None)
-            self.state.year_unit = ("total", "total", name) if total else ("other", None, name)
+            # the other lines name the units the table is printed by (its 预算单位 column)
+            kind = "unit" if unit_name(label) else "other"
+            self.state.year_unit = ("total", "total", name) if total else (kind, None, name)
             self.state.started = True
         elif self.state.year_unit is None:
             self.state.year_unit = ("total", "total", None)
@@ -769,7 +820,7 @@ class GridReader:
         return kind, key, unit, values
 
     def _classify(
-        self, code: str | None, name: str | None, side: str | None, where: str
+        self, code: str | None, name: str | None, side: str | None, where: str, blank: bool = False
     ) -> tuple[str, str | None]:
         config = load("measures")
         label = strip_enumerator(norm(name)) if name else ""
@@ -777,10 +828,12 @@ class GridReader:
             own_code = (_UNIT_CODE.match(code) or _DEPARTMENT_CODE.match(code)
                         or self._department_line(code, label))
             if own_code and clean_department(label):
-                # Staged as an `other` row carrying the unit code: the rows after it, up to the next
+                # Staged as a `unit` row carrying the unit code: the rows after it, up to the next
                 # unit, are that unit's (docs/staging.md).
                 self.state.class_code = self.state.subject = None
-                return "other", code
+                self.state.units += 1
+                self.state.unit_grouped = bool(_UNIT_CODE.match(code))
+                return "unit", code
             if _SHORT_CODE.match(code) and self.state.class_code:
                 code = self._short_code(code, label)
             if _CODE.match(code):
@@ -848,15 +901,55 @@ class GridReader:
             # a project, listed under its unit's line (Xi'an 专项业务经费支出表: 125 西安市安全生产监督管理局,
             # 125001 …, their projects; Guangzhou 部门预算项目支出及其他支出预算表 by fund source): the
             # department's and units' own lines are subtotals, `other` with their unit code
+            if self._unit_line(code, label, side, blank):
+                return "unit", code
             unit_code = not code or bool(re.fullmatch(r"\d{3}|\d{6}", code))
             if label and unit_code and clean_department(label) == label:
+                # named like an organisation, but after no place (塞坝口组团, 黄金围货运站): a group of
+                # projects or a project, left `other`
                 return "other", code
             return "project", None
         if self.table_type == "procurement" and label:
             category = first_match(config["procurement_categories"], label)
             if category:
                 return "other", category
+        if self._unit_line(code, label, side, blank):
+            return "unit", code
         return "other", code
+
+    def _unit_line(self, code: str | None, label: str, side: str | None, blank: bool) -> bool:
+        """A line naming a budget unit, in a table printed per unit (Guangzhou 收入总体情况表: 合计, then
+        广州市商务局, 广州市国际投资促进中心 … with their amounts) or whose unit lines head blocks of their
+        subject lines (Shenzhen 基本支出总表: 深圳市生态环境局（本级）, then 301, 30101 …, then the next
+        unit): a unit's name (``unit_name``) beside no code or a unit code (Xi'an 251, 251001), named after a
+        place (广州市…, 广东省…, or the place an earlier unit line's name opens with: 广州商务会展促进服务
+        中心 after 广州市商务局). Without a place, a line among unit lines with amounts and a name too long
+        for a subject's (一带一路环境技术交流与转移中心（深圳）), except in project tables, whose
+        projects are named like organisations (三号线东延线金光大道站), and after a line of kind
+        other (Hangzhou 杭州市机动 | 车驾驶员考试服务中心: one name printed over two lines, split by a
+        page break). The subject lines after it start afresh."""
+        if side is not None or self.family not in _UNIT_FAMILIES or not label:
+            return False
+        if code and not re.fullmatch(r"\d{3}|\d{6}", code):
+            return False
+        name = unit_name(label)
+        if name is None:
+            return False
+        projects = self.family == "projects" or self.table_type == "department_project_expenditure"
+        placed = bool(_UNIT_PLACE.search(label))
+        if placed:
+            self.state.unit_places.add(name[:2])
+        elif name[:2] in self.state.unit_places:
+            placed = True
+        if not placed and (
+            projects or blank or not self.state.units or self.state.after_other
+            or len(name) < _UNIT_NAME_LENGTH
+        ):
+            return False
+        self.state.units += 1
+        self.state.unit_grouped = bool(code and _UNIT_CODE.match(code))
+        self.state.class_code = self.state.subject = None
+        return True
 
     def _department_line(self, code: str, label: str) -> bool:
         """A three-digit code beside an organisation's name that no subject of that code is printed with

@@ -239,7 +239,7 @@ def test_rows_grouped_by_unit_with_two_digit_sections_and_a_row_of_column_number
     rows = [(c.row_kind, c.row_code) for c in e.cells if c.col_index == 2]
     assert rows == [
         ("total", "total"),
-        ("other", "125001"),
+        ("unit", "125001"),
         ("subject", "208"),
         ("subject", "20805"),
         ("subject", "2080505"),
@@ -383,7 +383,7 @@ def test_a_total_line_labelled_with_the_unit_name_is_the_total() -> None:
         )
     )
     rows = [(c.row_kind, c.row_code, c.amount) for c in e.cells if c.col_index == 2]
-    assert rows == [("total", "total", Decimal("10.00")), ("other", None, Decimal("10.00")),
+    assert rows == [("total", "total", Decimal("10.00")), ("unit", None, Decimal("10.00")),
                     ("subject", "208", Decimal("10.00"))]
 
 

@@ -146,7 +146,8 @@ def test_shenzhen_expenditure_summary_procurement_columns_are_measures():
     ]
     columns = build_columns(header, 12, "expenditure", 2026)
     assert [c.measure for c in columns[3:]] == [
-        "total", "basic", "project", "business_operation_expenditure", "subsidy_to_subordinate", "remittance_to_superior",
+        "total", "basic", "project", "business_operation_expenditure", "subsidy_to_subordinate",
+        "remittance_to_superior",
         "procurement", "procurement_sme_reserved", "procurement_small_micro_reserved"]
 
 

@@ -375,7 +375,7 @@ def test_an_appropriation_line_printed_over_its_fund_lines_is_their_subtotal(tmp
 def test_basic_spending_by_fund_names_economic_classes_and_lists_projects_under_units(tmp_path):
     """Shenzhen 基本支出总表 prints economic classes by name only, split by fund: 住房公积金 under 301 is the
     economic 30113, not the function item 2210201. Guangzhou 项目支出及其他支出预算表 lists projects by name
-    under their unit's line: project lines, the unit's line not one."""
+    under their unit's line: project lines, the unit's line a unit's."""
     columns = [Column("total", ("总计",), "total", 2026),
                Column("general_budget", ("一般公共预算拨款",), "general_budget", 2026)]
 
@@ -391,7 +391,7 @@ def test_basic_spending_by_fund_names_economic_classes_and_lists_projects_under_
     projects = TableSpec("department_project_expenditure", "部门预算项目支出及其他支出预算表", label="表5",
                          label_columns=(("单位名称（项目名称）",),), columns=columns, rows=[
                              line("total", None, "合计", "12.00"),
-                             line("other", None, "某省某区某某局", "12.00"),
+                             line("unit", None, "某省某区某某局", "12.00"),
                              line("project", None, "信息化运维服务项目", "7.00"),
                              line("project", None, "基层业务经费", "5.00")])
     spec = DocumentSpec("某区", "某省", "某省某区某某局", None, 2026, "budget",
@@ -406,7 +406,7 @@ def test_basic_spending_by_fund_names_economic_classes_and_lists_projects_under_
         ("department_basic_expenditure", "subject", "30101", "基本工资"): Decimal("20.00"),
         ("department_basic_expenditure", "subject", "30113", "住房公积金"): Decimal("10.00"),
         ("department_project_expenditure", "total", "total", "合计"): Decimal("12.00"),
-        ("department_project_expenditure", "other", None, "某省某区某某局"): Decimal("12.00"),
+        ("department_project_expenditure", "unit", None, "某省某区某某局"): Decimal("12.00"),
         ("department_project_expenditure", "project", None, "信息化运维服务项目"): Decimal("7.00"),
         ("department_project_expenditure", "project", None, "基层业务经费"): Decimal("5.00"),
     }
@@ -433,7 +433,7 @@ def test_a_departments_three_digit_code_beside_its_name_is_its_line_not_a_class(
                         tables=[table], slug="department_lines")
     extraction = _staged(spec, tmp_path)
     kinds = {(c.row_kind, c.row_code) for c in extraction.cells if c.row_code not in (None, "total")}
-    assert kinds == {("other", "317"), ("other", "317001"), ("other", "317002")}
+    assert kinds == {("unit", "317"), ("unit", "317001"), ("unit", "317002")}
 
 
 @pytest.mark.parametrize("nested", [True, False])

@@ -21,7 +21,8 @@ cells as (
 ),
 
 -- a numeric cell is mapped when a mart measure holds it: a recognised table, a column with a measure,
--- a row with a meaning (a row of kind 'other' without a key is an unmapped row)
+-- a row with a meaning (a row of kind 'other' without a key is an unmapped row; a budget unit's line,
+-- kind 'unit', is held per measure by fct_unit_amount)
 per_document as (
 
     select
