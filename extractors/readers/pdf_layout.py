@@ -93,6 +93,10 @@ UNRULED_TABLE_SETTINGS = {
 
 _FIGURE = re.compile(r"^[-−]?[\d,]+(\.\d+)?%?$")
 _LABEL_VALUE = re.compile(r"^[^：:]{1,12}[：:]")
+# A complete amount as tables print it (two decimals, thousands grouped or not), and what would make
+# it a rate instead.
+_AMOUNT = re.compile(r"^[-−]?(\d{1,3}(,\d{3})*|\d+)\.\d{2}$")
+_AMOUNT_CONTINUES = frozenset("%‰")
 # 类 | 款 | 项 as printed when a subject code is split over three columns: 201||, 201|08|, 201|08|01.
 _SPLIT_CODE = re.compile(r"^\d{3}\|(\d{2})?\|$|^\d{3}\|\d{2}\|\d{2}$")
 SPLIT_CODE_LABELS = ("类", "款", "项")
@@ -102,6 +106,7 @@ _SPACE = {"text": " "}
 
 
 GridPosition = tuple[int, int]  # (row, column) of a cell in a ruled grid
+Locate = Callable[[float, float], GridPosition | None]  # the grid cell a point (x, y) lies in, if any
 
 
 @dataclass
@@ -160,16 +165,22 @@ def _grid_bbox(grid: list[list]) -> BBox:
             max(c[2] for c in cells), max(c[3] for c in cells))
 
 
-def _anchor_words(chars: list[dict], unit: float) -> None:
+def _anchor_words(chars: list[dict], unit: float, locate: Locate) -> None:
     """Give each character of a word (characters printed without a gap) the word's horizontal centre.
 
     Excel lets text run past its cell's border (``…公用经费支出`` with ``出`` drawn over the next cell);
-    placing whole words by their centre keeps them in the cell they were typed in.
+    placing whole words by their centre keeps them in the cell they were typed in. A word does not run
+    on past a ruling after a complete amount, though: a right-aligned figure that fills its cell is
+    printed flush against the next cell's text, closer than the word gap (``193,500.00`` and
+    ``31,158,000.00`` 0.5 pt apart with the ruling between them, ``36,208.43`` and ``（一）一般公共服务
+    支出``); the characters on either side of the ruling lie in two cells (``locate``), and the text up
+    to it reads as one amount, so two cells were printed, not one cell's text run over its border.
     """
     for line in _text_lines(chars, unit):
         word = [line.chars[0]]
         for c in [*line.chars[1:], None]:
-            if c is not None and c["x0"] - word[-1]["x1"] <= TEXT_SETTINGS["x_tolerance"]:
+            if c is not None and c["x0"] - word[-1]["x1"] <= TEXT_SETTINGS["x_tolerance"] \
+                    and not _ends_at_ruling(word, c, locate):
                 word.append(c)
                 continue
             middle = (word[0]["x0"] + word[-1]["x1"]) / 2
@@ -179,8 +190,22 @@ def _anchor_words(chars: list[dict], unit: float) -> None:
                 word = [c]
 
 
-def _chars_by_cell(grid: list[list], chars: list[dict]) -> tuple[dict[GridPosition, list[dict]], list[dict]]:
-    """Characters of each grid cell (row, column), by their (word-anchored) centre.
+def _ends_at_ruling(word: list[dict], following: dict, locate: Locate) -> bool:
+    """``word`` is a complete amount whose last character lies in another grid cell than ``following``
+    (each placed by its own centre)."""
+    if following["text"] in _AMOUNT_CONTINUES:
+        return False
+    here, there = locate(*_centre(word[-1])), locate(*_centre(following))
+    return (here is not None and there is not None and here != there
+            and _AMOUNT.match("".join(c["text"] for c in word)) is not None)
+
+
+def _centre(char: dict) -> tuple[float, float]:
+    return (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+
+
+def _grid_locator(grid: list[list]) -> Locate:
+    """The grid cell (row, column) a point lies in, ``None`` outside.
 
     The grid's rulings cut the table into elementary rectangles; each belongs to one cell (merged
     cells cover several), so a character is placed by two bisections instead of a scan of all cells.
@@ -195,11 +220,19 @@ def _chars_by_cell(grid: list[list], chars: list[dict]) -> tuple[dict[GridPositi
             for i in range(bisect_left(xs, b[0]), bisect_left(xs, b[2])):
                 for j in range(bisect_left(ys, b[1]), bisect_left(ys, b[3])):
                     owner[(i, j)] = (r, c)
+
+    def locate(x: float, y: float) -> GridPosition | None:
+        return owner.get((bisect_right(xs, x) - 1, bisect_right(ys, y) - 1))
+
+    return locate
+
+
+def _chars_by_cell(locate: Locate, chars: list[dict]) -> tuple[dict[GridPosition, list[dict]], list[dict]]:
+    """Characters of each grid cell (row, column), by their (word-anchored) centre, and those of none."""
     out: dict[GridPosition, list[dict]] = {}
     unplaced = []
     for ch in chars:
-        x = ch.get("anchor_x", (ch["x0"] + ch["x1"]) / 2)
-        cell = owner.get((bisect_right(xs, x) - 1, bisect_right(ys, (ch["top"] + ch["bottom"]) / 2) - 1))
+        cell = locate(ch.get("anchor_x", (ch["x0"] + ch["x1"]) / 2), (ch["top"] + ch["bottom"]) / 2)
         if cell is None:
             unplaced.append(ch)
         else:
@@ -226,8 +259,9 @@ def _grid_rows(grid: list[list], chars: list[dict], page_number: int,
     """The grid's rows, and the characters inside its frame that fall in none of its cells."""
     rows: list[tuple[float, Line]] = []
     width = _grid_bbox(grid)[2] - _grid_bbox(grid)[0]
-    _anchor_words(chars, unit)
-    owned, unplaced = _chars_by_cell(grid, chars)
+    locate = _grid_locator(grid)
+    _anchor_words(chars, unit, locate)
+    owned, unplaced = _chars_by_cell(locate, chars)
     for r, row in enumerate(grid):
         cells, cell_chars = [], []
         for c, bbox in enumerate(row):
