@@ -60,6 +60,11 @@ RULED_FRAME_TEXT_SHARE = 0.5
 # spacer columns) and is dropped; a wider blank column is a real one with nothing printed on this page
 # (the finished side of a table continued without its header), kept so later cells keep their columns.
 RULED_MARGIN_COLUMN_MAX_WIDTH = 2.0
+# A grid's first or last row printed without its top or bottom ruling, its column rulings drawn (the
+# first row of a continuation page, Jiangsu 省法院 2017/2018: 2040504 案件审判 1,833.30 over rulings
+# that start at the row's top): TableFinder closes no cell there, so the row is rebuilt from the column
+# rulings when it is at most this many times the grid's usual row height.
+RULED_OPEN_ROW_MAX_HEIGHT = 1.5
 
 # Characters closer than ``x_tolerance`` (points) belong to one word; words on one printed line whose
 # vertical centres differ by less than ``line_tolerance`` of the median character height share a line;
@@ -155,8 +160,49 @@ def _ruled_tables(page: PageGeometry) -> list[list]:
     for table in TableFinder(page, RULED_TABLE_SETTINGS).tables:  # type: ignore[arg-type]
         rows = [list(row.cells) for row in table.rows]
         if len(rows) >= RULED_TABLE_MIN_ROWS and len(rows[0]) >= RULED_TABLE_MIN_COLUMNS:
-            grids.append(rows)
+            grids.append(_with_open_rows(rows, page.edges))
     return grids
+
+
+def _with_open_rows(grid: list[list], edges: list[dict]) -> list[list]:
+    """The grid with the row above its top ruling and the row below its bottom ruling where the column
+    rulings run on past it (``RULED_OPEN_ROW_MAX_HEIGHT``): each such row's cells span from one ruling
+    that runs on to the next, as a merged cell does; ``None`` under a column ruling that stops."""
+    cells = [c for row in grid for c in row if c is not None]
+    lefts = sorted({c[0] for c in cells})  # pdfplumber's column positions, one per row entry
+    right = max(c[2] for c in cells)
+    top, bottom = min(c[1] for c in cells), max(c[3] for c in cells)
+    row_height = median(min(c[3] - c[1] for c in row if c is not None) for row in grid)
+    tolerance = float(RULED_TABLE_SETTINGS["snap_tolerance"])  # type: ignore[arg-type]
+    verticals = [e for e in edges if e["orientation"] == "v"]
+
+    def reach(x: float, y: float, up: bool) -> float | None:
+        """How far a ruling at ``x`` runs on past ``y`` (up or down), None if it stops there."""
+        if up:
+            ends = [e["top"] for e in verticals if abs(e["x0"] - x) <= tolerance
+                    and e["top"] < y - tolerance and e["bottom"] >= y - tolerance]
+            return min(ends) if ends else None
+        ends = [e["bottom"] for e in verticals if abs(e["x0"] - x) <= tolerance
+                and e["bottom"] > y + tolerance and e["top"] <= y + tolerance]
+        return max(ends) if ends else None
+
+    def open_row(y: float, up: bool) -> list | None:
+        reaches = [reach(x, y, up) for x in [*lefts, right]]
+        found = [r for r in reaches if r is not None]
+        if reaches[0] is None or reaches[-1] is None or max(found) - min(found) > tolerance:
+            return None
+        end = max(found) if up else min(found)  # where the shortest ruling stops
+        if not 0 < abs(y - end) <= row_height * RULED_OPEN_ROW_MAX_HEIGHT:
+            return None
+        y0, y1 = (end, y) if up else (y, end)
+        starts = [i for i, r in enumerate(reaches[:-1]) if r is not None]
+        row: list = [None] * len(lefts)
+        for i, j in zip(starts, [*starts[1:], len(lefts)], strict=True):
+            row[i] = (lefts[i], y0, lefts[j] if j < len(lefts) else right, y1)
+        return row
+
+    above, below = open_row(top, up=True), open_row(bottom, up=False)
+    return ([above] if above else []) + grid + ([below] if below else [])
 
 
 def _grid_bbox(grid: list[list]) -> BBox:
@@ -338,13 +384,19 @@ def _join_split_codes(rows: list[tuple[float, Line]]) -> list[tuple[float, Line]
 
 
 def _split_code_start(rows: list[Line]) -> int | None:
-    """First column of a 类 | 款 | 项 triple: some row holds a full 3+2+2-digit code there, and every
-    row starting with a 3-digit class code there follows the pattern."""
+    """First column of a 类 | 款 | 项 triple: some row holds a full 3+2+2-digit code there, or the header
+    prints 类 | 款 | 项 there (a continuation page holding only the 合计 line, Shanghai 人社局 2026 p.14:
+    joined like the first page, so its columns are the first page's), and every row starting with a
+    3-digit class code there follows the pattern."""
     width = min((len(line.cells) for line in rows), default=0)
+    labels = "|".join(SPLIT_CODE_LABELS)
     for start in range(width - 2):
         triples = ["|".join(c.text for c in line.cells[start:start + 3]) for line in rows]
         coded = [t for t in triples if re.match(r"^\d{3}\|", t)]
-        if (any(re.match(r"^\d{3}\|\d{2}\|\d{2}$", t) for t in coded)
+        # by its labels only where no line leaves out its leading parts (|05|, ||01: the grid reader
+        # takes those from the line above, split)
+        labelled = labels in triples and all(t in coded for t in triples if re.search(r"\d", t))
+        if ((labelled or any(re.match(r"^\d{3}\|\d{2}\|\d{2}$", t) for t in coded))
                 and all(_SPLIT_CODE.match(t) for t in coded)):
             return start
     return None
