@@ -32,6 +32,11 @@ procurement_cells as (
             'total', 'subject', 'procurement_category', 'procurement_unit', 'procurement_group',
             'procurement_item'
         )
+    -- one figure per line and measure: where a misread header gives two columns one measure (Xi'an 173,
+    -- its header run together with the next table's), the first printed column's
+    qualify row_number() over (
+        partition by document_id, table_index, row_index, fiscal_year, measure order by col_index
+    ) = 1
 
 ),
 
