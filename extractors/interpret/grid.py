@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
+from statistics import median
 
 from extractors.interpret.mappings import (
     first_match,
@@ -38,7 +39,7 @@ from extractors.interpret.mappings import (
 from extractors.interpret.metadata import clean_department
 from extractors.interpret.numbers import is_blank, is_number, parse_number
 from extractors.interpret.segment import Block
-from extractors.model import Cell, ExtractionIssue, Line, StagedCell
+from extractors.model import BBox, Cell, ExtractionIssue, Line, StagedCell
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 # "2010801-行政运行", "2010801 行政运行", "[2010801]行政运行".
@@ -94,9 +95,9 @@ _SUBJECT_FAMILIES = frozenset({"expenditure", "basic_expenditure", "income"})
 _BREAKDOWN_FAMILIES = frozenset({"expenditure", "basic_expenditure"})
 _PROCUREMENT_KINDS = frozenset({"procurement_category", "procurement_unit", "procurement_group",
                                 "procurement_item"})
-# A continuation page's rows are placed in the first page's columns by position only where the table
-# spans the same width on both: its cells lie within this share of the width of the first page's.
-_ALIGN_EXTENT_SHARE = 0.05
+# A continuation page's cell is ruled on a column ruling of the first page when its edge lies this close
+# (points); the first page's cells of one column lie this close to each other.
+_ALIGN_TOLERANCE = 3.0
 
 
 @dataclass
@@ -508,88 +509,65 @@ def _page_of(line: Line) -> int | None:
 
 
 def _first_page_columns(header: list[Line], body: list[Line]) -> list[tuple[float, float]] | None:
-    """Where each column of the table is printed on its first page: the span its body cells cover
-    (rows counting the page's usual number of cells), else its narrowest header cell; None when some
-    column has no position (a reader that keeps none) or the page has no rows."""
+    """Where each column of the table is ruled on its first page: the box its body cells share there,
+    each column's cells at one place (``_ALIGN_TOLERANCE``), in every body row of the page. None where
+    the page's rows count different cells, a cell has no position (text, XLSX, HTML) or a column's cells
+    sit at different places (an unruled table's text boxes, a form)."""
     page = _page_of((header or body)[0]) if header or body else None
-    rows = [r for r in header + body if _page_of(r) == page]
-    if not rows:
+    rows = [r for r in body if _page_of(r) == page]
+    if not rows or len({len(r.cells) for r in rows}) != 1:
         return None
-    counts = [len(r.cells) for r in rows]
-    in_body = {id(r) for r in body}
-    width = max(set(counts), key=lambda n: (counts.count(n), n))
-    spans: list[tuple[float, float] | None] = []
-    for j in range(width):
-        boxes = [b for r in rows if id(r) in in_body and len(r.cells) == width and (b := r.cells[j].bbox)]
-        if boxes:
-            spans.append((min(b[0] for b in boxes), max(b[2] for b in boxes)))
-            continue
-        boxes = [b for r in rows if len(r.cells) == width and (b := r.cells[j].bbox)]
-        narrowest = min(boxes, key=lambda b: b[2] - b[0], default=None)
-        spans.append((narrowest[0], narrowest[2]) if narrowest else None)
-    if any(s is None for s in spans):
-        return None
-    return [s for s in spans if s is not None]
+    spans = []
+    for j in range(len(rows[0].cells)):
+        boxes = [r.cells[j].bbox for r in rows]
+        if any(b is None for b in boxes):
+            return None
+        lefts = [b[0] for b in boxes if b]
+        rights = [b[2] for b in boxes if b]
+        if max(lefts) - min(lefts) > _ALIGN_TOLERANCE or max(rights) - min(rights) > _ALIGN_TOLERANCE:
+            return None
+        spans.append((median(lefts), median(rights)))
+    return spans
 
 
-def _column_under(box: tuple[float, float, float, float], columns: list[tuple[float, float]]) -> int:
-    """The first column a cell covers at least half of (a cell merged over several columns, as 合计 over
-    the code and name columns, reads in the first), else the one it overlaps most, else the nearest."""
-    x0, x1 = box[0], box[2]
-    overlaps = [min(x1, b) - max(x0, a) for a, b in columns]
-    covered = [j for j, (a, b) in enumerate(columns) if overlaps[j] >= (b - a) / 2]
-    if covered:
-        return covered[0]
-    best = max(range(len(columns)), key=lambda j: overlaps[j])
-    if overlaps[best] > 0:
-        return best
-    middle = (x0 + x1) / 2
-    return min(range(len(columns)), key=lambda j: abs((columns[j][0] + columns[j][1]) / 2 - middle))
+def _columns_spanned(box: BBox, columns: list[tuple[float, float]]) -> tuple[int, int] | None:
+    """(first, last) of the columns a cell is ruled over: its left edge on the first's, its right edge on
+    the last's (合计 merged over the code and name columns spans both); None where its edges are on no
+    column's."""
+    first = next((j for j, (a, _) in enumerate(columns) if abs(box[0] - a) <= _ALIGN_TOLERANCE), None)
+    if first is None:
+        return None
+    last = next((j for j in range(first, len(columns)) if abs(box[2] - columns[j][1]) <= _ALIGN_TOLERANCE),
+                None)
+    return None if last is None else (first, last)
 
 
 def _aligned_continuations(header: list[Line], body: list[Line]) -> list[Line]:
     """Rows of a continuation page counting other cells than the first page's (its reader split or
     joined columns the first page did not: 类 | 款 | 项 kept apart on a page printing no code, Shanghai
     人社局 2026 p.14 合计 | | | | 120258,600 | 25829,012 | 94429,588 under 合计 | 基本支出 | 项目支出),
-    placed in the first page's columns by where their cells are printed (``_column_under``), provided the
-    table spans the same width on both pages (``_ALIGN_EXTENT_SHARE``). A row whose figures would share a
-    column, or without positions, stays as read; rows counting the first page's columns are read by count."""
+    placed in the first page's columns where every printed cell is ruled on the first page's column
+    rulings (``_columns_spanned``). Any other row stays as read, by count."""
     columns = _first_page_columns(header, body)
     if not columns:
         return body
     page = _page_of((header or body)[0])
-    left, right = columns[0][0], columns[-1][1]
-    slack = (right - left) * _ALIGN_EXTENT_SHARE
     aligned = []
     for row in body:
-        boxes = [c.bbox for c in row.cells if c.bbox]
         printed = [c for c in row.cells if c.text.strip()]
-        if (_page_of(row) == page or len(row.cells) == len(columns) or not printed
-                or any(c.bbox is None for c in printed)
-                or min(b[0] for b in boxes) < left - slack or max(b[2] for b in boxes) > right + slack):
+        if _page_of(row) == page or len(row.cells) == len(columns) or not printed:
             aligned.append(row)
             continue
-        placed: list[list[Cell]] = [[] for _ in columns]
-        for cell in printed:
-            assert cell.bbox is not None
-            placed[_column_under(cell.bbox, columns)].append(cell)
-        if any(len(cells) > 1 and any(is_number(norm(c.text)) for c in cells) for cells in placed):
-            aligned.append(row)
+        places = [_columns_spanned(c.bbox, columns) if c.bbox else None for c in printed]
+        spans = [p for p in places if p is not None]
+        if len(spans) < len(places) or any(a[1] >= b[0] for a, b in zip(spans, spans[1:], strict=False)):
+            aligned.append(row)  # a cell off the rulings, or cells overlapping: not the first page's grid
             continue
-        aligned.append(Line([_merged(cells, row) for cells in placed], row.page, row.is_row))
+        cells = [Cell("", _page_of(row)) for _ in columns]
+        for (first, _), cell in zip(spans, printed, strict=True):
+            cells[first] = cell
+        aligned.append(Line(cells, row.page, row.is_row))
     return aligned
-
-
-def _merged(cells: list[Cell], row: Line) -> Cell:
-    """One column's cells of a realigned row: blank, the cell, or labels joined (类 款 项)."""
-    if not cells:
-        return Cell("", _page_of(row))
-    if len(cells) == 1:
-        return cells[0]
-    boxes = [c.bbox for c in cells if c.bbox]
-    bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
-            max(b[3] for b in boxes))
-    return Cell(" ".join(c.text.strip() for c in cells), cells[0].page, bbox, cells[0].confidence)
 
 
 @dataclass

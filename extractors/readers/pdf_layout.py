@@ -4,7 +4,8 @@ Two kinds of table are found:
 
 * ruled: pdfplumber's ``TableFinder`` with the lines strategy over the page's rulings
   (``RULED_TABLE_SETTINGS``). Merged cells leave ``None`` in the grid, emitted as blank cells so columns
-  stay aligned; a cell's text lines are joined (wrapped text is one cell).
+  stay aligned; a cell's text lines are joined (wrapped text is one cell). A first or last row
+  printed without its top or bottom ruling, under column rulings that run on, is rebuilt from them.
 * unruled: a run of text lines split into segments by wide gaps, at least one of which holds a number.
   Without a header (a continuation page), column bounds come from the rows that carry figures
   (right-aligned numbers and left-aligned names both overlap within their column). With one (the
