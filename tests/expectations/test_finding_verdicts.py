@@ -13,6 +13,8 @@ from expectations.verdicts import check, load_verdicts
 
 # the second sample: every error-level finding of real-wide at 1765a04, 25 real and 44 false
 SECOND_SAMPLE = Path(__file__).resolve().parents[1] / "truth" / "findings" / "real_wide_verdicts_2.yml"
+# the third: every error-level finding of real-wide at the end of stop 24, 27 real and 7 false
+THIRD_SAMPLE = SECOND_SAMPLE.with_name("real_wide_verdicts_3.yml")
 
 pytestmark = [pytest.mark.xdist_group("real_wide"), pytest.mark.shared, pytest.mark.slow]
 
@@ -37,7 +39,9 @@ def test_the_verdicts_are_well_formed(verdicts):
     assert len(verdicts) >= 60
     second = load_verdicts(SECOND_SAMPLE)
     assert len(second) >= 60
-    for v in verdicts + second:
+    third = load_verdicts(THIRD_SAMPLE)
+    assert len(third) == 34 and sum(v["verdict"] == "real" for v in third) == 27
+    for v in verdicts + second + third:
         assert v["verdict"] in ("real", "false") and v["why"].strip() and len(v["sha256"]) == 64, v
 
 
@@ -53,4 +57,13 @@ def test_real_findings_are_reported_and_false_ones_are_not(real_wide_warehouse, 
 def test_the_second_samples_real_findings_are_reported_and_false_ones_are_not(real_wide_warehouse):
     broken = [(o.verdict["verdict"], o.verdict["file"], o.verdict["rule_id"], o.verdict["message"])
               for o in check(real_wide_warehouse, load_verdicts(SECOND_SAMPLE)) if not o.holds]
+    assert broken == []
+
+
+@pytest.mark.xfail(strict=True, reason="issue 15 open: 7 of the 34 findings of the third sample are "
+                   "false (183's fixed class list ×4, BW-XTB-007 against 上年结转 / 经营支出 ×2, 175's "
+                   "department line summed with its units)")
+def test_the_third_samples_real_findings_are_reported_and_false_ones_are_not(real_wide_warehouse):
+    broken = [(o.verdict["verdict"], o.verdict["file"], o.verdict["rule_id"], o.verdict["message"])
+              for o in check(real_wide_warehouse, load_verdicts(THIRD_SAMPLE)) if not o.holds]
     assert broken == []
