@@ -23,7 +23,10 @@ select * from
             'state_capital_expenditure', 'final_general_budget_expenditure', 'final_expenditure'
         ],
         'total',
-        ['basic', 'project', 'business_operation_expenditure', 'remittance_to_superior', 'subsidy_to_subordinate']
+        [
+            'basic', 'project', 'business_operation_expenditure', 'remittance_to_superior',
+            'subsidy_to_subordinate'
+        ]
     )
 where (document_id, table_index) in (select (w.document_id, w.table_index) from with_basic as w)
 union all

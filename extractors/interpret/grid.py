@@ -856,6 +856,10 @@ class GridReader:
         # holds the categories and, under them, the units' lines (Wuxi, Suzhou)
         first = names[0] if names and names[0] not in item_columns else None
         in_first = first is not None and bool(norm(texts[first.index])) and "大类" in first.leaf
+        if any(len(u) == 3 and u.isdigit() for u in unit_code):
+            # the department's own line over its units (Xi'an 2022: 245 西安市医疗保障局 21,069,995 over
+            # 245001 and 245002): it heads them as the 全额 lines do, so they are never summed with it
+            return "procurement_group", key, own, None
         if any(_UNIT_CODE.match(u) for u in unit_code) or (label and clean_department(label)) or in_first:
             return "procurement_unit", key, own, None
         if unit_columns:

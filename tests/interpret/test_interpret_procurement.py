@@ -112,6 +112,26 @@ def test_a_procurement_list_by_function_code_keeps_its_codes_and_leaves_quantiti
     assert numeric_cell_count(XIAN_HEADER + XIAN_BODY, [block]) == 5
 
 
+def test_a_departments_own_line_heads_its_units_in_a_procurement_list():
+    """Xi'an 2022 (175 医疗保障局 p.43): 210 15 05 | 245 | 西安市医疗保障局 21,069,995 is the department's
+    line over its units 245001 (7,499,000) and 245002: it heads them as a group, so the units alone are the
+    next level and the two are never summed together (BW-ROW-015 read 4,214.00 against 2,107.00)."""
+    body = [
+        _line("", "", "", "", "合计", "", "", "", "15680", "", "", "", "", "", "21069995", ""),
+        _line("210", "15", "05", "245", "西安市医疗保障局", "", "", "", "15680", "", "", "", "", "",
+              "21069995", ""),
+        _line("210", "15", "05", "245001", "西安市医疗保障局", "", "", "", "21", "", "", "", "", "",
+              "7499000", ""),
+        _line("210", "15", "06", "245002", "西安市医疗保障经办服务中心", "", "", "", "15135", "", "", "", "",
+              "", "13570995", ""),
+    ]
+    lines = _lines(_read(Block("2022年部门综合预算政府采购（资产配置、购买服务）预算表", None,
+                               parts=[XIAN_HEADER + body]), "0.0001"))
+    assert [lines[i][0] for i in range(4)] == [
+        "total", "procurement_group", "procurement_unit", "procurement_unit"]
+    assert lines[1][4] == {"total": Decimal("2106.9995")}
+
+
 def test_a_jiangsu_procurement_table_heads_its_items_by_their_project():
     """Jiangsu 省检察院 2017 十二、政府采购支出预算表 (p.16): 合计, 一、货物A, then a 专项 line (办公、办案
     设备更新购置费 | 办公设备购置) over its items."""
