@@ -89,6 +89,8 @@ _UNIT_ENDING = re.compile(r"(?:监狱|(?<!平)台)$")
 _UNIT_PLACE = re.compile(r"省|市|区|县|州|旗|盟|中共")
 # a unit named without its place, among unit lines: long enough to be no subject name
 _UNIT_NAME_LENGTH = 8
+# the code a unit's line prints: the department's (Xi'an 245, 251) or a unit's (245001)
+_UNIT_LINE_CODE = re.compile(r"\d{3}|\d{6}")
 # families whose tables may list budget units (not the two-sided summaries, meetings or forms)
 _UNIT_FAMILIES = frozenset({"expenditure", "basic_expenditure", "income", "three_public", "projects"})
 _SUBJECT_FAMILIES = frozenset({"expenditure", "basic_expenditure", "income"})
@@ -856,7 +858,7 @@ class GridReader:
         # holds the categories and, under them, the units' lines (Wuxi, Suzhou)
         first = names[0] if names and names[0] not in item_columns else None
         in_first = first is not None and bool(norm(texts[first.index])) and "大类" in first.leaf
-        if any(len(u) == 3 and u.isdigit() for u in unit_code):
+        if any(_UNIT_LINE_CODE.fullmatch(u) and not _UNIT_CODE.match(u) for u in unit_code):
             # the department's own line over its units (Xi'an 2022: 245 西安市医疗保障局 21,069,995 over
             # 245001 and 245002): it heads them as the 全额 lines do, so they are never summed with it
             return "procurement_group", key, own, None
@@ -986,7 +988,7 @@ class GridReader:
             # department's and units' own lines are subtotals, `other` with their unit code
             if self._unit_line(code, label, side, blank):
                 return "unit", code
-            unit_code = not code or bool(re.fullmatch(r"\d{3}|\d{6}", code))
+            unit_code = not code or bool(_UNIT_LINE_CODE.fullmatch(code))
             if label and unit_code and clean_department(label) == label:
                 # named like an organisation, but after no place (塞坝口组团, 黄金围货运站): a group of
                 # projects or a project, left `other`
@@ -1013,7 +1015,7 @@ class GridReader:
         page break). The subject lines after it start afresh."""
         if side is not None or self.family not in _UNIT_FAMILIES or not label:
             return False
-        if code and not re.fullmatch(r"\d{3}|\d{6}", code):
+        if code and not _UNIT_LINE_CODE.fullmatch(code):
             return False
         name = unit_name(label)
         if name is None:
