@@ -44,9 +44,9 @@ class RealWide:
 @pytest.fixture(scope="session")
 def real_wide(shared_dir: Path, tmp_path_factory) -> RealWide:
     """../shared/real-wide run once for every test that reads it (outcomes, accuracy, verdicts): a run of
-    the 111 files is the suite's longest step. Under xdist the first worker to need it runs it and the
-    others wait for it and read its results (pytest-xdist's loadgroup does not keep their group on one
-    worker here), so the suite runs it once."""
+    the 111 files is the suite's longest step. Its tests share the ``real_wide`` xdist group; should they
+    ever land on two workers, the first to need it runs it and the others wait for it and read its
+    results, so the suite runs it once."""
     import pickle
 
     from filelock import FileLock

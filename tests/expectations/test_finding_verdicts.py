@@ -55,15 +55,9 @@ def test_real_findings_are_reported_and_false_ones_are_not(real_wide_warehouse, 
     assert _broken(real_wide_warehouse, verdicts) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 open: 4 of the 44 false findings of the second sample are "
-                   "still reported (183 烟台发改: its summaries' fixed class list prints "
-                   "援助其他地区支出 under 二十一、其他支出, BW-XTB-001/004 for 219 and 229)")
 def test_the_second_samples_real_findings_are_reported_and_false_ones_are_not(real_wide_warehouse):
     assert _broken(real_wide_warehouse, load_verdicts(SECOND_SAMPLE)) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 open: 6 of the 7 false findings of the third sample are "
-                   "still reported (183's fixed class list ×4, BW-XTB-007 against 上年结转 / 经营支出 ×2; "
-                   "175's department line summed with its units is gone)")
 def test_the_third_samples_real_findings_are_reported_and_false_ones_are_not(real_wide_warehouse):
     assert _broken(real_wide_warehouse, load_verdicts(THIRD_SAMPLE)) == []
