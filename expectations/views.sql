@@ -299,17 +299,20 @@ with lines as (
     select * from cell_grid where table_type in ('three_public_expenses', 'final_three_public_expenses')
 ),
 
+-- of each year: a table printing its years as rows (Shenzhen: 2025年, 2026年, 增减变化金额 under each unit)
+-- has a first line per year
 first_line as (
-    select document_id, table_index,
+    select document_id, table_index, fiscal_year, is_prior_year,
         coalesce(min(row_index) filter (where row_kind = 'total'), min(row_index)) as row_index
     from lines
+    where amount is not null
     group by all
 )
 
 select l.document_id, l.table_type, l.table_index, l.measure, l.fiscal_year, l.is_prior_year, l.amount,
     l.page, l.unit_name
 from lines as l
-inner join first_line using (document_id, table_index, row_index);
+inner join first_line using (document_id, table_index, fiscal_year, is_prior_year, row_index);
 
 -- Every figure the narrative can quote, located as (table_type, row_kind, row_code, measure): the
 -- 三公 line as ('line', 'first') since its lines are named differently table to table.

@@ -5,7 +5,8 @@
 -- description: >
 --   In expenditure tables, every line's 总计 equals 基本支出 + 项目支出, plus 事业单位经营支出, 上缴上级支出
 --   and 对附属单位补助支出 where the table prints them (Huzhou 交通运输局 支出总表: 201,286.11 = 26,435.02 +
---   3,388.68 + 171,262.41 + 200.00 of 事业单位经营支出).
+--   3,388.68 + 171,262.41 + 200.00 of 事业单位经营支出), and 单位预留机动经费 (江苏 2019 支出预算总表: 18,330.37 =
+--   9,312.90 + 6,459.58 + 2,557.89).
 with with_basic as (
     select distinct
         document_id,
@@ -25,7 +26,7 @@ select * from
         'total',
         [
             'basic', 'project', 'business_operation_expenditure', 'remittance_to_superior',
-            'subsidy_to_subordinate'
+            'subsidy_to_subordinate', 'reserve'
         ]
     )
 where (document_id, table_index) in (select (w.document_id, w.table_index) from with_basic as w)

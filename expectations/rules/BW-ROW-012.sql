@@ -2,8 +2,110 @@
 -- severity: error
 -- kind: row_sum
 -- message: "{table_type} {fiscal_year} [{detail}]: current-year expenditure {actual} vs the function classes {expected} (difference {difference})"
--- description: In the summaries, 本年支出 equals the sum of the expenditure class lines, in every column.
-select * from total_rollup(
-    summary_table_types(),
-    ['expenditure_current_year'], ['expenditure_class'], null, []
+-- description: >
+--   In the summaries, 本年支出 equals the sum of the expenditure class lines, in every column. A 本年支出
+--   printed in a column no class line is printed in (江苏 2017–2019 收支预算总表: 当年支出小计 under 支出用途,
+--   the classes under 功能分类) is the total of the side's one class column, whose cell of that line is
+--   printed blank.
+with lines as (
+    select * from cell_grid
+    where list_contains(summary_table_types(), table_type)
+),
+
+class_columns as (
+    select distinct
+        document_id,
+        table_index,
+        row_group,
+        measure,
+        fiscal_year,
+        column_label
+    from lines
+    where row_kind = 'expenditure_class' and amount is not null
+),
+
+side_columns as (
+    select
+        document_id,
+        table_index,
+        row_group,
+        measure,
+        fiscal_year,
+        any_value(column_label) as column_label
+    from class_columns
+    group by all
+    having count(*) = 1
+),
+
+totals as (
+    select * from lines
+    where row_kind = 'total' and row_code = 'expenditure_current_year'
+),
+
+moved as (
+    select t.* replace (s.column_label as column_label)
+    from totals as t
+    inner join side_columns as s
+        on
+            t.document_id = s.document_id and t.table_index = s.table_index
+            and t.row_group is not distinct from s.row_group and t.measure is not distinct from s.measure
+            and t.fiscal_year is not distinct from s.fiscal_year
+    where t.amount is not null and not exists (
+        select 1 from class_columns as k
+        where
+            k.document_id = t.document_id and k.table_index = t.table_index
+            and k.row_group is not distinct from t.row_group and k.measure is not distinct from t.measure
+            and k.fiscal_year is not distinct from t.fiscal_year and k.column_label = t.column_label
+    )
+    and not exists (
+        select 1 from totals as x
+        where
+            x.document_id = t.document_id and x.table_index = t.table_index
+            and x.row_index = t.row_index and x.column_label = s.column_label and x.amount is not null
+    )
+),
+
+-- a line whose total moved: that figure only (its blank cell of the class column left out)
+placed as (
+    select * from moved
+    union all
+    select t.* from totals as t
+    where not exists (
+        select 1 from moved as m
+        where
+            m.document_id = t.document_id and m.table_index = t.table_index and m.row_index = t.row_index
+            and m.row_group is not distinct from t.row_group and m.measure is not distinct from t.measure
+            and m.fiscal_year is not distinct from t.fiscal_year
+    )
 )
+
+select
+    t.document_id,
+    t.table_type,
+    t.table_index,
+    t.row_code as subject_code,
+    t.fiscal_year,
+    coalesce(sum(p.amount), 0) as expected_amount,
+    coalesce(t.amount, 0) as actual_amount,
+    count(*) as parts_count,
+    t.page,
+    t.unit_name,
+    t.column_label as detail,
+    t.row_name as total_label,
+    list(
+        { 'label': coalesce(p.row_code || ' ', '') || coalesce(p.row_name, ''), 'amount': p.amount }
+        order by p.row_index
+    ) as parts
+from placed as t
+inner join lines as p
+    on
+        t.document_id = p.document_id
+        and t.table_index = p.table_index
+        and p.row_kind = 'expenditure_class'
+        and t.row_group is not distinct from p.row_group
+        and t.column_label is not distinct from p.column_label
+        and t.measure is not distinct from p.measure
+        and t.fiscal_year is not distinct from p.fiscal_year
+group by
+    t.document_id, t.table_type, t.table_index, t.row_code, t.fiscal_year, t.amount, t.page,
+    t.unit_name, t.column_label, t.measure, t.row_index, t.row_name

@@ -28,6 +28,7 @@ from statistics import median
 from extractors.interpret.mappings import (
     first_match,
     function_class_code,
+    government_economic_class_codes,
     load,
     norm,
     pattern,
@@ -64,6 +65,13 @@ _UNMARKED_COLUMN_NUMBERS = 4
 _SUBTOTAL = frozenset({"小计", "合计"})
 # A leaf saying only "the figure" of the group above it (基本支出 / 小计, 人员经费 / 决算数).
 _GENERIC_LEAF = re.compile(r"^(?:小计|预算数|决算数|金额)$")
+# a change column printing a rate, no amount (增减%, 增减比例, 增长率)
+_RATE = re.compile(r"%|％|比例|幅度|百分比|率")
+# the measures of a 三公 table's change figures (增减变化金额 rows, 增减变化情况 columns): the measure
+# changed and this suffix (total_change, reception_change); of its fund parts, the fund's key after the
+# measure (reception_government_fund, reception_government_fund_change)
+CHANGE_SUFFIX = "_change"
+_CHANGE_ROW = re.compile(r"增减|变化|变动")
 _FUND_GROUP = re.compile(r"拨款$")
 # The figure of a fund group (财政拨款 / 小计, 财政拨款 / 合计): all appropriations, not the line's total.
 _FUND_SUBTOTAL = re.compile(r"^(?:小计|合计)$")
@@ -76,7 +84,9 @@ _YEAR = re.compile(r"(\d{4})年")
 # a year group named relative to the document's (Xi'an 三公: 上年 | 当年 | 增减变化情况)
 _PREVIOUS_YEAR = re.compile(r"^上(?:一)?年(?:度)?(?:预算数?|决算数?|数)?$")
 _CURRENT_YEAR = re.compile(r"^(?:当年|本年)(?:度)?(?:预算数?|数)?$")
-_ECONOMIC_LIST = re.compile(r"经济(?:分类)?科目")
+_ECONOMIC_LIST = re.compile(r"经济(?:分类)?科目|经济分类$")
+# a summary's list of government economic classes (政府预算支出经济分类科目, 2020: 政府预算支出经济分类)
+_GOVERNMENT_LIST = re.compile(r"政府预算支出经济分类")
 _SUBJECT_GROUP = re.compile(r"科目$")
 _ECONOMIC = re.compile(r"经济")
 # A budget unit's line (a table printed per unit: 单位名称 | amounts; a unit's line heading its subject
@@ -97,6 +107,8 @@ _SUBJECT_FAMILIES = frozenset({"expenditure", "basic_expenditure", "income"})
 _BREAKDOWN_FAMILIES = frozenset({"expenditure", "basic_expenditure"})
 _PROCUREMENT_KINDS = frozenset({"procurement_category", "procurement_unit", "procurement_group",
                                 "procurement_item"})
+# the kinds of line staged with a qualifier (a government economic class, an economic code, a purpose)
+_QUALIFIED_KINDS = _PROCUREMENT_KINDS | {"subject", "economic_class"}
 # A continuation page's cell is ruled on a column ruling of the first page when its edge lies this close
 # (points); the first page's cells of one column lie this close to each other.
 _ALIGN_TOLERANCE = 3.0
@@ -151,6 +163,10 @@ def is_body_row(line: Line) -> bool:
     if not filled or filled[0] == "栏次" or is_column_numbers(filled):
         return False
     if any(is_number(v) for v in filled) or _CODE.match(filled[0]):
+        return True
+    if len(filled) > 1 and len(set(filled)) == 1 and strip_enumerator(filled[0]) != filled[0]:
+        # one enumerated heading over every list of a side-by-side summary, no amount beside (Xi'an 2020
+        # 部门综合预算收支总表: 一、部门预算 | | 一、部门预算 | | 一、部门预算 …): the lists' first line
         return True
     first = strip_enumerator(filled[0])
     return _total_key(first) is not None and len(filled) == 1
@@ -249,7 +265,15 @@ def _measure(family: str | None, column: Column) -> tuple[str | None, bool]:
     # 小计 or 决算数 under a breakdown group is that group's figure (基本支出 / 小计 is basic spending,
     # not the total); under a fund (一般公共预算支出 / 小计) it is the table's total.
     levels = column.levels
-    if any(pattern(config["change_columns"]).search(level) for level in levels):
+    change = [level for level in levels if pattern(config["change_columns"]).search(level)]
+    if change:
+        # a 三公 table's year-on-year change in amounts (Xi'an 增减变化情况 / 培训费): the figure of the
+        # column it changes, as a measure of its own (training_change); a rate (增减%) has none
+        if family == "three_public" and not any(_RATE.search(level) for level in change):
+            rest = [level for level in levels if level not in change]
+            measure = _measure(family, replace(column, path=rest))[0] if rest else None
+            if measure:
+                return f"{measure}{CHANGE_SUFFIX}", False
         return None, True
     if levels and pattern(config["part_columns"]).search(levels[-1]):
         return None, True
@@ -258,7 +282,7 @@ def _measure(family: str | None, column: Column) -> tuple[str | None, bool]:
         return None, True
     by_source = len(levels) > 1 and (family == "income" or (family == "expenditure"
                                                              and _FUND_GROUP.search(levels[-2])))
-    if by_fund and by_source:
+    if (by_fund or family == "income") and by_source:
         part = first_match(config["fund_source_parts"], levels[-1])
         if part:
             return part, False
@@ -363,12 +387,23 @@ def _measured_once(columns: list[Column], family: str | None) -> None:
         if family == "three_public" and len(by_fund) == len(group) and "general_budget" in by_fund:
             # a 三公 part split by fund (Shenzhen: 公务接待费 / 一般公共预算 | 政府性基金预算 | 国有资本
             # 经营预算): the general budget's column is the part, as in the tables of one fund; the
-            # others stay unmapped, each recorded
-            group = [c for c in group if c is not by_fund["general_budget"]]
+            # others are the part's figure of their fund (reception_government_fund)
+            for fund, c in by_fund.items():
+                if fund != "general_budget" and c.measure:
+                    base, change = _split_change(c.measure)
+                    c.measure = f"{base}_{fund}{change}"
+            continue
         for c in group:
             own = Column(index=c.index, path=[c.leaf], role="value", side=c.side)
-            if _measure(family, own)[0] != (c.measure or "").removeprefix("budget_"):
+            if _measure(family, own)[0] != _split_change(c.measure or "")[0].removeprefix("budget_"):
                 c.measure, c.known_unmeasured = None, False
+
+
+def _split_change(measure: str) -> tuple[str, str]:
+    """A measure and its change suffix ('' for a year's figure): reception_change -> (reception, _change)."""
+    if measure.endswith(CHANGE_SUFFIX):
+        return measure.removesuffix(CHANGE_SUFFIX), CHANGE_SUFFIX
+    return measure, ""
 
 
 def _appropriation_totals(columns: list[Column]) -> None:
@@ -391,14 +426,16 @@ def _three_public_totals(columns: list[Column]) -> None:
     """A 三公 table that adds 会议费 and 培训费 (Xi'an) prints a 合计 over all of them and a 小计 under its
     三公 group: the 小计 is the 三公 total (合计 = 出国 + 车辆 + 接待, DOMAIN.md); the 合计, which adds the
     other two, has no measure of its own."""
-    for year in {c.fiscal_year for c in columns}:
-        of_year = [c for c in columns if c.fiscal_year == year]
-        totals = [c for c in of_year if c.measure == "total"]
+    measured = [(c, *_split_change(c.measure)) for c in columns if c.measure]
+    for year, change in {(c.fiscal_year, change) for c, _, change in measured}:
+        of_year = [(c, base) for c, base, ch in measured if c.fiscal_year == year and ch == change]
+        totals = [c for c, base in of_year if base == "total"]
         grouped = [c for c in totals if len(c.levels) > min(len(t.levels) for t in totals)]
-        if grouped and any(c.measure in ("meeting", "training") for c in of_year):
+        if grouped and any(base in ("meeting", "training") for _, base in of_year):
             for column in totals:
                 if column not in grouped:
-                    column.measure, column.known_unmeasured = None, True
+                    # the 合计 of the 三公, 会议费 and 培训费: a figure of its own
+                    column.measure = f"total_with_meeting_training{change}"
 
 
 def _mark_halves(columns: list[Column], lead: str = "code") -> None:
@@ -635,16 +672,20 @@ class GridReader:
         self.columns = build_columns(header, width, self.family, self.doc_year, is_final,
                                      one_list=self.procurement_list)
         self.line_measures = self._three_public_list(body, width) if self.family == "three_public" else {}
+        self.one_line = len([r for r in body if any(c.text.strip() for c in r.cells)]) == 1
         # Lists printed beside a summary's function classes by economic class (Xi'an: 部门预算支出经济分类
-        # 科目 工资福利支出 17,103,265.51 …, 政府预算支出经济分类科目 机关工资福利支出 …): the same spending
-        # classified again, with 本年支出合计 and 支出总计 printed once more under each. No mart holds a
-        # summary's economic classes (fct_basic_expenditure_by_economic is the basic expenditure table's)
-        # and their totals would count the spending twice: their cells stay unmapped, issue unmeasured_row.
-        self.unmeasured_lists = {
-            (c.side, c.half) for c in self.columns
+        # 科目 1、人员经费和公用经费支出 | (1)工资福利支出 17,103,265.51 … 2、专项业务经费支出 …, 政府预算支出
+        # 经济分类科目 机关工资福利支出 …): the same spending classified again. Their class lines are
+        # economic_class lines (fct_summary_expenditure_by_economic) coded from their names in the list's
+        # scheme, under the purpose line they follow (basic, project); the 本年支出合计 and 支出总计 printed
+        # once more under each would count the spending twice: unmeasured_row.
+        self.unmeasured_lists: dict[tuple[str | None, int], bool] = {
+            (c.side, c.half): _GOVERNMENT_LIST.search("/".join(c.levels)) is not None
+            for c in self.columns
             if self.family == "summary" and c.side and c.half and c.role == "name"
-            and _ECONOMIC_LIST.search("/".join(c.levels))
+            and (_ECONOMIC_LIST.search("/".join(c.levels)) or _GOVERNMENT_LIST.search("/".join(c.levels)))
         }
+        self.list_purpose: dict[tuple[str | None, int], str | None] = {}
         # a list's figures are in its total columns (合计; Guangzhou splits it by fund beside), else in its
         # unnamed ones (预算数)
         values = [c for c in self.columns if c.role == "value"]
@@ -779,7 +820,7 @@ class GridReader:
             if year_rows is not None:
                 kind, key, name, values = self._year_row(code, name, values, year_rows, row_index, line)
             elif (side, values[0].half if values else 0) in self.unmeasured_lists:
-                kind, key = "other", None
+                kind, key, qualifier = self._economic_list_line(side, values[0].half, name)
             elif self.procurement_list:
                 kind, key, name, qualifier = self._procurement_line(texts, code, name)
             else:
@@ -802,7 +843,7 @@ class GridReader:
                     self.state.complete_rows.add(key)
             for column, cell, inferred in placed:
                 self._stage(row_index, line, column, cell, inferred, kind, key, name or code, side,
-                            qualifier if kind == "subject" or kind in _PROCUREMENT_KINDS else None,
+                            qualifier if kind in _QUALIFIED_KINDS else None,
                             line_measure if column.index in self.list_columns else None)
             if kind == "project":
                 total = next((c for c in values if c.measure == "total"), None)
@@ -870,6 +911,30 @@ class GridReader:
             return ("procurement_group" if unit_code else "procurement_item"), key, own, qualifier
         return ("procurement_group" if item_columns else "procurement_item"), key, own, qualifier
 
+    def _economic_list_line(
+        self, side: str | None, half: int, name: str | None
+    ) -> tuple[str, str | None, str | None]:
+        """A line of a summary's economic list (``unmeasured_lists``): (kind, key, qualifier). A
+        purpose line (1、人员经费和公用经费支出, 2、专项业务经费支出) is kind economic_purpose, keyed basic or
+        project; a class line named in the list's scheme (工资福利支出 301 in 部门预算支出经济科目,
+        机关工资福利支出 501 in 政府预算支出经济分类科目) is kind economic_class with its code, its purpose
+        the qualifier; a line naming neither (its 本年支出合计, 支出总计 reprinted) stays other,
+        unmeasured."""
+        label = strip_enumerator(norm(name or ""))
+        if label.count("(") > label.count(")"):
+            label += ")"  # a name cut at its cell's edge: (5)资本性支出（基本建设
+        purpose = first_match(load("measures")["summary_economic_purposes"], label) if label else None
+        if purpose:
+            self.list_purpose[(side, half)] = purpose
+            return "economic_purpose", purpose, None
+        if self.unmeasured_lists[(side, half)]:
+            code = government_economic_class_codes().get(label)
+            return ("economic_class", code, None) if code else ("other", None, None)
+        codes = {c for c in subject_codes("economic").get(subject_key(label), ()) if len(c) == 3}
+        if len(codes) != 1:
+            return "other", None, None
+        return "economic_class", codes.pop(), self.list_purpose.get((side, half))
+
     def _year_rows(self, texts: list[str]) -> str | None:
         """The 年度 of a row of a 三公 table printing its years as rows, '' where blank; None if none."""
         year = next((c for c in self.columns if c.role == "year"), None)
@@ -881,8 +946,9 @@ class GridReader:
         """A 三公 table printing each unit's years as rows (Shenzhen 财政拨款“三公”经费支出表: 预算单位 |
         年度 | 总计 …; 中共深圳市委宣传部（本级） 2025年 65.75 …, then 2026年 121.95 …, then 增减变化金额
         56.20 …, the unit named on its first row only): each row is its unit's line in the year it prints. The
-        first unit (the department, above its units) is the table's total; a 增减变化金额 row is read as
-        published, in no measure. (kind, key, name, columns of the row's values)."""
+        first unit (the department, above its units) is the table's total; a 增减变化金额 row is its
+        unit's change, each column's measure with CHANGE_SUFFIX. (kind, key, name, columns of the row's
+        values)."""
         if code or name:
             label = strip_enumerator(norm(name or code or ""))
             total = _total_key(label) or (
@@ -901,7 +967,10 @@ class GridReader:
             prior = bool(self.doc_year and fiscal_year < self.doc_year)
             values = [replace(c, fiscal_year=fiscal_year, is_prior_year=prior) for c in values]
         elif year:
-            values = [replace(c, measure=None, known_unmeasured=True) for c in values]
+            # a 增减变化金额 row: each column's change (total_change, reception_government_fund_change)
+            change = bool(_CHANGE_ROW.search(year) and not _RATE.search(year))
+            values = [replace(c, measure=f"{c.measure}{CHANGE_SUFFIX}" if change and c.measure else None,
+                              known_unmeasured=True) for c in values]
         return kind, key, unit, values
 
     def _classify(
@@ -928,7 +997,11 @@ class GridReader:
                 self.state.scheme = self.state.scheme or scheme_of(code)
                 return "subject", code
         total = _total_key(label) if label else None
-        if total is None and not code and not label and self.family == "three_public":
+        if total is None and label and not code and self.family == "summary" and side == "expenditure":
+            total = first_match(config["summary_purposes"], label)
+        if total is None and not code and not label and (self.family == "three_public" or self.one_line):
+            # a line of amounts only: a 三公 table's, or the one line of a table (江苏 2019 支出预算总表:
+            # 合计 | 基本支出 | 项目支出 … over 18,330.37 | 9,312.90 …) is its total
             total = "total"
         if (
             total is None and not code and label and not self.state.started

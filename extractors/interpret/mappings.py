@@ -89,6 +89,14 @@ def subject_key(name: str) -> str:
     return strip_enumerator(norm(name))
 
 
+@cache
+def government_economic_class_codes() -> dict[str, str]:
+    """Normalised national government economic class name (政府预算支出经济分类 类: 机关工资福利支出 …)
+    -> 3-digit code (501 … 599), for lists printing these names without codes (Xi'an summaries)."""
+    with open(MAPPINGS_DIR / "government_economic_classes.csv", encoding="utf-8", newline="") as f:
+        return {norm(row["name"]): row["code"] for row in csv.DictReader(f)}
+
+
 def function_class_code(name: str) -> str | None:
     """Class code for a class line named without code ("(一) 一般公共服务支出", "住房保障")."""
     codes = function_class_codes()

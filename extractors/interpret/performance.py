@@ -78,7 +78,10 @@ def _is_indicator_header(line: Line) -> bool:
     columns = _config()["indicator_columns"]
     level_columns = [rx for key, rx in columns if key.startswith("indicator_level")]
     has_level = any(pattern(rx).search(t) for t in texts for rx in level_columns if t)
-    return has_level and any("权重" in t for t in texts)
+    # 权重, or, in a grid printing no weights (Xi'an 2022 部门整体支出绩效目标表: 一级指标 | 二级指标 |
+    # 指标内容 | 指标值), the target value's column
+    target = next(rx for key, rx in columns if key == "target_value")
+    return has_level and any("权重" in t or pattern(target).search(t) for t in texts if t)
 
 
 def _form_fields(line: Line) -> list[FormField]:

@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from extractors.generator.hostile import write_hostile_corpus
+from extractors.load import EXTRACTOR_VERSION
 from extractors.model import document_key
 from extractors.pipeline import run
 
@@ -131,7 +132,7 @@ def test_a_run_killed_during_extraction_resumes_to_the_marts_of_a_clean_run(tmp_
 
     killed = tmp_path / "killed" / "w.duckdb"
     killed.parent.mkdir()
-    extracted = killed.parent / f".{killed.name}.work" / "extracted-v1"
+    extracted = killed.parent / f".{killed.name}.work" / f"extracted-v{EXTRACTOR_VERSION}"
     process = subprocess.Popen([sys.executable, "-m", "extractors.cli", "run", "--input", *inputs,
                                 "--warehouse", str(killed), "--workers", "1"], cwd=REPO,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

@@ -521,8 +521,9 @@ def test_a_summary_side_of_lists_by_function_and_economic_class(tmp_path):
     """Xi'an 部门综合预算收支总表 prints three lists on its expenditure side: 支出功能分类科目（按大类）
     | 预算数 | 部门预算支出经济分类科目（按大类） | 预算数 | 政府预算支出经济分类科目（按大类） | 预算数,
     each with 本年支出合计 under it. The function list gives the classes and the totals; the economic
-    lists, which no mart holds, stay unmapped (unmeasured_row), never summed with the classes nor counted
-    as totals."""
+    lists give economic_purpose and economic_class lines (fct_summary_expenditure_by_economic), coded in
+    their own scheme, never summed with the function classes; their reprinted totals stay unmapped
+    (unmeasured_row), never counted as totals."""
     from extractors.interpret.grid import GridReader
     from extractors.interpret.segment import Block
     from extractors.model import Cell, Line
@@ -551,10 +552,14 @@ def test_a_summary_side_of_lists_by_function_and_economic_class(tmp_path):
         ("expenditure", "expenditure_class", "201"): Decimal("20.00"),
         ("expenditure", "expenditure_class", "208"): Decimal("10.00"),
         ("expenditure", "total", "expenditure_current_year"): Decimal("30.00"),
+        ("expenditure", "economic_purpose", "basic"): Decimal("30.00"),
+        ("expenditure", "economic_class", "301"): Decimal("25.00"),
+        ("expenditure", "economic_class", "501"): Decimal("25.00"),
+        ("expenditure", "economic_class", "599"): Decimal("5.00"),  # 15、其他支出 of the government list
     }
+    assert {c.row_qualifier for c in result.cells if c.row_code == "301"} == {"basic"}
     issues = sorted((i.code, i.message) for i in result.issues if i.message.startswith("p."))
-    assert [code for code, _ in issues] == ["unmeasured_row"] * 6
-    assert "p.1: 5.00 in row '15、其他支出', column '支出 / 预算数'" in [m for _, m in issues]
+    assert issues == [("unmeasured_row", "p.1: 30.00 in row '本年支出合计', column '支出 / 预算数'")] * 2
 
 
 
@@ -562,7 +567,7 @@ def test_a_function_list_headed_without_its_classification_word_is_read_by_its_o
     """Xi'an 2022's text layer reads its function list's header as 支出功能分科目（按大类） and its
     department economic list's as 部门预算支出经济科目（按大类）: both name their lists. The function list's
     amounts are its classes by their own names (15、资源勘探工业信息等支出 → 215), the economic names
-    (15、其他支出) never label them as function class 229, and the economic list stays unmeasured."""
+    (15、其他支出) never label them as function class 229: the economic list's line is 599 of its own."""
     from extractors.interpret.grid import GridReader
     from extractors.interpret.segment import Block
     from extractors.model import Cell, Line
@@ -579,8 +584,9 @@ def test_a_function_list_headed_without_its_classification_word_is_read_by_its_o
     result = GridReader(block, 0, "doc", "department_summary", "summary", 2026, Decimal(1), False).read()
     classes = [(c.row_code, c.amount) for c in result.cells if c.row_kind == "expenditure_class"]
     assert classes == [("215", Decimal("30.00"))]
-    issues = sorted(i.code for i in result.issues if i.message.startswith("p."))
-    assert issues == ["unmeasured_row"]
+    economic = [(c.row_code, c.amount) for c in result.cells if c.row_kind == "economic_class"]
+    assert economic == [("599", Decimal("30.00"))]
+    assert not [i for i in result.issues if i.message.startswith("p.")]
 
 
 def test_a_table_titled_by_the_expenses_it_lists_is_a_table_of_its_own(tmp_path):

@@ -38,8 +38,57 @@ def test_three_public_with_years_as_rows() -> None:
     assert totals[(2025, "total")] == Decimal("65.75")
     assert totals[(2026, "total")] == Decimal("121.95")
     assert totals[(2026, "outbound_travel")] == Decimal("108.60")
-    change = [c for c in e.cells if c.row_index == 2 and c.raw_text == "56.20"]
-    assert change and all(c.measure is None for c in change)
+    # the 增减变化金额 row: each column's change, as printed
+    change = {c.measure: c.amount for c in e.cells if c.row_index == 2}
+    assert change == {"total_change": Decimal("56.20"), "outbound_travel_change": Decimal("56.20"),
+                      "reception_change": Decimal("0.00"), "vehicle_total_change": Decimal("0.00")}
+    assert not [i for i in e.issues if i.code in ("unmapped_column", "unmeasured_column")]
+
+
+def test_three_public_split_by_fund_keeps_every_fund() -> None:
+    """Shenzhen 生态环境局 2026 p.232: each part under 一般公共预算 | 政府性基金预算 | 国有资本经营预算,
+    years as rows: the general budget's column is the part; the other funds' are that part's figure of
+    their fund, their change too."""
+    funds = ["一般公共预算", "政府性基金预算", "国有资本经营预算"]
+    e = interpret(document(
+        "2026年财政拨款“三公”经费支出表",
+        "单位：万元",
+        ["预算单位", "年度", "总计", "", "", "公务接待费", "", ""],
+        ["", "", *funds, *funds],
+        ["深圳市生态环境局", "2025年", "608.54", "1.00", "0.00", "25.74", "1.00", "0.00"],
+        ["", "2026年", "581.59", "0.00", "2.00", "25.19", "0.00", "2.00"],
+        ["", "增减变化金额", "-26.95", "-1.00", "2.00", "-0.55", "-1.00", "2.00"],
+    ))
+    got = {(c.fiscal_year, c.measure): c.amount for c in by(e, row_kind="total")}
+    assert got[(2025, "total")] == Decimal("608.54")
+    assert got[(2025, "total_government_fund")] == Decimal("1.00")
+    assert got[(2026, "reception_state_capital")] == Decimal("2.00")
+    assert got[(2026, "total_change")] == Decimal("-26.95")
+    assert got[(2026, "reception_government_fund_change")] == Decimal("-1.00")
+    assert None not in {c.measure for c in e.cells}
+    assert not [i for i in e.issues if i.code in ("unmapped_column", "unmeasured_column")]
+
+
+def test_three_public_change_columns_and_the_total_with_meetings() -> None:
+    """Xi'an 2022 三公、会议费、培训费表: 2021年 | 2022年 | 增减变化情况, each a 合计 over a 三公 group's
+    小计, 会议费 and 培训费: the change columns are each figure's change; a 合计 that adds 会议费 and 培训费
+    is a figure of its own; a rate (增减%) is no amount."""
+    groups = ["2021年", "2022年", "增减变化情况"]
+    header_top = [g for g in groups for _ in range(4)]
+    e = interpret(document(
+        "2022年部门综合预算一般公共预算拨款“三公”经费、会议费、培训费表",
+        "单位：元",
+        ["单位名称", *header_top, "增减%"],
+        ["", *(["合计", "一般公共预算拨款安排的“三公”经费预算", "会议费", "培训费"] * 3), ""],
+        ["", *(["", "小计", "", ""] * 3), ""],
+        ["西安市某某局", "30.00", "20.00", "6.00", "4.00", "33.00", "21.00", "7.00", "5.00",
+         "3.00", "1.00", "1.00", "1.00", "10.00"],
+    ))
+    got = {c.col_index: c.measure for c in e.cells if c.amount is not None}
+    assert [got[i] for i in range(1, 13)] == [
+        *[f"{m}{s}" for s in ("", "", "_change") for m in
+          ("total_with_meeting_training", "total", "meeting", "training")]]
+    assert got[13] is None
 
 
 def test_title_wrapped_inside_a_word() -> None:
@@ -95,3 +144,60 @@ def test_names_coded_by_their_place() -> None:
         ["一般行政管理事务", "4.00"],
     ))
     assert "2040702" in {c.row_code for c in e.cells}
+
+
+def test_a_summarys_economic_lists_are_coded_by_scheme_and_purpose() -> None:
+    """Xi'an 2020 部门综合预算收支总表 (人社局 p.29): 收入 | 支出功能分类 | 部门预算支出经济分类 |
+    政府预算支出经济分类, each list under one 一、部门预算 heading. The department list's classes are
+    coded under their purpose line (basic, project), the government list's in 5xx; a name cut at its
+    cell's edge is read whole; the totals reprinted under the lists stay other."""
+    e = interpret(document(
+        "2020年部门综合预算收支总表",
+        "单位：万元",
+        ["收 入", "", "支 出", "", "", "", "", ""],
+        ["项 目", "预算数", "支出功能分类", "预算数", "部门预算支出经济分类", "预算数",
+         "政府预算支出经济分类", "预算数"],
+        ["一、部门预算", "", "一、部门预算", "", "一、部门预算", "", "一、部门预算", ""],
+        ["1、财政拨款", "", "1、一般公共服务", "56.52", "1、人员经费和公用经费支出", "8563.95",
+         "1、机关工资福利支出", "5900.98"],
+        ["(1)一般公共预算拨款收入", "181716.56", "2、外交", "0", "(1)工资福利支出", "7804.52",
+         "2、机关商品和服务支出", "3423.08"],
+        ["5、下级单位上缴收入", "0", "7、文化旅游", "0", "2、专项业务经费支出", "173502.61",
+         "9、对个人和家庭的补助", "100151.38"],
+        ["", "", "", "", "(5)资本性支出（基本建设", "0", "", ""],
+        ["本年收入合计", "182066.56", "本年支出合计", "182066.56", "本年支出合计", "182066.56",
+         "本年支出合计", "182066.56"],
+    ))
+    assert [t.table_type for t in e.tables] == ["department_summary"]
+    got = {(c.row_kind, c.row_code, c.row_qualifier): c.amount for c in e.cells if c.amount is not None}
+    assert got[("economic_purpose", "basic", None)] == Decimal("8563.95")
+    assert got[("economic_class", "301", "basic")] == Decimal("7804.52")
+    assert got[("economic_purpose", "project", None)] == Decimal("173502.61")
+    assert got[("economic_class", "309", "project")] == Decimal("0")
+    assert got[("economic_class", "501", None)] == Decimal("5900.98")
+    assert got[("economic_class", "509", None)] == Decimal("100151.38")
+    assert got[("expenditure_class", "201", None)] == Decimal("56.52")
+    assert got[("expenditure_class", "207", None)] == Decimal("0")  # 文化旅游: 207 as the national list
+    assert got[("income_source", "subordinate_remittance", None)] == Decimal("0")
+    reprinted = [c for c in e.cells if c.row_name == "本年支出合计" and c.row_kind == "other"]
+    assert len(reprinted) == 2
+    assert {i.code for i in e.issues if i.code.endswith("_row")} == {"unmeasured_row"}
+
+
+def test_income_columns_beside_this_years_income() -> None:
+    """Xi'an 2022 部门综合预算收入总表 (规划和自然资源局 p.43): 一般公共预算拨款 / 小计 | 其中：专项资金列入
+    部门预算项目, and 用事业基金弥补收支差额 and 上年实户资金余额 among the sources the 合计 counts."""
+    e = interpret(document(
+        "2022年部门综合预算收入总表",
+        "金额单位：元",
+        ["单位名称", "合计", "一般公共预算拨款", "", "政府性基金拨款", "用事业基金弥补收支差额",
+         "上年实户资金余额"],
+        ["", "", "小计", "其中：专项资金列入部门预算项目", "", "", ""],
+        ["西安市自然资源和规划信息中心", "49053839.28", "1046239.28", "100.00", "0.00", "48007600.00",
+         "0.00"],
+    ))
+    got = {c.measure: c.amount for c in e.cells if c.amount is not None}
+    assert got["general_budget_special_projects"] == Decimal("0.0100")
+    assert got["business_fund_used"] == Decimal("4800.7600")
+    assert got["prior_year_account_balance"] == Decimal("0")
+    assert not [i for i in e.issues if i.code in ("unmapped_column", "unmeasured_column")]
