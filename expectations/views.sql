@@ -254,11 +254,13 @@ left join context as x
     and c.fiscal_year is not distinct from x.fiscal_year;
 
 -- One figure of a document's tables: a line's cell in one column, summed over the table's lines of
--- that kind and code (a code printed twice on continuation pages counts once per published line).
+-- that kind and code (a code printed twice on continuation pages counts once per published line; a table
+-- printed by unit prints a class once per unit); line_count: the printed figures summed, each rounded.
 create or replace temp macro figures(table_types, row_kinds, measures) as table
 select
     document_id, table_type, table_index, row_kind, row_code, any_value(row_name) as row_name, measure,
-    fiscal_year, is_prior_year, sum(amount) as amount, min(page) as page, any_value(unit_name) as unit_name
+    fiscal_year, is_prior_year, sum(amount) as amount, min(page) as page, any_value(unit_name) as unit_name,
+    count(amount) as line_count
 from cell_grid
 where list_contains(table_types, table_type) and list_contains(row_kinds, row_kind)
     and list_contains(measures, measure)
@@ -465,7 +467,10 @@ compared as (
         coalesce(p.row_code, r.row_code) as subject_code, coalesce(p.fiscal_year, r.fiscal_year) as fiscal_year,
         coalesce(r.amount, 0) + if(p.row_code = '229', coalesce(u.amount, 0), 0) as expected_amount,
         coalesce(p.amount, 0) as actual_amount,
-        1 + if(p.row_code = '229' and u.amount is not null, 1, 0) as parts_count,
+        -- a class summed over the lines of the units a table is printed by (Shenzhen 支出总表: 205 on
+        -- each of 15 units' pages) sums that many rounded figures
+        greatest(coalesce(r.line_count, 1), 1) + if(p.row_code = '229' and u.amount is not null, 1, 0)
+            as parts_count,
         coalesce(p.page, r.page) as page, coalesce(p.unit_name, r.unit_name) as unit_name,
         coalesce(p.row_name, r.row_name)
         || if(p.row_code = '229' and u.amount is not null, ' (with ' || u.classes || ', not listed)', '')

@@ -3,7 +3,8 @@
 -- kind: row_sum
 -- message: "{table_type} {fiscal_year} [{detail}]: current-year expenditure {actual} vs the function classes {expected} (difference {difference})"
 -- description: >
---   In the summaries, 本年支出 equals the sum of the expenditure class lines, in every column. A 本年支出
+--   In the summaries, 本年支出 equals the sum of the expenditure class lines (and of the lines of 对附属单位
+--   补助支出 and 上缴上级支出 Guangzhou prints after them), in every column. A 本年支出
 --   printed in a column no class line is printed in (江苏 2017–2019 收支预算总表: 当年支出小计 under 支出用途,
 --   the classes under 功能分类) is the total of the side's one class column, whose cell of that line is
 --   printed blank.
@@ -101,7 +102,10 @@ inner join lines as p
     on
         t.document_id = p.document_id
         and t.table_index = p.table_index
-        and p.row_kind = 'expenditure_class'
+        and (
+            p.row_kind = 'expenditure_class'
+            or (p.row_kind = 'total' and p.row_code in ('subsidy_to_subordinate', 'remittance_to_superior'))
+        )
         and t.row_group is not distinct from p.row_group
         and t.column_label is not distinct from p.column_label
         and t.measure is not distinct from p.measure

@@ -48,7 +48,8 @@ _LEADING_CODE = re.compile(
     r"^(?:\[(?P<bracketed>\d{3}(?:\d{2}){0,2})\]|(?P<code>\d{3}(?:\d{2}){0,2})\s*[-—－\s])\s*(?P<name>\S.*)$"
 )
 _CODE_PARTS = frozenset({"类", "款", "项"})
-_APPROPRIATION = re.compile(r"^(?:本级)?财政拨款(?:收入)?$")
+# 一、财政拨款(收入); Guangzhou 收支总体情况表 prints 一、预算拨款
+_APPROPRIATION = re.compile(r"^(?:本级)?(?:财政|预算)拨款(?:收入)?$")
 _LIST_PREFIX = re.compile(r"^其中[:：]?\s*")
 # A 款 or 项 printed with its own two digits under the 类 it belongs to (Xi'an: 208, 05, 2080505, 99).
 _SHORT_CODE = re.compile(r"^\d{2}$")
@@ -85,8 +86,9 @@ _YEAR = re.compile(r"(\d{4})年")
 _PREVIOUS_YEAR = re.compile(r"^上(?:一)?年(?:度)?(?:预算数?|决算数?|数)?$")
 _CURRENT_YEAR = re.compile(r"^(?:当年|本年)(?:度)?(?:预算数?|数)?$")
 _ECONOMIC_LIST = re.compile(r"经济(?:分类)?科目|经济分类$")
-# a summary's list of government economic classes (政府预算支出经济分类科目, 2020: 政府预算支出经济分类)
-_GOVERNMENT_LIST = re.compile(r"政府预算支出经济分类")
+# a summary's list of government economic classes (政府预算支出经济分类科目, 政府预算支出经济科目, 2020:
+# 政府预算支出经济分类)
+_GOVERNMENT_LIST = re.compile(r"政府预算支出经济")
 _SUBJECT_GROUP = re.compile(r"科目$")
 _ECONOMIC = re.compile(r"经济")
 # A budget unit's line (a table printed per unit: 单位名称 | amounts; a unit's line heading its subject
@@ -108,7 +110,7 @@ _BREAKDOWN_FAMILIES = frozenset({"expenditure", "basic_expenditure"})
 _PROCUREMENT_KINDS = frozenset({"procurement_category", "procurement_unit", "procurement_group",
                                 "procurement_item"})
 # the kinds of line staged with a qualifier (a government economic class, an economic code, a purpose)
-_QUALIFIED_KINDS = _PROCUREMENT_KINDS | {"subject", "economic_class"}
+_QUALIFIED_KINDS = _PROCUREMENT_KINDS | {"subject", "economic_class", "economic_total"}
 # A continuation page's cell is ruled on a column ruling of the first page when its edge lies this close
 # (points); the first page's cells of one column lie this close to each other.
 _ALIGN_TOLERANCE = 3.0
@@ -677,8 +679,9 @@ class GridReader:
         # 科目 1、人员经费和公用经费支出 | (1)工资福利支出 17,103,265.51 … 2、专项业务经费支出 …, 政府预算支出
         # 经济分类科目 机关工资福利支出 …): the same spending classified again. Their class lines are
         # economic_class lines (fct_summary_expenditure_by_economic) coded from their names in the list's
-        # scheme, under the purpose line they follow (basic, project); the 本年支出合计 and 支出总计 printed
-        # once more under each would count the spending twice: unmeasured_row.
+        # scheme, under the purpose line they follow (basic, project), and the 本年支出合计 and 支出总计
+        # printed once more under each are that mart's economic_total lines, never the summary's total
+        # lines (which would count the spending twice).
         self.unmeasured_lists: dict[tuple[str | None, int], bool] = {
             (c.side, c.half): _GOVERNMENT_LIST.search("/".join(c.levels)) is not None
             for c in self.columns
@@ -783,6 +786,19 @@ class GridReader:
                 named[row_index] = (measure, name)
         return named if len({m for m, _ in named.values()} & parts) >= 2 else {}
 
+    def _list_measure(self, line_measure: str | None, column: Column) -> str | None:
+        """The measure of a 三公 list line's cell (``_three_public_list``): the line's in the list's figure
+        columns; in a column of one fund beside its 合计 (Guangzhou 项目 | 合计 | 一般公共预算 |
+        政府性基金预算 | 国有资本经营预算), the line's measure of that fund (reception_general_budget)."""
+        if not line_measure:
+            return None
+        if column.index in self.list_columns:
+            return line_measure
+        if column.measure is not None:
+            return None
+        fund = first_match(load("measures")["income_sources"], column.leaf)
+        return f"{line_measure}_{fund}" if fund else None
+
     def _issue(self, severity: str, code: str, message: str) -> None:
         self.result.issues.append(
             ExtractionIssue(self.document_id, self.table_index, severity, code, message)
@@ -844,7 +860,7 @@ class GridReader:
             for column, cell, inferred in placed:
                 self._stage(row_index, line, column, cell, inferred, kind, key, name or code, side,
                             qualifier if kind in _QUALIFIED_KINDS else None,
-                            line_measure if column.index in self.list_columns else None)
+                            self._list_measure(line_measure, column))
             if kind == "project":
                 total = next((c for c in values if c.measure == "total"), None)
                 amount = parse_number(texts[total.index]) if total else None
@@ -918,7 +934,8 @@ class GridReader:
         purpose line (1、人员经费和公用经费支出, 2、专项业务经费支出) is kind economic_purpose, keyed basic or
         project; a class line named in the list's scheme (工资福利支出 301 in 部门预算支出经济科目,
         机关工资福利支出 501 in 政府预算支出经济分类科目) is kind economic_class with its code, its purpose
-        the qualifier; a line naming neither (its 本年支出合计, 支出总计 reprinted) stays other,
+        the qualifier; a total line of the list (its 本年支出合计, 支出总计) is kind economic_total, keyed as
+        a total line, the list's scheme (department, government) the qualifier; any other stays other,
         unmeasured."""
         label = strip_enumerator(norm(name or ""))
         if label.count("(") > label.count(")"):
@@ -927,10 +944,19 @@ class GridReader:
         if purpose:
             self.list_purpose[(side, half)] = purpose
             return "economic_purpose", purpose, None
+        total = None
+        if label:
+            total = _total_key(label) or first_match(load("measures")["summary_purposes"], label)
+        if total:
+            # the list's own 本年支出合计, 结转下年, 支出总计: its scheme the qualifier
+            scheme = "government" if self.unmeasured_lists[(side, half)] else "department"
+            return "economic_total", total, scheme
         if self.unmeasured_lists[(side, half)]:
             code = government_economic_class_codes().get(label)
             return ("economic_class", code, None) if code else ("other", None, None)
-        codes = {c for c in subject_codes("economic").get(subject_key(label), ()) if len(c) == 3}
+        codes = {c for c in subject_codes("economic").get(subject_key(label), ()) if len(c) == 3} or {
+            c for name, found in subject_codes("economic").items() if name.replace("的", "") == label
+            for c in found if len(c) == 3}  # 对个人和家庭补助 (Xi'an 2022) for 对个人和家庭的补助
         if len(codes) != 1:
             return "other", None, None
         return "economic_class", codes.pop(), self.list_purpose.get((side, half))
@@ -1071,6 +1097,10 @@ class GridReader:
             category = first_match(config["procurement_categories"], label)
             if category:
                 return "other", category
+        if self.table_type == "meeting_training_expenses" and label and not code:
+            # a meeting or training planned (Xi'an 会议费明细表: 全市审计业务会 | 4月 | 100 | 2.00):
+            # fct_meeting_training_item
+            return "item", None
         if self._unit_line(code, label, side, blank):
             return "unit", code
         return "other", code

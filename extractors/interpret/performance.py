@@ -114,6 +114,9 @@ class PerformanceReader:
         self.factor = factor
         self.result = PerformanceResult(header=[])
         self.labels: list[str] = []  # the indicator header last printed
+        # the columns of a form's task list (Xi'an 年度主要任务: 任务名称 | 主要内容 | 总额 | 财政拨款 |
+        # 其他资金): {column index: measure}, from the row naming them
+        self.task_columns: dict[int, str] = {}
 
     def read(self) -> PerformanceResult:
         columns: list[str | None] | None = None
@@ -152,7 +155,43 @@ class PerformanceReader:
             keys.append(key)
         return keys
 
+    def _task_columns(self, line: Line) -> dict[int, str]:
+        """The task list's columns a row names (总额 | 财政拨款 | 其他资金), or {}: a row of labels only
+        naming 总额 and one more of them (a row printing 资金总额 | 100.00 | 财政拨款 | 80.00 is fields)."""
+        names = [(i, norm(c.text)) for i, c in enumerate(line.cells)]
+        if any(is_number(n) for _, n in names if n):
+            return {}
+        found = {i: key for i, n in names if n
+                 for key, rx in _config()["task_columns"] if pattern(rx).search(n)}
+        return found if "total" in found.values() and len(found) > 1 else {}
+
+    def _read_task(self, row_index: int, line: Line) -> bool:
+        """A line of the form's task list (基本履职 | 人员经费及单位运行经费 | 2,480.49 | 2,480.49 | ; its
+        金额合计): its figures staged as kind task (total: its 金额合计) in the list's measures. False where
+        the line prints no figure in the list's columns (the list has ended)."""
+        figures = {i: m for i, m in self.task_columns.items()
+                   if i < len(line.cells) and is_number(norm(line.cells[i].text))}
+        if not figures:
+            return False
+        name = next((c.text.strip() for c in line.cells[:min(figures)]
+                     if c.text.strip() and not is_number(norm(c.text))), "")
+        closing = pattern(_config()["task_total"]).search(norm(name))
+        kind, code = ("total", "total") if closing else ("task", None)
+        for index, measure in figures.items():
+            cell = line.cells[index]
+            number = parse_number(cell.text)
+            amount = number * self.factor if number is not None else None
+            self._stage(row_index, line, index, cell, kind, code, name, measure, measure, amount, False)
+        return True
+
     def _read_form_row(self, row_index: int, line: Line) -> None:
+        columns = self._task_columns(line)
+        if columns:
+            self.task_columns = columns
+        elif self.task_columns and self._read_task(row_index, line):
+            return
+        else:
+            self.task_columns = {}
         fields = _form_fields(line)
         held = {found.col_index for found in fields} | {
             i for i, c in enumerate(line.cells) if field_key(c.text)[0]}

@@ -522,8 +522,8 @@ def test_a_summary_side_of_lists_by_function_and_economic_class(tmp_path):
     | 预算数 | 部门预算支出经济分类科目（按大类） | 预算数 | 政府预算支出经济分类科目（按大类） | 预算数,
     each with 本年支出合计 under it. The function list gives the classes and the totals; the economic
     lists give economic_purpose and economic_class lines (fct_summary_expenditure_by_economic), coded in
-    their own scheme, never summed with the function classes; their reprinted totals stay unmapped
-    (unmeasured_row), never counted as totals."""
+    their own scheme, never summed with the function classes; their reprinted totals are economic_total
+    lines of their list's scheme, never counted as the summary's totals."""
     from extractors.interpret.grid import GridReader
     from extractors.interpret.segment import Block
     from extractors.model import Cell, Line
@@ -556,10 +556,14 @@ def test_a_summary_side_of_lists_by_function_and_economic_class(tmp_path):
         ("expenditure", "economic_class", "301"): Decimal("25.00"),
         ("expenditure", "economic_class", "501"): Decimal("25.00"),
         ("expenditure", "economic_class", "599"): Decimal("5.00"),  # 15、其他支出 of the government list
+        ("expenditure", "economic_total", "expenditure_current_year"): Decimal("30.00"),
     }
     assert {c.row_qualifier for c in result.cells if c.row_code == "301"} == {"basic"}
-    issues = sorted((i.code, i.message) for i in result.issues if i.message.startswith("p."))
-    assert issues == [("unmeasured_row", "p.1: 30.00 in row '本年支出合计', column '支出 / 预算数'")] * 2
+    reprinted = {(c.row_code, c.row_qualifier): c.amount
+                 for c in result.cells if c.row_kind == "economic_total"}
+    assert reprinted == {("expenditure_current_year", "department"): Decimal("30.00"),
+                         ("expenditure_current_year", "government"): Decimal("30.00")}
+    assert not [i for i in result.issues if i.message.startswith("p.")]
 
 
 

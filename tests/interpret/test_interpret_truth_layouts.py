@@ -150,7 +150,7 @@ def test_a_summarys_economic_lists_are_coded_by_scheme_and_purpose() -> None:
     """Xi'an 2020 部门综合预算收支总表 (人社局 p.29): 收入 | 支出功能分类 | 部门预算支出经济分类 |
     政府预算支出经济分类, each list under one 一、部门预算 heading. The department list's classes are
     coded under their purpose line (basic, project), the government list's in 5xx; a name cut at its
-    cell's edge is read whole; the totals reprinted under the lists stay other."""
+    cell's edge is read whole; the totals reprinted under the lists are their lists' economic_total."""
     e = interpret(document(
         "2020年部门综合预算收支总表",
         "单位：万元",
@@ -179,9 +179,11 @@ def test_a_summarys_economic_lists_are_coded_by_scheme_and_purpose() -> None:
     assert got[("expenditure_class", "201", None)] == Decimal("56.52")
     assert got[("expenditure_class", "207", None)] == Decimal("0")  # 文化旅游: 207 as the national list
     assert got[("income_source", "subordinate_remittance", None)] == Decimal("0")
-    reprinted = [c for c in e.cells if c.row_name == "本年支出合计" and c.row_kind == "other"]
-    assert len(reprinted) == 2
-    assert {i.code for i in e.issues if i.code.endswith("_row")} == {"unmeasured_row"}
+    reprinted = [c.row_qualifier for c in e.cells
+                 if c.row_name == "本年支出合计" and c.row_kind == "economic_total"]
+    assert sorted(reprinted) == ["department", "government"]
+    # the heading 一、部门预算 over the lists prints no figure; nothing else is left unmapped
+    assert not [i for i in e.issues if i.code.endswith("_row")]
 
 
 def test_income_columns_beside_this_years_income() -> None:
@@ -201,3 +203,71 @@ def test_income_columns_beside_this_years_income() -> None:
     assert got["business_fund_used"] == Decimal("4800.7600")
     assert got["prior_year_account_balance"] == Decimal("0")
     assert not [i for i in e.issues if i.code in ("unmapped_column", "unmeasured_column")]
+
+
+def test_a_three_public_list_split_by_fund_beside_its_total() -> None:
+    """Guangzhou 财政拨款安排的行政经费及“三公”经费预算表 (商务局 2026 p.20): 项目 | 合计 |
+    一般公共预算 | 政府性基金预算 | 国有资本经营预算, one line a part: the 合计 column is the part, each
+    fund's column that part's figure of its fund; 行政经费 is no 三公 part and stays recorded."""
+    e = interpret(document(
+        "2026年财政拨款安排的行政经费及“三公”经费预算表",
+        "单位：万元",
+        ["项目", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"],
+        ["行政经费", "3,555.29", "3,555.29", "0.00", "0.00"],
+        ["“三公”经费", "304.63", "304.63", "0.00", "0.00"],
+        ["其中：（一）因公出国（境）支出", "250.00", "250.00", "0.00", "0.00"],
+        ["（二）公务用车购置及运行维护支出", "9.73", "9.73", "0.00", "0.00"],
+        ["（三）公务接待费支出", "44.90", "44.90", "0.00", "0.00"],
+    ))
+    got = {c.measure: c.amount for c in e.cells if c.row_kind == "total" and c.measure}
+    assert got["total"] == Decimal("304.63")
+    assert got["total_general_budget"] == Decimal("304.63")
+    assert got["reception"] == Decimal("44.90")
+    assert got["reception_state_capital"] == Decimal("0.00")
+    assert got["outbound_travel_government_fund"] == Decimal("0.00")
+    unmapped = [i.message for i in e.issues if i.code in ("unmapped_row", "unmapped_column")]
+    assert unmapped and all("行政经费" in m for m in unmapped)
+
+
+def test_income_parts_of_a_special_account_and_summary_lines_of_their_own() -> None:
+    """Guangzhou 收入总体情况表: 财政专户拨款收入 / 教育收费 | 其他专户收入拨款 (no 小计); Guangzhou's
+    and Xi'an's summaries: 一、预算拨款 over its funds, 二十四、对附属单位补助支出 and 二十五、上缴上级支出
+    after the classes, 用事业基金弥补收支差额, 未安排支出的实户资金; 江苏's 公共财政拨款(补助)资金; a
+    会议费明细表's 人数, a count."""
+    income = interpret(document(
+        "2026年收入总体情况表",
+        "单位：万元",
+        ["单位名称", "合计", "财政专户拨款收入", "", "公共财政拨款(补助)资金"],
+        ["", "", "教育收费", "其他专户收入拨款", ""],
+        ["合计", "30.00", "10.00", "5.00", "15.00"],
+    ))
+    measures = {c.measure: c.amount for c in income.cells if c.amount is not None}
+    assert measures["fiscal_special_account_education_fees"] == Decimal("10.00")
+    assert measures["fiscal_special_account_other"] == Decimal("5.00")
+    summary = interpret(document(
+        "2026年收支总体情况表",
+        "单位：万元",
+        ["收入", "", "支出", ""],
+        ["项目", "预算", "项目", "预算"],
+        ["一、预算拨款", "30.00", "一、一般公共服务支出", "30.00"],
+        ["一般公共预算", "30.00", "二十四、对附属单位补助支出", "0.00"],
+        ["用事业基金弥补收支差额", "0.00", "二十五、上缴上级支出", "0.00"],
+        ["本年收入合计", "30.00", "本年支出合计", "30.00"],
+        ["", "", "未安排支出的实户资金", "0.00"],
+    ))
+    lines = {(c.row_group, c.row_kind, c.row_code) for c in summary.cells if c.amount is not None}
+    assert {("income", "total", "fiscal_appropriation"), ("income", "income_source", "general_budget"),
+            ("income", "total", "business_fund_used"), ("expenditure", "total", "subsidy_to_subordinate"),
+            ("expenditure", "total", "remittance_to_superior"),
+            ("expenditure", "total", "unspent_account_balance")} <= lines
+    assert not [i for i in summary.issues if i.code == "unmapped_row"]
+    meetings = interpret(document(
+        "会议费明细表",
+        "单位：万元",
+        ["序号", "会议名称", "时间", "人数", "金额", "备注"],
+        ["1", "全市审计业务会", "4月", "100", "2.00", ""],
+    ))
+    assert [(c.row_kind, c.row_name, c.amount) for c in meetings.cells if c.amount is not None] == [
+        ("item", "全市审计业务会", Decimal("2.00"))]
+    assert meetings.document.numeric_cell_count == 1
+    assert not [i for i in meetings.issues if i.message.startswith("p.")]

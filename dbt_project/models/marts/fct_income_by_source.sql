@@ -66,7 +66,10 @@ income_table_totals as (
         fiscal_year,
         is_prior_year,
         table_type,
-        measure as income_source,
+        -- 财政专户拨款收入 printed as its parts (Guangzhou: 教育收费 | 其他专户收入拨款): their sum
+        case
+            when starts_with(measure, 'fiscal_special_account_') then 'fiscal_special_account' else measure
+        end as income_source,
         sum(amount) as amount
 
     from cell_amounts
@@ -74,8 +77,11 @@ income_table_totals as (
         table_type in {{ in_list(var('income_by_function_table_types')) }}
         and row_kind = 'total'
         and row_code = 'total'
-        and measure in {{ in_list(var('income_sources')) }}
-    group by document_id, department_id, fiscal_year, is_prior_year, table_type, measure
+        and (
+            measure in {{ in_list(var('income_sources')) }}
+            or measure in ('fiscal_special_account_education_fees', 'fiscal_special_account_other')
+        )
+    group by document_id, department_id, fiscal_year, is_prior_year, table_type, income_source
 
 ),
 
