@@ -427,7 +427,7 @@ def _appropriation_totals(columns: list[Column]) -> None:
 def _three_public_totals(columns: list[Column]) -> None:
     """A 三公 table that adds 会议费 and 培训费 (Xi'an) prints a 合计 over all of them and a 小计 under its
     三公 group: the 小计 is the 三公 total (合计 = 出国 + 车辆 + 接待, DOMAIN.md); the 合计, which adds the
-    other two, has no measure of its own."""
+    other two, is a measure of its own, total_with_meeting_training (of a change group, with its suffix)."""
     measured = [(c, *_split_change(c.measure)) for c in columns if c.measure]
     for year, change in {(c.fiscal_year, change) for c, _, change in measured}:
         of_year = [(c, base) for c, base, ch in measured if c.fiscal_year == year and ch == change]

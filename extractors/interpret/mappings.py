@@ -91,8 +91,9 @@ def subject_key(name: str) -> str:
 
 @cache
 def government_economic_class_codes() -> dict[str, str]:
-    """Normalised national government economic class name (政府预算支出经济分类 类: 机关工资福利支出 …)
-    -> 3-digit code (501 … 599), for lists printing these names without codes (Xi'an summaries)."""
+    """Normalised national government economic class name (政府预算支出经济分类 类: 机关工资福利支出 …),
+    and the variants Xi'an prints (机关资本性支出 for 503, 机关资本性支出（基本建设） for 504) -> 3-digit
+    code (501 … 599), for lists printing these names without codes (Xi'an summaries)."""
     with open(MAPPINGS_DIR / "government_economic_classes.csv", encoding="utf-8", newline="") as f:
         return {norm(row["name"]): row["code"] for row in csv.DictReader(f)}
 

@@ -271,3 +271,27 @@ def test_income_parts_of_a_special_account_and_summary_lines_of_their_own() -> N
         ("item", "全市审计业务会", Decimal("2.00"))]
     assert meetings.document.numeric_cell_count == 1
     assert not [i for i in meetings.issues if i.message.startswith("p.")]
+
+
+def test_a_summarys_income_parts_and_government_class_variants() -> None:
+    """Xi'an 2022/2026 部门综合预算收支总表 (自然资源和规划局 p.40, 公安局 p.22): 其中 lines under an income
+    line are lines of their own, never another source; the government list's 3、机关资本性支出 and
+    4、机关资本性支出（基本建设） are 503 and 504."""
+    e = interpret(document(
+        "2026年部门综合预算收支总表",
+        "单位：元",
+        ["收 入", "", "支 出", "", "", ""],
+        ["项 目", "预算数", "支出功能分类科目（按大类）", "预算数", "政府预算支出经济科目（按大类）",
+         "预算数"],
+        ["(1)一般公共预算拨款", "300.00", "1、一般公共服务支出", "300.00", "3、机关资本性支出", "200.00"],
+        ["其中：专项资金列入部门预算的项目", "100.00", "", "", "4、机关资本性支出（基本建设）", "100.00"],
+        ["其中：纳入财政专户管理的收费", "0.00", "", "", "", ""],
+        ["本年收入合计", "300.00", "本年支出合计", "300.00", "本年支出合计", "300.00"],
+    ))
+    got = {(c.row_kind, c.row_code): c.amount for c in e.cells if c.amount is not None}
+    assert got[("total", "general_budget_special_projects")] == Decimal("0.0100")
+    assert got[("total", "fiscal_special_account_fees")] == Decimal("0")
+    assert got[("income_source", "general_budget")] == Decimal("0.0300")
+    assert got[("economic_class", "503")] == Decimal("0.0200")
+    assert got[("economic_class", "504")] == Decimal("0.0100")
+    assert not [i for i in e.issues if i.message.startswith("p.")]
