@@ -153,18 +153,24 @@ def test_beijing_narrative_and_tables_are_joined(real_dir: Path) -> None:
 
 @pytest.mark.shared
 @pytest.mark.parametrize(("prefix", "year", "expected"), [
-    # Xi'an 2019: 合计 83.74 adds 会议费 19.06 and 培训费 36.30 to the 三公 小计 28.38; the 增减变化情况
-    # columns beside it are differences, not 2019 figures.
-    ("23_", 2019, {"total": "28.38", "vehicle_total": "24.00", "vehicle_operation": "24.00",
-                   "reception": "4.38", "meeting": "19.06", "training": "36.30"}),
+    # Xi'an 2019 (p.32, read on the page): 合计 83.74 adds 会议费 19.06 and 培训费 36.30 to the 三公 小计
+    # 28.38; the 增减变化情况 columns beside it are changes on 2018 (59.66 = 83.74 − 24.08), measures of
+    # their own, not 2019 figures.
+    ("23_", 2019, {"total_with_meeting_training": "83.74", "total": "28.38", "vehicle_total": "24.00",
+                   "vehicle_operation": "24.00", "reception": "4.38", "meeting": "19.06", "training": "36.30",
+                   "total_with_meeting_training_change": "59.66", "total_change": "25.52",
+                   "reception_change": "1.52", "vehicle_total_change": "2.78",
+                   "vehicle_operation_change": "2.78", "meeting_change": "14.74", "training_change": "6.51"}),
     # Jiangsu 2018: 合计 1,656.86 = “三公”经费 小计 675.10 + 会议费 884.16 + 培训费 97.60.
-    ("39_", 2018, {"total": "675.10", "outbound_travel": "106.00", "vehicle_total": "156.60",
+    ("39_", 2018, {"total_with_meeting_training": "1656.86", "total": "675.10", "outbound_travel": "106.00",
+                   "vehicle_total": "156.60",
                    "vehicle_operation": "156.60", "reception": "412.50", "meeting": "884.16",
                    "training": "97.60"}),
 ])
 def test_three_public_total_beside_meetings_and_training(real_dir: Path, prefix: str, year: int,
                                                          expected: dict[str, str]) -> None:
-    """A 三公 table that adds 会议费 and 培训费 stages its 三公 小计 as the total, one cell per measure."""
+    """A 三公 table that adds 会议费 and 培训费 stages its 三公 小计 as the total and its 合计 as
+    total_with_meeting_training, one cell per measure."""
     from extractors.extract import extract_file
 
     (path,) = real_dir.glob(f"{prefix}*.pdf")
