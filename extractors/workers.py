@@ -13,6 +13,7 @@ Readers call ``note_pages`` once they know a document's size; outside a worker i
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -48,10 +49,34 @@ def _status_kb(pid: int | str | None, key: str) -> int:
     return 0
 
 
-def _worker(conn: Connection, out_dir: str, address_space_mb: int) -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """A worker ends when its supervisor does, however the supervisor ends (SIGKILL, the OOM killer): the
+    kernel kills it with its parent (Linux ``PR_SET_PDEATHSIG``), and a watchdog thread ends it where
+    that is not available or the parent went before the request was made."""
+    import ctypes
+    import signal
+    import threading
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (AttributeError, OSError):
+        pass  # not Linux: the watchdog alone
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1)
+        os._exit(1)
+
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
+def _worker(conn: Connection, out_dir: str, address_space_mb: int, parent_pid: int) -> None:
     import resource
 
     global _report
+    _die_with_parent(parent_pid)
     limit = address_space_mb << 20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from extractors.pipeline import extract_to_dir
@@ -97,8 +122,8 @@ class Supervisor:
 
     def _start(self) -> _Slot:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker, args=(child, str(self.out_dir),
-                                                              self.limits.address_space_mb), daemon=True)
+        process = self._context.Process(target=_worker, daemon=True, args=(
+            child, str(self.out_dir), self.limits.address_space_mb, os.getpid()))
         process.start()
         child.close()
         return _Slot(process, parent)

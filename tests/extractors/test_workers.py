@@ -39,3 +39,59 @@ def test_a_document_past_its_deadline_is_rejected_timeout_and_the_next_one_loads
     assert message.startswith("grid.pdf: extraction took longer than its limit of 3 s")
     assert _status(out / ids[1])[:2] == ("loaded", None)
     assert stats.restarted == 1 and len(stats.peak_rss_mb) == 2
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        return {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except OSError:
+        return set()
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting for its (new) parent to reap it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_a_worker_dies_with_its_supervisor_even_while_it_extracts(tmp_path):
+    """The supervisor SIGKILLed (the OOM killer, a killed Airflow task) while its worker is deep in a
+    document: the worker goes too, rather than extracting on as an orphan of PID 1."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    slow = tmp_path / "grid.pdf"
+    slow.write_bytes(_pdf([_grid(450, 500, 1.6)]))  # minutes of layout with the page limit lifted
+    env = {**os.environ, "BUDGETWH_MAX_CHARS_PER_PAGE": "10000000", "BUDGETWH_SECONDS_BASE": "600",
+           "BUDGETWH_SECONDS_CEILING": "600"}
+    script = ("import sys; from pathlib import Path; from extractors.pipeline import InputDocument, "
+              "extract_all; extract_all([InputDocument(Path(sys.argv[1]))], Path(sys.argv[2]), workers=1)")
+    supervisor = subprocess.Popen([sys.executable, "-c", script, str(slow), str(tmp_path / "out")],
+                                  cwd=Path(__file__).resolve().parents[2], env=env)
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not _children(supervisor.pid):
+            time.sleep(0.1)
+        workers = _children(supervisor.pid)
+        assert workers, "the supervisor started no worker"
+        time.sleep(8)  # past the worker's imports: it is extracting the grid
+        assert supervisor.poll() is None and all(_alive(w) for w in workers)
+        assert not list((tmp_path / "out").glob("*/documents.parquet")), "the grid was extracted already"
+        supervisor.send_signal(signal.SIGKILL)
+        supervisor.wait()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(_alive(w) for w in workers):
+            time.sleep(0.1)
+        assert not [w for w in workers if _alive(w)], "a worker outlived its supervisor"
+    finally:
+        supervisor.kill()
+        for worker in workers | _children(supervisor.pid):
+            if _alive(worker):
+                os.kill(worker, signal.SIGKILL)
