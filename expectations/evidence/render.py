@@ -17,6 +17,7 @@ from pathlib import Path
 from expectations.evidence.locate import PART, SUSPECT, TOTAL, Box, Finding
 
 SCALE = 2.0  # pixels per PDF point in crops (144 dpi)
+MAX_CROP_PAGES = 3  # pages cropped per finding (``crop_pages``)
 ANNOTATED_SCALE = SCALE  # the crops' renders serve the annotated pages too
 CROP_MARGIN = 28.0  # PDF points around the boxes and the table's amounts
 LABEL_ROOM = 320.0  # PDF points left of the table's first amount: its codes and line names
@@ -73,14 +74,28 @@ class PageRenderer:
         return self._pages[key]
 
 
+def crop_pages(finding: Finding) -> list[int]:
+    """The pages a finding is cropped on, at most ``MAX_CROP_PAGES``: the printed total's, then the
+    likely slip's, then those holding most of its parts (a total whose parts a misread table spreads
+    over thirty pages is shown where it is printed; the annotated PDF has every page)."""
+    boxes = [b for b in finding.boxes if b.bbox is not None and b.page]
+    count = {p: sum(1 for b in boxes if b.page == p) for p in {b.page or 0 for b in boxes}}
+    rank = {TOTAL: 0, SUSPECT: 1, PART: 2}
+
+    def priority(page: int) -> tuple[int, int, int]:
+        return (min(rank.get(b.role, 2) for b in boxes if b.page == page), -count[page], page)
+
+    return sorted(sorted(count, key=priority)[:MAX_CROP_PAGES])
+
+
 def crops_for(finding: Finding, renderer: PageRenderer, out_dir: Path) -> list[Crop]:
-    """One crop per page the finding's boxes are on: the page's full width (the line labels and column
-    headings nearby stay readable), from above the highest box to below the lowest, with the note
-    (printed, sum, difference) and the colours' legend in a strip under it, never over the page."""
+    """One crop per page of ``crop_pages``: the page's full width (the line labels and column headings
+    nearby stay readable), from above the highest box to below the lowest, with the note (printed, sum,
+    difference) and the colours' legend in a strip under it, never over the page."""
     from PIL import Image, ImageDraw
 
     crops = []
-    for page in sorted({b.page for b in finding.boxes if b.bbox is not None and b.page}):
+    for page in crop_pages(finding):
         if not 1 <= page <= renderer.page_count():
             continue
         boxes = [b for b in finding.boxes if b.page == page and b.bbox is not None]

@@ -47,6 +47,8 @@ from extractors.load import memory_limit
 BASE_URL_ENV = "BUDGETWH_EVIDENCE_BASE_URL"
 PARALLEL_FROM_DOCUMENTS = 8  # PDFs to render before a process pool pays for its start
 TABLE_CONTEXT_ROWS = 2  # lines shown above and below the boxed cells of a table region
+REGION_MAX_ROWS = 40  # a table region spanning more shows the lines around its total only
+CROPS_PER_DOCUMENT = 100  # findings of a document shown as page crops (``cropped_findings``)
 
 
 @dataclass
@@ -177,11 +179,23 @@ def _render(documents: dict[str, Document], by_document: dict[str | None, list[F
     return crops, annotated
 
 
+def cropped_findings(findings: list[Finding]) -> list[Finding]:
+    """The findings of one document that get page crops, at most ``CROPS_PER_DOCUMENT``: errors first,
+    then warnings, extraction doubts last, each in the document's order. The site's cost then grows
+    with documents, not with the findings a misread table can raise by the thousand (深圳生态环境局 2026:
+    1,650 doubts); the others show their table region and the annotated PDF every boxed page."""
+    def priority(f: Finding) -> tuple[int, int, int]:
+        return (f.severity != "error", f.finding_kind == "extraction_doubt", f.number)
+
+    return sorted(findings, key=priority)[:CROPS_PER_DOCUMENT]
+
+
 def _render_document(pdf: Path, document_id: str, findings: list[Finding], building: Path
                      ) -> tuple[dict[str, list[Crop]], bool]:
     renderer = PageRenderer(pdf)
     try:
-        crops = {f.key + document_id: crops_for(f, renderer, building / "crops") for f in findings}
+        crops = {f.key + document_id: crops_for(f, renderer, building / "crops")
+                 for f in cropped_findings(findings)}
         annotated = annotated_pdf(findings, renderer, building / "annotated" / f"{document_id}.pdf")
         return crops, annotated is not None
     finally:
@@ -471,7 +485,16 @@ def _finding_html(f: Finding, crops: list[Crop], table: list[Cell], verdict: dic
             f'data-top="{crop.top}" data-boxes="{_e(json.dumps(boxes, ensure_ascii=False))}">'
             f"<figcaption>page {crop.page}</figcaption></figure>"
         )
+    boxed_pages = sorted({b.page for b in f.boxes if b.bbox is not None and b.page})
+    uncropped = [p for p in boxed_pages if p not in {c.page for c in crops}]
+    if uncropped and crops:
+        out.append(f'<p class="more-pages">more of its cells on page(s) {", ".join(map(str, uncropped))}: '
+                   "the annotated PDF shows them boxed.</p>")
     if not crops and table and f.boxes:
+        if boxed_pages:
+            out.append(f'<p class="more-pages">not cropped (this document has more findings than '
+                       f'{CROPS_PER_DOCUMENT} crops show): its cells are boxed on page(s) '
+                       f'{", ".join(map(str, boxed_pages))} of the annotated PDF.</p>')
         out.append(_table_region(f, table))
     if not f.boxes:
         out.append("<p>the cells of this place could not be located on the page.</p>")
@@ -482,6 +505,9 @@ def _table_region(f: Finding, table: list[Cell]) -> str:
     """The lines around the boxed cells as an HTML table, the cells highlighted by role."""
     roles = {b.cell: b.role for b in sorted(f.boxes, key=lambda b: b.role == TOTAL)}
     rows_boxed = [r for r, _ in roles]
+    if max(rows_boxed) - min(rows_boxed) >= REGION_MAX_ROWS:
+        # parts spread over the table (a misread one): the lines around the printed total
+        rows_boxed = [r for (r, _), role in roles.items() if role == TOTAL] or rows_boxed[:1]
     first, last = min(rows_boxed) - TABLE_CONTEXT_ROWS, max(rows_boxed) + TABLE_CONTEXT_ROWS
     columns: dict[int, str | None] = {}
     lines: dict[int, dict[int, Cell]] = defaultdict(dict)

@@ -429,3 +429,28 @@ def test_a_dismissal_made_on_the_review_page_survives_a_rerun_and_is_never_alert
     assert browser.evaluate(
         f"document.getElementById('{anchor}').querySelector('.verdict').textContent"
     ).startswith("dismissed by alice")
+
+
+def test_a_finding_is_cropped_on_at_most_three_pages_its_total_first():
+    """A total whose parts a misread table spreads over many pages (深圳生态环境局 2026: 29) is cropped
+    where it is printed and on the pages holding most of its parts; the annotated PDF has the rest."""
+    from decimal import Decimal
+
+    from expectations.evidence.locate import PART, TOTAL, Box, Finding
+    from expectations.evidence.render import MAX_CROP_PAGES, crop_pages
+    from expectations.evidence.site import CROPS_PER_DOCUMENT, cropped_findings
+
+    def finding(severity: str, kind: str | None, number: int, boxes: list[Box]) -> Finding:
+        return Finding("d", "BW-HIE-002", severity, kind, "t", 0, "201", 2026, 9, Decimal(1), Decimal(2),
+                       Decimal(1), Decimal(0), "m", None, None, number=number, boxes=boxes)
+
+    parts = [Box(PART, "p", Decimal(1), page, (0, 0, 1, 1), (page, 0)) for page in range(1, 30)]
+    parts += [Box(PART, "p", Decimal(1), 12, (0, 2, 1, 3), (40, 0))]
+    total = Box(TOTAL, "t", Decimal(2), 20, (0, 0, 1, 1), (50, 0))
+    assert MAX_CROP_PAGES == 3
+    assert crop_pages(finding("warning", None, 1, [*parts, total])) == [1, 12, 20]
+    many = [finding("warning", "extraction_doubt", n, []) for n in range(CROPS_PER_DOCUMENT)]
+    many += [finding("error", None, 500, []), finding("warning", None, 501, [])]
+    chosen = cropped_findings(many)
+    assert len(chosen) == CROPS_PER_DOCUMENT
+    assert [f.number for f in chosen[:2]] == [500, 501]
