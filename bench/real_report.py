@@ -67,11 +67,12 @@ def evaluate_folder(paths: list[Path], warehouse: Path | None = None) -> list[Do
 
 def evaluate_groups(groups: list[list[Path]], warehouse: Path | None = None) -> list[DocumentResult]:
     """Run the pipeline over ``groups`` into ``warehouse`` (kept: the tests read it further), or into a
-    temporary one."""
+    temporary one. The report reads rule outcomes from the warehouse: no evidence site is written."""
     if warehouse is None:
         with tempfile.TemporaryDirectory(prefix="budgetwh-real-report-") as tmp:
             return evaluate_groups(groups, Path(tmp) / "warehouse.duckdb")
-    summary = run([InputDocument(group[0], parts=tuple(group[1:])) for group in groups], warehouse)
+    documents = [InputDocument(group[0], parts=tuple(group[1:])) for group in groups]
+    summary = run(documents, warehouse, site=False)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         return [_result(con, group, summary.run_id) for group in groups]

@@ -231,13 +231,15 @@ def new_run_id() -> str:
 
 
 def run(inputs: Sequence[Path | InputDocument], warehouse: Path, work_dir: Path | None = None,
-        workers: int | None = None, progress: Callable[[str], None] | None = None) -> RunSummary:
+        workers: int | None = None, progress: Callable[[str], None] | None = None,
+        site: bool = True) -> RunSummary:
     """The whole pipeline in-process: what ``budgetwh run``/``crawl``/``demo`` and the tests use.
 
     ``inputs``: files and folders (expanded by ``discover``), or crawled documents with their URLs.
     Extraction writes into ``work_dir`` (default: beside the warehouse), kept until loaded: a run
     killed or stalled before then leaves the documents it finished, and the next run loads them
-    instead of extracting them again.
+    instead of extracting them again. ``site=False`` leaves the evidence site out (measuring commands
+    that read the warehouse only, such as ``bench.real_report``); a run's alerts are sent either way.
     """
     say = progress or (lambda _msg: None)
     warehouse = Path(warehouse)
@@ -268,8 +270,9 @@ def run(inputs: Sequence[Path | InputDocument], warehouse: Path, work_dir: Path 
     summary.validation = validate_in_own_process(warehouse, run_id, ids)
     say("building result marts (dbt)")
     summary.data_warnings += finalize(warehouse).warned_tests
-    say("writing the evidence site")
-    summary.evidence = evidence(warehouse)
+    if site:
+        say("writing the evidence site")
+        summary.evidence = evidence(warehouse)
     summary.alerts = alert(warehouse, run_id)
     _count(warehouse, ids, summary)
     return summary
