@@ -35,13 +35,19 @@ printed_rows as (
 
 -- A table listing its budget units one after another (Xi'an 支出明细表: 125001 西安市安全生产监督管理局, its
 -- classes 208, 210 …, then 125002 and its classes again): each line belongs to the unit line above it
--- (staged as a `unit` line with the six-digit unit code), and sums stay within their unit. Unit lines
--- named without a code (Guangzhou, Shenzhen) start no such group: their subject lines are summed as before.
+-- (staged as a `unit` line with the six-digit unit code), and sums stay within their unit. A unit line
+-- named without a code heads its lines the same way (Shenzhen 一般公共预算支出表: 深圳市生态环境局（本级）,
+-- its 205, 20508 …, then 深圳市环境监测中心站 and its 205 … again): its name is the group. Unit lines of
+-- a table printed per unit (Guangzhou 收入总体情况表: 合计, then each unit) head no subject lines.
 grid_rows as (
     select
         *,
         last_value(
-            if(row_kind = 'unit' and regexp_full_match(coalesce(row_code, ''), '[0-9]{6}'), row_code, null)
+            case
+                when row_kind != 'unit' then null
+                when regexp_full_match(coalesce(row_code, ''), '[0-9]{6}') then row_code
+                when row_code is null then row_name
+            end
             ignore nulls
         ) over (partition by document_id, table_index order by row_index, row_kind) as row_unit
     from printed_rows

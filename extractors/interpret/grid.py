@@ -631,9 +631,6 @@ class _RowState:
     units: int = 0  # unit lines read so far (see ``GridReader._unit_line``)
     unit_places: set[str] = field(default_factory=set)  # the first two characters of their names (广州)
     after_other: bool = False  # the line before was of kind other (a name wrapped over two lines?)
-    # the last unit line's code groups the subject lines after it (a six-digit unit code: the rules' row_unit)
-    unit_grouped: bool = False
-    blocks: int = 0  # subject lines read under a unit line no code groups
 
 
 class GridReader:
@@ -707,13 +704,6 @@ class GridReader:
                 )
         for row_index, line in enumerate(body):
             self._read_row(row_index, line)
-        if self.state.blocks:
-            # Shenzhen 一般公共预算支出表: each unit's line (no code) heads its 类/款/项 lines, codes
-            # repeated per unit. The rule catalogue groups a table's lines by six-digit unit codes only
-            # (Xi'an), so its sums here add up the units' lines of one code: a failed check is a doubt.
-            self._issue("warning", "unit_blocks",
-                        f"{self.state.blocks} subject lines under {self.state.units} unit lines without "
-                        "a unit code: the units' lines of one code are checked together")
         self._appropriation_parents()
         if self.family == "projects":
             self._nested_projects()
@@ -847,8 +837,6 @@ class GridReader:
                 kind, key = "total", "total"
             self.state.started = self.state.started or kind in ("total", "subject")
             self.state.after_other = kind == "other"
-            if kind == "subject" and self.state.units and not self.state.unit_grouped:
-                self.state.blocks += 1
             if collapsed:
                 placed = self._place_collapsed(line, key, values)
             else:
@@ -1012,7 +1000,6 @@ class GridReader:
                 # unit, are that unit's (docs/staging.md).
                 self.state.class_code = self.state.subject = None
                 self.state.units += 1
-                self.state.unit_grouped = bool(_UNIT_CODE.match(code))
                 return "unit", code
             if _SHORT_CODE.match(code) and self.state.class_code:
                 code = self._short_code(code, label)
@@ -1135,7 +1122,6 @@ class GridReader:
         ):
             return False
         self.state.units += 1
-        self.state.unit_grouped = bool(code and _UNIT_CODE.match(code))
         self.state.class_code = self.state.subject = None
         return True
 

@@ -137,9 +137,10 @@ def test_a_name_wrapped_over_two_lines_and_a_platform_are_no_units() -> None:
     assert unit_name("广州市百千万综合信息管理平台") is None
 
 
-def test_unit_blocks_without_unit_codes_make_the_table_a_doubt() -> None:
-    """Subject lines under unit lines no six-digit code groups: the checks sum the units' lines of one
-    code together, so the table carries a doubt (unit_blocks); a table printed per unit does not."""
+def test_named_unit_lines_heading_their_subject_lines_are_staged_as_units() -> None:
+    """Subject lines under unit lines printed without a code: each unit line is staged as a unit line
+    (the rules group the lines after it by its name: tests/expectations/test_unit_groups.py), and the
+    table carries no doubt."""
     e = interpret(document(
         "一般公共预算支出表（按功能分类）",
         "单位：万元",
@@ -149,12 +150,9 @@ def test_unit_blocks_without_unit_codes_make_the_table_a_doubt() -> None:
         ["208", "社会保障和就业支出", "6.00", "6.00", ""],
         ["", "深圳市某某中心", "4.00", "", "4.00"],
         ["208", "社会保障和就业支出", "4.00", "", "4.00"],
-        "收入总体情况表",
-        "单位：万元",
-        ["单位名称", "合计", "一般公共预算"],
-        ["合计", "3.00", "3.00"],
-        ["广州市某某局", "3.00", "3.00"],
     ))
-    doubts = [i for i in e.issues if i.code == "unit_blocks"]
-    assert [i.table_index for i in doubts] == [0]
-    assert "2 subject lines under 2 unit lines" in doubts[0].message
+    lines = [(c.row_kind, c.row_code, c.row_name) for c in by(e, measure="total")]
+    assert lines == [("total", "total", "深圳市某某局"), ("unit", None, "深圳市某某局（本级）"),
+                     ("subject", "208", "社会保障和就业支出"), ("unit", None, "深圳市某某中心"),
+                     ("subject", "208", "社会保障和就业支出")]
+    assert [i for i in e.issues if i.severity == "warning"] == []
