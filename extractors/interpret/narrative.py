@@ -6,7 +6,10 @@ figure pattern of ``mappings/narrative.yml`` runs over each sentence. Changes ar
 (增加 +, 减少 −, 持平 0). An amount is read with the unit printed after it (元, 万元, 亿元) and staged in
 万元, its unit and printed text kept (``unit_name``, ``raw_text``). An exclusive pattern keeps later
 ones from reading its number again; shares (占 7.74%) are staged with the printed part, base and
-percent for BW-NAR-010 to recompute. A figure's page is that of the line printing it.
+percent for BW-NAR-010 to recompute. A figure's page is that of the line printing it. A narrative
+describing its units one by one (Shenzhen: 一、深圳市生态环境局（本级） …预算63,051.28万元，…项目支出
+54,693.88万元, 二、深圳市饮用水源保护管理办公室 …) quotes each unit's figures there, not the department's:
+those sections are not read for figures.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
+from extractors.interpret.grid import unit_name
 from extractors.interpret.mappings import function_class_code, load, norm, pattern
 from extractors.model import Line, NarrativeFigure
 
@@ -24,6 +28,8 @@ _SENTENCE_END = re.compile(r"[。！？!?；;:：]$")
 _LIST_OPENING = re.compile(r"其中[:：]$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?])")
 _MAY_QUOTE = re.compile(r"\d")
+# a line heading a part or a numbered section (第三部分 …, 六、深圳市环境科学研究院)
+_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)\s*(?P<title>.*)$")
 
 
 def _config() -> dict:
@@ -79,6 +85,7 @@ class Paragraph:
 
     text: str
     pages: list[tuple[int, int | None]] = field(default_factory=list)
+    unit: str | None = None  # the budget unit whose section prints the paragraph (六、深圳市环境科学研究院)
 
     @property
     def page(self) -> int | None:
@@ -97,16 +104,24 @@ class Paragraph:
 def paragraphs(lines: list[Line]) -> list[Paragraph]:
     joined: list[Paragraph] = []
     current = Paragraph("")
+    section: str | None = None  # the unit a section heading names, until the next heading
     for line in lines:
         text = line.cells[0].text.strip() if line.cells else ""
         if not text:
             continue
+        heading = _HEADING.match(norm(text))
+        if heading:
+            section = unit_name(heading.group("title")) if heading.group("title") else None
+            if current.text and current.unit != section:  # a unit's section ends, or one begins
+                joined.append(current)
+                current = Paragraph("")
+            current.unit = section
         page = line.cells[0].page if line.cells[0].page is not None else line.page
         current.pages.append((len(norm(current.text)), page))
         current.text += text
         if _SENTENCE_END.search(text) and not _LIST_OPENING.search(text):
             joined.append(current)
-            current = Paragraph("")
+            current = Paragraph("", unit=section)
     if current.text:
         joined.append(current)
     return joined
@@ -156,7 +171,11 @@ def read_figures(lines: list[Line], document_id: str, fiscal_year: int | None) -
         figures.append(NarrativeFigure(document_id, key, fiscal_year, quoted.amount, sentence, page, subject,
                                        quoted.unit_name, quoted.raw_text))
 
-    for paragraph in paragraphs(lines):
+    read = paragraphs(lines)
+    by_unit = len({p.unit for p in read if p.unit}) >= 2  # one unit's heading may name the department
+    for paragraph in read:
+        if by_unit and paragraph.unit:
+            continue
         offset = 0  # where the sentence starts in the paragraph's normalised text
         for sentence in filter(None, (s.strip() for s in _SENTENCE_SPLIT.split(paragraph.text))):
             n = norm(sentence)

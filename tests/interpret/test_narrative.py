@@ -69,3 +69,27 @@ def test_the_parts_of_operating_expenses_are_not_three_public_figures():
     assert seed["reception"] == {Decimal("2")} and seed["vehicle_operation"] == {Decimal("4")}
     vehicles = _keys("公务用车购置及运行经费 10 万元，其中：公务用车购置费 6 万元，公务用车运行维护费 4 万元")
     assert vehicles["vehicle_purchase"] == {Decimal("6")} and vehicles["vehicle_operation"] == {Decimal("4")}
+
+
+def test_the_sections_of_a_narrative_by_unit_quote_no_department_figures():
+    """深圳 生态环境局 2026 p.10–35: 第三部分 describes each unit in a section of its own (一、深圳市生态环境
+    局（本级） …项目支出54,693.88万元, 二、深圳市饮用水源保护管理办公室 …): their figures are the units', not
+    the department's 115,235.54; the part after them (第五部分 “三公”) is the department's again."""
+    keys = _keys(
+        "第二部分 收支预算总体情况",
+        "2026年部门预算支出190,281.97万元，其中项目支出138,907.24万元。",
+        "第三部分 部门预算支出具体情况",
+        "一、深圳市生态环境局（本级）",
+        "深圳市生态环境局（本级）预算63,051.28万元，包括在职人员经费6,011.73万元、项目支出54,693.88万元。",
+        "二、深圳市饮用水源保护管理办公室",
+        "深圳市饮用水源保护管理办公室预算4,291.51万元，包括在职人员经费1,291.62万元、项目支出",
+        "2,611.52万元。",
+        "第五部分 财政拨款“三公”经费预算情况",
+        "2026年财政拨款“三公”经费预算581.59万元。",
+    )
+    assert keys["project_total"] == {Decimal("138907.24")}
+    assert "personnel_total" not in keys
+    assert keys["three_public_total"] == {Decimal("581.59")}
+    # one section naming a unit (the department itself) is the department's
+    assert _keys("一、深圳市生态环境局", "深圳市生态环境局预算63,051.28万元，包括项目支出54,693.88万元。")[
+        "project_total"] == {Decimal("54693.88")}
