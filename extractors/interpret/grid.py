@@ -152,17 +152,20 @@ class GridResult:
 
 def is_column_numbers(filled: list[str]) -> bool:
     """The row numbering the columns (栏次 1, 2, 3 …; Xi'an prints ** 1 2 3 4 **; the central 三公 决算
-    table prints 1 … 12 alone): header, not body."""
+    table prints 1 … 12 alone): header, not body. A leading 栏次 labels the row."""
+    labelled = bool(filled) and filled[0] in _ROW_OF_NUMBERS
+    if labelled:
+        filled = filled[1:]
     marks = [v for v in filled if _COLUMN_NUMBER_MARK.match(v)]
     numbers = [v for v in filled if not _COLUMN_NUMBER_MARK.match(v)]
     counted = numbers == [str(i) for i in range(1, len(numbers) + 1)]
-    return counted and len(numbers) >= (2 if marks else _UNMARKED_COLUMN_NUMBERS)
+    return counted and len(numbers) >= (2 if marks or labelled else _UNMARKED_COLUMN_NUMBERS)
 
 
 def is_body_row(line: Line) -> bool:
     values = [norm(c.text) for c in line.cells]
     filled = [v for v in values if v]
-    if not filled or filled[0] == "栏次" or is_column_numbers(filled):
+    if not filled or filled[0] in _ROW_OF_NUMBERS or is_column_numbers(filled):
         return False
     if any(is_number(v) for v in filled) or _CODE.match(filled[0]):
         return True
@@ -776,6 +779,12 @@ class GridReader:
                 named[row_index] = (measure, name)
         return named if len({m for m, _ in named.values()} & parts) >= 2 else {}
 
+    def _list_anchor(self) -> int:
+        """The row a 三公 list's figures are staged in: its 合计 line (“三公”经费 under a 行政经费 printed
+        first, Guangzhou), else its first line."""
+        return min((i for i, (m, _) in self.line_measures.items() if m == "total"),
+                   default=min(self.line_measures))
+
     def _list_measure(self, line_measure: str | None, column: Column) -> str | None:
         """The measure of a 三公 list line's cell (``_three_public_list``): the line's in the list's figure
         columns; in a column of one fund beside its 合计 (Guangzhou 项目 | 合计 | 一般公共预算 |
@@ -1297,7 +1306,7 @@ class GridReader:
         if line_measure:
             # a 三公 list's line is one figure of its total line: staged in that line (the list's first),
             # the line's label joining the column's, each figure at a place of its own
-            first = min(self.line_measures)
+            first = self._list_anchor()
             column_label = f"{column.label} / {row_name}" if row_name else column.label
             col_index = row_index * len(self.columns) + column.index
             row_index, row_name = first, self.line_measures[first][1]

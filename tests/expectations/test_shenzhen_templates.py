@@ -60,8 +60,9 @@ def _row_sum_failures(tmp_path, lines: list[tuple]) -> set:
 
 
 def test_business_operation_held_within_basic_and_project(tmp_path):
-    """深圳 生态环境局 支出总表 p.78/92: 190,281.97 = 51,374.73 + 138,907.24 with 11,575.59 of 事业单位经营支出;
-    211 10,446.03 = 1,043.32 + 9,402.71 with 9,118.50. Only a line that does not add up fails."""
+    """深圳 生态环境局 支出总表 p.78/92: 190,281.97 = 51,374.73 + 138,907.24 with 11,575.59 of
+    事业单位经营支出; 211 10,446.03 = 1,043.32 + 9,402.71 with 9,118.50. Only a line that does not add
+    up fails."""
     assert _row_sum_failures(tmp_path, [
         ("total", "total", "合计", "10.00", "4.00", "6.00", "3.00"),
         ("subject", "211", "节能环保支出", "8.00", "2.00", "6.00", "3.00"),
@@ -70,7 +71,8 @@ def test_business_operation_held_within_basic_and_project(tmp_path):
 
 
 def test_business_operation_added_where_the_total_line_adds_it(tmp_path):
-    """湖州 交通运输局 支出总表: 201,286.11 = 26,435.02 + 3,388.68 + 171,262.41 + 200.00 of 事业单位经营支出."""
+    """湖州 交通运输局 支出总表: 201,286.11 = 26,435.02 + 3,388.68 + 171,262.41 + 200.00 of
+    事业单位经营支出."""
     assert _row_sum_failures(tmp_path, [
         ("total", "total", "合计", "13.00", "4.00", "6.00", "3.00"),
         ("subject", "211", "节能环保支出", "8.00", "2.00", "6.00", "0.00"),

@@ -113,6 +113,8 @@ def test_final_account_with_split_codes_column_numbers_and_yuan() -> None:
     assert cells["total"].amount == Decimal("12.3456") and cells["total"].raw_text == "123,456.00"
     assert cells["project"].amount is None
     assert e.issues == []
+    # the 栏次 row numbers the columns: no amounts (Suzhou, Wuxi 2026: 栏次 | 1 | 2 | 3)
+    assert e.document.numeric_cell_count == 2
 
 
 def test_repeated_title_continues_the_table_and_short_rows_are_positional() -> None:

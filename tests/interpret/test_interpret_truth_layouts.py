@@ -208,7 +208,8 @@ def test_income_columns_beside_this_years_income() -> None:
 def test_a_three_public_list_split_by_fund_beside_its_total() -> None:
     """Guangzhou 财政拨款安排的行政经费及“三公”经费预算表 (商务局 2026 p.20): 项目 | 合计 |
     一般公共预算 | 政府性基金预算 | 国有资本经营预算, one line a part: the 合计 column is the part, each
-    fund's column that part's figure of its fund; 行政经费 is no 三公 part and stays recorded."""
+    fund's column that part's figure of its fund; 行政经费, printed first, is a figure of its own
+    (administrative_expenses), no 三公 part, and the list's figures are staged in its 三公 line."""
     e = interpret(document(
         "2026年财政拨款安排的行政经费及“三公”经费预算表",
         "单位：万元",
@@ -225,8 +226,10 @@ def test_a_three_public_list_split_by_fund_beside_its_total() -> None:
     assert got["reception"] == Decimal("44.90")
     assert got["reception_state_capital"] == Decimal("0.00")
     assert got["outbound_travel_government_fund"] == Decimal("0.00")
-    unmapped = [i.message for i in e.issues if i.code in ("unmapped_row", "unmapped_column")]
-    assert unmapped and all("行政经费" in m for m in unmapped)
+    assert got["administrative_expenses"] == Decimal("3555.29")
+    assert got["administrative_expenses_general_budget"] == Decimal("3555.29")
+    assert {c.row_name for c in e.cells if c.row_kind == "total"} == {"“三公”经费"}
+    assert not [i.message for i in e.issues if i.code in ("unmapped_row", "unmapped_column")]
 
 
 def test_income_parts_of_a_special_account_and_summary_lines_of_their_own() -> None:
