@@ -128,6 +128,11 @@ def interpret(doc: SourceDocument) -> Extraction:
     )
     if year_issue:
         extraction.issues.append(year_issue)
+    if doc.metadata.get("off_page_text"):
+        # what a page draws outside its edges no viewer shows: not read, and said so (readers/pdf.py)
+        extraction.issues.append(ExtractionIssue(
+            document_id, None, "warning", "off_page_text",
+            f"text drawn outside the page, not read ({doc.metadata['off_page_text']})"))
     headings = [(t, line.page) for t, line in zip(text_lines, segmented.text_lines, strict=True)]
     for heading, named, page in foreign_headings(headings, facts.department_name):
         # BW-CMP-005 reports it at the table printed under the heading

@@ -32,7 +32,7 @@ import pypdfium2.raw as pdfium_c
 
 from extractors.model import Cell, DocumentError, Line, SourceDocument, sha256_of
 from extractors.orchestration_config import extraction_limits
-from extractors.readers.pdf_geometry import page_geometry, restore_lost_text
+from extractors.readers.pdf_geometry import drop_off_page_text, page_geometry, restore_lost_text
 from extractors.readers.pdf_layout import page_lines
 from extractors.workers import note_pages
 
@@ -60,6 +60,7 @@ def read(path: Path) -> SourceDocument:
     # pdfminer's parse, opened only for a page whose text PDFium partly lost (pdf_geometry).
     second_parser = None
     blank: list[int] = []
+    off_page: dict[int, int] = {}  # page → characters drawn outside it, not read
     try:
         page_count = len(pdf)
         if page_count == 0:
@@ -87,6 +88,9 @@ def read(path: Path) -> SourceDocument:
 
                             second_parser = stack.enter_context(pdfplumber.open(path))
                         restore_lost_text(geometry, second_parser.pages[index].chars)
+                    dropped = drop_off_page_text(geometry)
+                    if dropped:
+                        off_page[index + 1] = dropped
                     by_page[index + 1] = page_lines(geometry)
                 finally:
                     page.close()
@@ -96,6 +100,8 @@ def read(path: Path) -> SourceDocument:
         raise DocumentError("empty_document", f"{path.name}: none of its {page_count} pages draws anything")
     without_text = [n for n in range(1, page_count + 1) if n not in by_page and n not in blank]
     metadata = {"blank_pages": ",".join(map(str, blank))} if blank else {}
+    if off_page:
+        metadata["off_page_text"] = ", ".join(f"p.{n}: {k} characters" for n, k in off_page.items())
     if without_text:
         from extractors.readers import ocr  # OpenCV and the OCR models load only for scans
 

@@ -114,6 +114,19 @@ def page_geometry(page: pdfium.PdfPage, page_number: int, with_edges: bool = Tru
     return geometry
 
 
+def drop_off_page_text(geometry: PageGeometry) -> int:
+    """Remove the characters drawn outside the page (江苏 人大 2017 p.11 prints a second copy of a table
+    below the page's bottom edge: no viewer shows it, the page after prints it). Returns how many."""
+    def visible(c: dict) -> bool:
+        x, y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        return 0 <= x <= geometry.width and 0 <= y <= geometry.height
+
+    kept = [c for c in geometry.chars if visible(c)]
+    dropped = len(geometry.chars) - len(kept)
+    geometry.chars = kept
+    return dropped
+
+
 def restore_lost_text(geometry: PageGeometry, parsed_chars: list[dict]) -> None:
     """Add to ``geometry.chars`` the characters of its lost text objects, taken from pdfplumber's
     ``page.chars`` of the same page (same coordinates, /Rotate applied in both): each printed character
