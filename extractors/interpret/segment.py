@@ -24,6 +24,8 @@ from extractors.model import Line
 
 _SENTENCE_PUNCTUATION = re.compile(r"[。，,；;：:！？]")
 _TITLE_PREFIX_MAX = 40
+_PAGE_NUMBER = re.compile(r"^[-–—第]*\d+[-–—页]*$")
+_PROSE_BETWEEN_TITLE_AND_ROWS = 3
 _WRAPPED_TAIL_MAX = 6  # the tail of a title wrapped inside a word (…支出预 / 算表)
 
 
@@ -142,6 +144,11 @@ def segment(lines: list[Line]) -> Segmented:
     # Running text since the last title or row: a line saying "无…收入" after it is prose (a 情况说明
     # sentence), not the note of the table before.
     detached = False
+    # Lines of prose since the last title or row (page numbers aside), on pages after the title's: a
+    # title followed by pages of paragraphs before any row does not name the rows after them (北京 交通委
+    # 2026, a 情况说明 published apart from its tables: its contents' last entry, 十三、部门整体支出绩效
+    # 目标表, then seven pages of prose and a fee schedule, 序号 | 项目名称 | 结构内容 | 收费标准).
+    prose = 0
 
     for line in lines:
         text = _as_text(line)
@@ -156,12 +163,13 @@ def segment(lines: list[Line]) -> Segmented:
                 else:
                     current.parts.append([])
                 candidate = None
-            if current is None or (current.in_contents and current.unit_name is None):
+            if current is None or (current.in_contents and current.unit_name is None) or (
+                    prose >= _PROSE_BETWEEN_TITLE_AND_ROWS and not current.rows):
                 current = Block(title="", label=pending_label)
                 pending_label = None
                 blocks.append(current)
             current.parts[-1].append(line)
-            detached = False
+            detached, prose = False, 0
             # Some layouts print the unit inside the header grid ("单位：元" in a corner cell).
             current.unit_name = current.unit_name or next(
                 filter(None, (unit_of(c.text) for c in line.cells)), None
@@ -205,7 +213,7 @@ def segment(lines: list[Line]) -> Segmented:
             else:
                 blocks.append(block)
                 current, candidate = block, None
-            pending_label, previous_text, detached = None, None, False
+            pending_label, previous_text, detached, prose = None, None, False, 0
             titles_before = titles_in_a_row + 1
             continue
         n = norm(text)
@@ -219,6 +227,9 @@ def segment(lines: list[Line]) -> Segmented:
             continue
         narrative.append(line)
         detached = True
+        # prose on the title's own page may be a form's merged text cell (重庆 部门整体绩效目标表: 当年整体
+        # 绩效目标, its paragraph, then the indicator grid)
+        prose += not _PAGE_NUMBER.match(n) and (current is None or page not in current.title_pages)
         previous_text = line if _may_prefix_title(text) else None
 
     if candidate is not None:

@@ -14,6 +14,7 @@ from bench.real_report import DocumentResult
 pytestmark = [pytest.mark.slow, pytest.mark.shared, pytest.mark.xdist_group("real_wide")]
 
 REJECTED = {
+    "115": "no_budget_tables",   # 北京: 交通委 情况说明 published apart from its tables, a fee schedule
     "160": "no_tables",          # 长沙: 专项资金绩效评价结果, prose only (scan)
     "162": "not_a_disclosure",   # 长沙: 财政项目支出绩效评价报告
     "163": "no_budget_tables",   # 长沙: 财政局 notice allocating funds, its list attached (scan)

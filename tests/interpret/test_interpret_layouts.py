@@ -435,3 +435,47 @@ def test_a_heading_about_the_department_names_it_without_its_lead() -> None:
         )
     )
     assert e.document.department_name == "某市某某委员会"
+
+
+def test_a_title_followed_by_prose_does_not_name_the_rows_after_it() -> None:
+    """北京 交通委 2026 publishes its 情况说明 apart from its tables: the contents' last entry (十三、
+    部门整体支出绩效目标表), then pages of prose and a fee schedule. The schedule is no performance
+    table, and a file without a budget table is rejected, with its reason."""
+    with pytest.raises(DocumentError) as rejected:
+        interpret(document(
+            "北京市某某委员会2026年度部门预算信息公开",
+            "十二、项目支出绩效目标表",
+            "十三、部门整体支出绩效目标表",
+            "- 2 -",
+            "<page 3>",
+            "第一部分 2026年度部门预算情况说明",
+            "一、部门情况说明",
+            "北京市某某委员会是负责本市城乡交通统筹发展的市政府组成部门。",
+            "（一）重点行政事业性收费情况说明",
+            "项目名称：城市道路挖掘修复费",
+            ["序号", "项目名称", "结构内容", "收费标准"],
+            ["1", "快速路、主干路沥青路面", "沥青砼15cm", "342元/㎡"],
+            ["2", "次干路沥青路面", "沥青砼12cm", "312元/㎡"],
+        ))
+    assert rejected.value.code == "no_budget_tables"
+    # the same title with its table right under it is that table
+    e = interpret(document(
+        "十三、部门整体支出绩效目标表",
+        "- 2 -",
+        "<page 3>",
+        ["年度绩效指标", "一级指标", "二级指标", "三级指标", "指标值"],
+        ["", "产出指标", "时效指标", "鉴定结果出具及时率（%）", "100%"],
+    ))
+    assert [t.table_type for t in e.tables] == ["department_performance_targets"]
+    # prose on the title's own page is a form's text (重庆 2026 部门整体绩效目标表: 当年整体绩效目标, its
+    # paragraph over several lines, then the indicators)
+    e = interpret(document(
+        "2026年部门整体绩效目标表",
+        "当年整体绩效目标",
+        "一是构建高质量发展国土空间开发保护新格局。",
+        "二是加快推进国土空间总体规划优化实施。",
+        "三是实施耕地保护和质量提升行动。",
+        ["绩效指标", "指标名称", "指标性质", "指标值", "计量单位", "指标权重(%)"],
+        ["", "每年开采监测覆盖面积", "≥", "8", "万平方公里", "15"],
+    ))
+    assert [t.table_type for t in e.tables] == ["department_performance_targets"]
