@@ -84,6 +84,31 @@ def test_dim_document_carries_completeness(seeds_warehouse):
     assert columns["page"] == "INTEGER" and columns["x0"] == "DOUBLE"
 
 
+def test_every_mapped_cell_is_a_published_figure_with_its_source_cell(seeds_warehouse):
+    """Completeness counts what a mart holds: each mapped cell is a row of fct_published_figure, its
+    amount the staged cell's, at the staged cell's page and bbox."""
+    con = duckdb.connect(str(seeds_warehouse), read_only=True)
+    try:
+        per_document = con.execute("""
+            select d.fiscal_year, d.mapped_cell_count, count(f.amount)
+            from marts.dim_document as d left join marts.fct_published_figure as f using (document_id)
+            group by all order by 1""").fetchall()
+        mismatched = con.execute("""
+            select count(*) from marts.fct_published_figure as f
+            inner join staging.cells as c using (document_id, table_index, row_index, col_index)
+            where f.amount is distinct from cast(c.amount as decimal(18, 2)) or f.page is distinct from c.page
+                or f.x0 is distinct from c.x0 or f.bottom is distinct from c.bottom""").fetchall()[0][0]
+        qijiang_total = con.execute("""
+            select amount from marts.fct_published_figure
+            where fiscal_year = 2024 and table_type = 'general_budget_expenditure' and row_code = 'total'
+                and measure = 'total'""").fetchall()
+    finally:
+        con.close()
+    assert per_document == [(2022, 422, 422), (2024, 286, 286)]
+    assert mismatched == 0
+    assert qijiang_total == [(Decimal("1172.15"),)]
+
+
 def test_completeness_command(seeds_warehouse, capsys):
     assert main(["completeness", "--warehouse", str(seeds_warehouse)]) == 0
     out = capsys.readouterr().out.splitlines()

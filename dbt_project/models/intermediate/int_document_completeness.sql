@@ -20,9 +20,8 @@ cells as (
 
 ),
 
--- a numeric cell is mapped when a mart measure holds it: a recognised table, a column with a measure,
--- a row with a meaning (a row of kind 'other' without a key is an unmapped row; a budget unit's line,
--- kind 'unit', is held per measure by fct_unit_amount)
+-- a numeric cell is mapped when a mart holds it: every published figure (macros/published_figure.sql)
+-- is a row of fct_published_figure, and those of the contract's tables are in its facts too
 per_document as (
 
     select
@@ -30,11 +29,7 @@ per_document as (
         any_value(document_type) as document_type,
         count(*) filter (where amount is not null) as staged_numeric_cell_count,
         count(*) filter (
-            where
-            amount is not null
-            and measure is not null
-            and table_type is not null
-            and not (row_kind = 'other' and row_code is null)
+            where amount is not null and {{ is_published_figure() }}
         ) as mapped_cell_count,
         list(distinct table_type) filter (where table_type is not null) as table_types
 
