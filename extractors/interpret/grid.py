@@ -1077,6 +1077,10 @@ class GridReader:
                 named = self._code_from_name(label, where)
                 if named and len(named) > 3:
                     return "subject", named
+        if self.table_type == "project_goals" and not label and not code and not self.state.started:
+            # a list of projects and their goals opening with its total, printed without a label (湖州
+            # 项目支出绩效表: | | 4,651.90 | , then 军供保障 35.00 …)
+            return "total", "total"
         if self.family == "projects" or self.table_type == "department_project_expenditure":
             # a project, listed under its unit's line (Xi'an 专项业务经费支出表: 125 西安市安全生产监督管理局,
             # 125001 …, their projects; Guangzhou 部门预算项目支出及其他支出预算表 by fund source): the

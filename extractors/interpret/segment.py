@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from extractors.interpret.mappings import load, norm, pattern
 from extractors.interpret.numbers import is_number, unit_of
-from extractors.model import Line
+from extractors.model import Cell, Line
 
 _SENTENCE_PUNCTUATION = re.compile(r"[。，,；;：:！？]")
 _TITLE_PREFIX_MAX = 40
@@ -168,6 +168,12 @@ def segment(lines: list[Line]) -> Segmented:
                 current = Block(title="", label=pending_label)
                 pending_label = None
                 blocks.append(current)
+                header = _header_printed_as_text(narrative, line)
+                if header is not None:
+                    narrative.remove(header)
+                    current.parts[-1].append(Line(
+                        cells=[Cell(word, page=header.page) for word in header.cells[0].text.split()],
+                        page=header.page))
             current.parts[-1].append(line)
             detached, prose = False, 0
             # Some layouts print the unit inside the header grid ("单位：元" in a corner cell).
@@ -237,6 +243,22 @@ def segment(lines: list[Line]) -> Segmented:
     # A title followed by no row and no note is a table-of-contents entry or a section heading.
     tables = [b for b in blocks if (b.rows or b.notes) and not _is_contents_grid(b)]
     return Segmented(blocks=tables, narrative=narrative, text_lines=text_lines)
+
+
+def _header_printed_as_text(narrative: list[Line], row: Line) -> Line | None:
+    """The header of an untitled table printed as one line of text just before its first row, one word
+    a column (深圳 司法局 2026 p.12, at the foot of the page: 二级预算单位名称 一级项目名称 预算数（万元）
+    绩效目标, its rows on p.13), page numbers aside: no sentence, no number."""
+    for line in reversed(narrative[-3:]):
+        text = line.cells[0].text.strip() if line.cells else ""
+        if _PAGE_NUMBER.match(norm(text)):
+            continue
+        words = text.split()
+        if (len(words) >= 3 and len(words) == len(row.cells) and not _SENTENCE_PUNCTUATION.search(text)
+                and not any(is_number(norm(w)) for w in words)):
+            return line
+        return None
+    return None
 
 
 def _is_contents_grid(block: Block) -> bool:

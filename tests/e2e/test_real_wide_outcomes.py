@@ -39,8 +39,6 @@ def outcomes(real_wide) -> dict[str, DocumentResult]:
     return {r.name.split("_", 1)[0]: r for r in real_wide.results}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 open: 杭州 149–151, 湖州 190–191 (项目支出绩效表), 深圳 123 "
-                   "(an untitled table) each load one table of no known type")
 def test_every_loaded_file_has_all_its_tables_typed(outcomes: dict[str, DocumentResult]) -> None:
     untyped = {number: [t.table.title for t in r.tables if t.table.table_type is None]
                for number, r in outcomes.items() if not r.error}

@@ -298,3 +298,42 @@ def test_a_summarys_income_parts_and_government_class_variants() -> None:
     assert got[("economic_class", "503")] == Decimal("0.0200")
     assert got[("economic_class", "504")] == Decimal("0.0100")
     assert not [i for i in e.issues if i.message.startswith("p.")]
+
+
+def test_a_list_of_projects_and_their_goals_by_title() -> None:
+    """Hangzhou, Huzhou 2026年市级部门项目支出绩效表 (湖州 退役军人事务局 p.32): 单位名称 | 项目名称 | 金额 |
+    项目总体绩效目标, a row of ** marks, its total without a label, then one line a project."""
+    e = interpret(document(
+        "2026年市级部门项目支出绩效表",
+        "万元",
+        ["单位名称", "项目名称", "金额", "项目总体绩效目标"],
+        ["**", "**", "**", "**"],
+        ["", "", "4,651.90", ""],
+        ["湖州市军用饮食供应和供水站", "军供保障", "35.00", "面向部队，给过境和训练部队提供饮食。"],
+        ["湖州市烈士陵园管理所", "革命烈士纪念及保护", "166.50", "做好陵园内烈士纪念设施设备的修缮维护。"],
+    ))
+    assert [t.table_type for t in e.tables] == ["project_goals"]
+    got = [(c.row_kind, c.row_name, c.measure, c.amount) for c in e.cells if c.amount is not None]
+    assert got == [("total", None, "total", Decimal("4651.90")),
+                   ("project", "军供保障", "total", Decimal("35.00")),
+                   ("project", "革命烈士纪念及保护", "total", Decimal("166.50"))]
+
+
+def test_an_untitled_table_whose_header_is_printed_as_a_line_of_text() -> None:
+    """深圳 司法局 2026: the header of its list of 一级项目 sits at the foot of p.12 as one line of text,
+    its rows on p.13."""
+    lines = document(
+        "第七部分 重点项目预算绩效情况说明",
+        "2026年，本单位重点项目绩效目标情况如下：",
+        "二级预算单位名称 一级项目名称 预算数（万元） 绩效目标",
+        "- 9 -",
+        page=12,
+    ).lines + document(
+        ["深圳市司法局（本级）", "公共法律服务", "3,493.83", "一是开展律师事务所年度检查工作。"],
+        ["深圳市司法局（本级）", "机关综合服务", "858.36", "一是提供坚实的物资保障。"],
+        page=13,
+    ).lines
+    e = interpret(SourceDocument(path=Path("doc.pdf"), sha256="cd" * 32, file_type="pdf", lines=lines))
+    assert [t.table_type for t in e.tables] == ["project_goals"]
+    got = {c.row_name: c.amount for c in e.cells if c.measure == "total"}
+    assert got == {"公共法律服务": Decimal("3493.83"), "机关综合服务": Decimal("858.36")}
