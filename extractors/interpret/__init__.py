@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 
 from extractors.interpret.classify import family_of, table_type_for
-from extractors.interpret.completeness import numeric_cell_count
+from extractors.interpret.completeness import numeric_cells
 from extractors.interpret.grid import GridReader
 from extractors.interpret.mappings import load, norm, pattern
 from extractors.interpret.metadata import DocumentFacts, document_title, foreign_headings, read_facts
@@ -31,9 +31,11 @@ from extractors.interpret.numbers import unit_factor
 from extractors.interpret.performance import PerformanceReader, PerformanceResult
 from extractors.interpret.segment import Block, segment
 from extractors.model import (
+    Cell,
     DocumentError,
     Extraction,
     ExtractionIssue,
+    Line,
     SourceDocument,
     StagedCell,
     StagedDocument,
@@ -119,9 +121,9 @@ def interpret(doc: SourceDocument) -> Extraction:
             unit_code=facts.unit_code,
             title=facts.title,
             page_count=doc.page_count,
-            numeric_cell_count=numeric_cell_count(
+            numeric_cell_count=len(counted := numeric_cells(
                 doc.lines, [b for b, t in zip(blocks, types, strict=True) if t]
-            ),
+            )),
             published_date=published_date(doc.metadata),
         ),
         narrative=figures,
@@ -205,7 +207,26 @@ def interpret(doc: SourceDocument) -> Extraction:
 
     _link_projects(extraction.cells, projects, forms, types)
     extraction.issues.extend(low_confidence_issues(extraction))
+    extraction.issues.extend(_unstaged_cells(extraction, counted))
     return extraction
+
+
+def _unstaged_cells(extraction: Extraction, counted: list[tuple[Line, Cell]]) -> list[ExtractionIssue]:
+    """A numeric cell of a table page that no table staged and no issue names (a weight beside an
+    indicator the performance reader did not take): an issue at its place, never a cell dropped unseen.
+    Cells with a box only: a positionless format's cells are matched by nothing else."""
+    staged = {(c.page, c.bbox) for c in extraction.cells if c.bbox is not None}
+    staged |= {(i.page, i.bbox) for i in extraction.issues if i.bbox is not None}  # recorded already
+    issues = []
+    for line, cell in counted:
+        page = cell.page if cell.page is not None else line.page
+        if cell.bbox is not None and (page, cell.bbox) not in staged:
+            issues.append(ExtractionIssue(
+                extraction.document.document_id, None, "warning", "unstaged_cell",
+                f"p.{page}: {cell.text.strip()} in a line read into no table cell: "
+                + " | ".join(c.text.strip()[:20] for c in line.cells if c.text.strip())[:160],
+                page=page, bbox=cell.bbox))
+    return issues
 
 
 def _other_report(text_lines: list[str]) -> str | None:

@@ -36,13 +36,18 @@ def _unspread(cells: list[Cell]) -> list[Cell]:
 
 def numeric_cell_count(lines: Iterable[Line], tables: list[Block]) -> int:
     """Over the pages holding ``tables`` (a positionless format's lines have no page: all its rows)."""
+    return len(numeric_cells(lines, tables))
+
+
+def numeric_cells(lines: Iterable[Line], tables: list[Block]) -> list[tuple[Line, Cell]]:
+    """The numeric cells ``numeric_cell_count`` counts, each with its line."""
     pages: set[int | None] = {p for block in tables for p in block.pages}
     pages |= {row.page for block in tables for row in block.rows}  # None: a positionless format
     label_columns = {id(row): columns for block in tables for columns in [_label_columns(block)]
                      for row in block.rows if any(columns)}
     none: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
-    return sum(_numeric_cells(line, *label_columns.get(id(line), none))
-               for line in lines if line.is_row and line.page in pages)
+    return [(line, cell) for line in lines if line.is_row and line.page in pages
+            for cell in _numeric_cells(line, *label_columns.get(id(line), none))]
 
 
 def _label_columns(block: Block) -> tuple[frozenset[int], frozenset[int]]:
@@ -63,13 +68,14 @@ def _label_columns(block: Block) -> tuple[frozenset[int], frozenset[int]]:
 
 def _numeric_cells(
     line: Line, code_columns: frozenset[int] = frozenset(), quantity_columns: frozenset[int] = frozenset()
-) -> int:
-    filled = [(i, t) for i, t in enumerate(norm(c.text) for c in _unspread(line.cells)) if t]
+) -> list[Cell]:
+    cells = _unspread(line.cells)
+    filled = [(i, t) for i, t in enumerate(norm(c.text) for c in cells) if t]
     texts = [t for _, t in filled]
     if not filled or is_column_numbers(texts):
-        return 0
+        return []
     if len(filled) == 1 and _INTEGER.match(texts[0]):
-        return 0  # a page number
+        return []  # a page number
     numeric = [is_number(t) for t in texts]
     lead = next((i for i, n in enumerate(numeric) if not n), len(filled))
     if lead < len(filled):
@@ -80,4 +86,4 @@ def _numeric_cells(
         codes = {0} if _CODE.match(texts[0]) and any("." in t for t in texts[1:]) else set()
     codes |= {k for k, (i, t) in enumerate(filled) if i in code_columns and _CODE.match(t)}
     codes |= {k for k, (i, t) in enumerate(filled) if i in quantity_columns and numeric[k]}
-    return sum(numeric) - len(codes)
+    return [cells[i] for k, (i, _) in enumerate(filled) if numeric[k] and k not in codes]

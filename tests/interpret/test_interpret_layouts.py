@@ -479,3 +479,37 @@ def test_a_title_followed_by_prose_does_not_name_the_rows_after_it() -> None:
         ["", "每年开采监测覆盖面积", "≥", "8", "万平方公里", "15"],
     ))
     assert [t.table_type for t in e.tables] == ["department_performance_targets"]
+
+
+
+def _boxed(rows: list[list[str]], page: int, top: float = 100.0) -> list[Line]:
+    def box(i: int, r: int) -> tuple[float, float, float, float]:
+        return (90.0 * i + 40, top + 30.0 * r, 90.0 * i + 120, top + 30.0 * r + 20)
+
+    return [Line(cells=[Cell(t, page=page, bbox=box(i, r)) for i, t in enumerate(row)], page=page)
+            for r, row in enumerate(rows)]
+
+
+def test_every_numeric_cell_of_a_table_page_is_staged_or_an_issue_at_its_place() -> None:
+    """重庆 2026 重点专项资金绩效目标表 (规划和自然资源局 p.29): no form field names 市级支出 or 补助区县;
+    西安 统计局 2026 p.51 continues its indicators without a header. Each numeric cell counted on those pages
+    is a staged cell or an issue at its box (unmapped_row, unstaged_cell …), never dropped unseen."""
+    titles = ("2026年重庆市某某局部门预算", "2026年市级重点专项资金绩效目标表（一级项目）", "单位：万元")
+    lines = [Line(cells=[Cell(t, page=29)], page=29, is_row=False) for t in titles]
+    lines += _boxed([["项目名称", "规划和自然资源专项", "主管部门", "重庆市某某局"],
+                     ["当年预算", "88,197.35", "市级支出", "60,192.30"],
+                     ["", "", "补助区县", "28,005.05"],
+                     ["一级指标", "二级指标", "三级指标", "指标值", "分值"],
+                     ["产出指标", "数量指标", "统计调查项目数（个）", "≥20", "10"]], page=29)
+    lines += [Line(cells=[Cell("质量指标", page=30)], page=30, is_row=False)]
+    lines += _boxed([["", "", "社情民意调查访问覆盖率（%）", "100", "3"],
+                     ["", "时效指标", "数据上报及时率（%）", "100", "3"]], page=30)
+    e = interpret(SourceDocument(path=Path("doc.pdf"), sha256="ab" * 32, file_type="pdf", lines=lines))
+    counted = [(line.page, cell.bbox) for line in lines if line.is_row for cell in line.cells
+               if cell.text.replace(",", "").replace(".", "").isdigit()]
+    staged = {(c.page, c.bbox) for c in e.cells if c.amount is not None}
+    recorded = {(i.page, i.bbox) for i in e.issues}
+    assert e.document.numeric_cell_count == len(counted) == 8
+    assert [place for place in counted if place not in staged | recorded] == []
+    assert all(i.table_index is None and i.message.startswith(f"p.{i.page}: ")
+               for i in e.issues if i.code == "unstaged_cell")
