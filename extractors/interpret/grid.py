@@ -1308,7 +1308,7 @@ class GridReader:
         measure = line_measure or column.measure
         column_label, col_index = column.label, column.index
         if line_measure:
-            # a 三公 list's line is one figure of its total line: staged in that line (the list's first),
+            # a 三公 list's line is one figure of its total line: staged in that line (``_list_anchor``),
             # the line's label joining the column's, each figure at a place of its own
             first = self._list_anchor()
             column_label = f"{column.label} / {row_name}" if row_name else column.label

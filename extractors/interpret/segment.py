@@ -24,7 +24,6 @@ from extractors.model import Cell, Line
 
 _SENTENCE_PUNCTUATION = re.compile(r"[。，,；;：:！？]")
 _TITLE_PREFIX_MAX = 40
-_PAGE_NUMBER = re.compile(r"^[-–—第]*\d+[-–—页]*$")
 _PROSE_BETWEEN_TITLE_AND_ROWS = 3
 _WRAPPED_TAIL_MAX = 6  # the tail of a title wrapped inside a word (…支出预 / 算表)
 
@@ -113,10 +112,13 @@ def _repeats_header(line: Line, block: Block) -> bool:
     return first is not None and [norm(c.text) for c in first.cells] == [norm(c.text) for c in line.cells]
 
 
+def _is_page_number(n: str) -> bool:
+    return bool(pattern(_layout()["page_number"]).match(n))
+
+
 def _may_prefix_title(text: str) -> bool:
     n = norm(text)
-    return (len(n) <= _TITLE_PREFIX_MAX and not _SENTENCE_PUNCTUATION.search(n)
-            and not pattern(_layout()["page_number"]).match(n))
+    return len(n) <= _TITLE_PREFIX_MAX and not _SENTENCE_PUNCTUATION.search(n) and not _is_page_number(n)
 
 
 def _as_text(line: Line) -> str | None:
@@ -235,7 +237,7 @@ def segment(lines: list[Line]) -> Segmented:
         detached = True
         # prose on the title's own page may be a form's merged text cell (重庆 部门整体绩效目标表: 当年整体
         # 绩效目标, its paragraph, then the indicator grid)
-        prose += not _PAGE_NUMBER.match(n) and (current is None or page not in current.title_pages)
+        prose += not _is_page_number(n) and (current is None or page not in current.title_pages)
         previous_text = line if _may_prefix_title(text) else None
 
     if candidate is not None:
@@ -251,7 +253,7 @@ def _header_printed_as_text(narrative: list[Line], row: Line) -> Line | None:
     绩效目标, its rows on p.13), page numbers aside: no sentence, no number."""
     for line in reversed(narrative[-3:]):
         text = line.cells[0].text.strip() if line.cells else ""
-        if _PAGE_NUMBER.match(norm(text)):
+        if _is_page_number(norm(text)):
             continue
         words = text.split()
         if (len(words) >= 3 and len(words) == len(row.cells) and not _SENTENCE_PUNCTUATION.search(text)
