@@ -111,23 +111,35 @@ def cell_accuracy(expected: list[dict], rows: list[list[str]]) -> tuple[int, int
     return len(wanted) - len(missing_cells(wanted, rows)), len(wanted)
 
 
-def has_text_layer(path: Path) -> bool:
-    """Whether any page carries text; scans go to OCR, which naive pdfplumber cannot match at all."""
+def text_layer(path: Path) -> str:
+    """``text`` when any page carries text, ``scan`` when none does (scans go to OCR, which naive
+    pdfplumber cannot match at all), ``unreadable`` when pdfium cannot open the file at all (a file
+    named .pdf that is not one: real-wide's 重庆 127–130 are web pages)."""
     import pypdfium2
 
-    pdf = pypdfium2.PdfDocument(path)
     try:
-        return any(pdf[i].get_textpage().count_chars() for i in range(len(pdf)))
+        pdf = pypdfium2.PdfDocument(path)
+    except pypdfium2.PdfiumError:
+        return "unreadable"
+    try:
+        return "text" if any(pdf[i].get_textpage().count_chars() for i in range(len(pdf))) else "scan"
     finally:
         pdf.close()
 
 
-def measure(workers: int, real_dir: Path = REAL_DIR, generated: bool = True) -> list[Figure]:
+def text_pdfs(real_dir: Path) -> list[Path]:
+    """The PDFs of ``real_dir`` both extractors can read; the others are named, not measured."""
     real = sorted(real_dir.glob("*.pdf")) if real_dir.is_dir() else []
-    scans = [p for p in real if not has_text_layer(p)]
-    if scans:
-        say(f"extraction: text PDFs only; left out as scans (OCR): {', '.join(p.name for p in scans)}")
-        real = [p for p in real if p not in scans]
+    kinds = {path: text_layer(path) for path in real}
+    for kind, why in (("scan", "scans (OCR)"), ("unreadable", "not readable as PDF")):
+        left = [path.name for path, k in kinds.items() if k == kind]
+        if left:
+            say(f"extraction: text PDFs only; left out as {why}: {', '.join(left)}")
+    return [path for path, kind in kinds.items() if kind == "text"]
+
+
+def measure(workers: int, real_dir: Path = REAL_DIR, generated: bool = True) -> list[Figure]:
+    real = text_pdfs(real_dir)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         fixtures = generated_fixtures(Path(tmp)) if generated else []
         paths = real + fixtures

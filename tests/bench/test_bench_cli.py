@@ -89,3 +89,21 @@ def test_keep_leaves_the_work_folder_and_a_temporary_one_goes(tmp_path):
     with work_folder(None) as work:
         (work / "marts.duckdb").write_text("x")
     assert work != kept and not work.exists()
+
+
+def test_the_extraction_bench_names_scans_and_files_that_are_not_pdfs_and_measures_the_rest(tmp_path, capsys):
+    # real-wide's 重庆 127–130 are web pages named .pdf: the bench had stopped on them (PdfiumError)
+    from bench.extraction import text_layer, text_pdfs
+    from extractors.generator.hostile import _pdf
+    from extractors.generator.render import render
+    from extractors.generator.seeds import seed_specs
+
+    text = render(seed_specs()[0], "pdf", tmp_path)
+    (tmp_path / "page.pdf").write_text("<html><body>部门预算</body></html>", encoding="utf-8")
+    (tmp_path / "blank.pdf").write_bytes(_pdf([b"0 0 m 100 100 l S"]))
+    kinds = [text_layer(tmp_path / n) for n in (text.name, "page.pdf", "blank.pdf")]
+    assert kinds == ["text", "unreadable", "scan"]
+    assert text_pdfs(tmp_path) == [text]
+    said = capsys.readouterr()
+    out = said.out + said.err
+    assert "left out as scans (OCR): blank.pdf" in out and "left out as not readable as PDF: page.pdf" in out
