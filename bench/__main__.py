@@ -5,8 +5,8 @@
 
 Sections (each in a process of its own, so its time and peak memory are its alone):
 
-* ``extraction``: naive pdfplumber against the project's PDF reader on real and generated PDFs
-  (``bench/extraction.py``);
+* ``extraction``: naive pdfplumber against the project's PDF reader on real and generated PDFs, and the
+  cell accuracy against the hand-checked truth (``bench/extraction.py``);
 * ``e2e``: generated text PDFs from archive folder to validated marts with ``pipeline.run``
   (``bench/end_to_end.py``);
 * ``marts``: dbt full rebuild and validation as staged documents grow, then the incremental rebuild for a
@@ -76,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-airflow", action="store_true", help="nightly: skip the Airflow no-op")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep it (corpora, the "
                         "marts' warehouse in DIR/marts/marts.duckdb) instead of a temporary folder")
-    parser.add_argument("--real", type=Path, default=extraction.REAL_DIR, help="folder of real PDFs")
+    parser.add_argument("--real", type=Path, nargs="+", default=list(extraction.REAL_DIRS),
+                        help="folders of real PDFs (default ../shared/real and ../shared/real-wide, where "
+                        "present)")
     parser.add_argument("--no-generated", action="store_true", help="extraction: real PDFs only")
     parser.add_argument("--child", choices=extraction.EXTRACTORS, help=argparse.SUPPRESS)
     parser.add_argument("--section", choices=SECTIONS, help=argparse.SUPPRESS)
@@ -103,7 +105,7 @@ def run_section(args: argparse.Namespace) -> list[Figure]:
     work = args.work / args.section
     work.mkdir(parents=True, exist_ok=True)
     if args.section == "extraction":
-        return extraction.measure(args.workers, args.real, not args.no_generated)
+        return extraction.measure(args.workers, tuple(args.real), not args.no_generated)
     if args.section == "e2e":
         from bench.end_to_end import measure
 
@@ -139,7 +141,7 @@ def _child_argv(args: argparse.Namespace, section: str, out: Path) -> list[str]:
             "--workers", str(args.workers), "--seed", str(args.seed), "--documents", str(args.documents),
             "--naive-documents", str(args.naive_documents), "--sizes", ",".join(map(str, args.sizes)),
             "--delta", str(args.delta), "--validate-up-to", str(args.validate_up_to),
-            "--real", str(args.real)]
+            "--real", *map(str, args.real)]
     argv += ["--corpus", str(args.corpus)] if args.corpus else []
     return argv + [flag for flag, on in (("--no-generated", args.no_generated),
                                          ("--no-airflow", args.no_airflow)) if on]

@@ -1,6 +1,7 @@
 """PDF extraction: naive pdfplumber against the project's reader, same PDFs, one run.
 
-Corpus: the real disclosures in ``../shared/real`` (when present) and the generator's PDF fixtures
+Corpus: the real disclosures in ``../shared/real`` and ``../shared/real-wide`` (where present; scans and
+files that are not PDFs are named and left out) and the generator's PDF fixtures
 (seed-figure documents in every PDF layout, rendered into a temporary folder, each with its sidecar of
 expected cells). Each extractor runs in a child process of its own so its time and peak memory
 (``ru_maxrss`` of the process and of its worker processes) are its alone:
@@ -26,6 +27,7 @@ from extractors.evaluation.expected_cells import missing_cells, numeric_cells
 
 REAL_DIR = REPO.parent / "shared" / "real"
 REAL_WIDE_DIR = REPO.parent / "shared" / "real-wide"
+REAL_DIRS = (REAL_DIR, REAL_WIDE_DIR)  # the real corpora `make bench` reads, where present
 TRUTH_DIR = REPO / "tests" / "truth" / "real_wide"
 EXTRACTORS = ("naive", "project")
 
@@ -127,9 +129,9 @@ def text_layer(path: Path) -> str:
         pdf.close()
 
 
-def text_pdfs(real_dir: Path) -> list[Path]:
-    """The PDFs of ``real_dir`` both extractors can read; the others are named, not measured."""
-    real = sorted(real_dir.glob("*.pdf")) if real_dir.is_dir() else []
+def text_pdfs(real_dirs: tuple[Path, ...] | list[Path]) -> list[Path]:
+    """The PDFs of ``real_dirs`` both extractors can read; the others are named, not measured."""
+    real = [path for folder in real_dirs if folder.is_dir() for path in sorted(folder.glob("*.pdf"))]
     kinds = {path: text_layer(path) for path in real}
     for kind, why in (("scan", "scans (OCR)"), ("unreadable", "not readable as PDF")):
         left = [path.name for path, k in kinds.items() if k == kind]
@@ -138,8 +140,8 @@ def text_pdfs(real_dir: Path) -> list[Path]:
     return [path for path, kind in kinds.items() if kind == "text"]
 
 
-def measure(workers: int, real_dir: Path = REAL_DIR, generated: bool = True) -> list[Figure]:
-    real = text_pdfs(real_dir)
+def measure(workers: int, real_dirs: tuple[Path, ...] = REAL_DIRS, generated: bool = True) -> list[Figure]:
+    real = text_pdfs(real_dirs)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         fixtures = generated_fixtures(Path(tmp)) if generated else []
         paths = real + fixtures
@@ -161,7 +163,9 @@ def measure(workers: int, real_dir: Path = REAL_DIR, generated: bool = True) -> 
 
     print(f"\n== extraction: {len(real)} real + {len(fixtures)} generated PDFs, {pages} pages; "
           f"project workers={workers}")
-    command = bench_command("--only", "extraction", "--workers", workers)
+    options = [] if tuple(real_dirs) == REAL_DIRS else ["--real", *real_dirs]
+    command = bench_command("--only", "extraction", "--workers", workers, *options,
+                            *([] if generated else ["--no-generated"]))
     speed = {n: pages / results[n]["seconds"] for n in EXTRACTORS}
     # the naive baseline is one process; the project's reader spreads over ``workers`` processes
     project_memory = max(results["project"]["peak_rss_mib"], results["project"]["worker_peak_rss_mib"])

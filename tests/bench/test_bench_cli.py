@@ -9,7 +9,7 @@ import pytest
 
 from bench.__main__ import DEFAULTS, FULL, _child_argv, _sizes, build_parser, resolve, work_folder
 from bench.end_to_end import _step
-from bench.figures import Figure, read_figures, write_figures
+from bench.figures import REPO, Figure, read_figures, write_figures
 from bench.nightly import filled_sources
 
 
@@ -58,6 +58,7 @@ def test_a_section_child_gets_the_resolved_options(tmp_path):
     assert child.section == "marts"
     assert (child.sizes, child.no_airflow, child.work) == ([100, 200], True, tmp_path)
     assert child.corpus is None
+    assert child.real == [REPO.parent / "shared" / "real", REPO.parent / "shared" / "real-wide"]
 
 
 def test_a_kept_corpus_reaches_the_end_to_end_child(tmp_path):
@@ -103,7 +104,7 @@ def test_the_extraction_bench_names_scans_and_files_that_are_not_pdfs_and_measur
     (tmp_path / "blank.pdf").write_bytes(_pdf([b"0 0 m 100 100 l S"]))
     kinds = [text_layer(tmp_path / n) for n in (text.name, "page.pdf", "blank.pdf")]
     assert kinds == ["text", "unreadable", "scan"]
-    assert text_pdfs(tmp_path) == [text]
+    assert text_pdfs([tmp_path, tmp_path / "missing"]) == [text]
     said = capsys.readouterr()
     out = said.out + said.err
     assert "left out as scans (OCR): blank.pdf" in out and "left out as not readable as PDF: page.pdf" in out
