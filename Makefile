@@ -58,10 +58,9 @@ check: $(STAMP) ## fast tier (for every commit): unit tests and the seeds end to
 bench: $(STAMP) ## benchmarks: extraction and end-to-end throughput, memory (prints figures and JSON lines)
 	$(PY) -m bench
 
-# SQL files sqlfluff checks (.sqlfluff; dbt_project/.sqlfluff for the dbt project, macros/.sqlfluff for
-# its macros). Not yet: expectations/views.sql.
-SQL_LINTED := expectations/scope.sql expectations/results.sql extractors/load.sql \
-	$(wildcard expectations/rules/*.sql)
+# SQL files sqlfluff checks: every .sql of the repository (.sqlfluff; dbt_project/.sqlfluff for the dbt
+# project, macros/.sqlfluff for its macros)
+SQL_LINTED := $(wildcard expectations/*.sql) extractors/load.sql $(wildcard expectations/rules/*.sql)
 lint: $(STAMP) ## ruff, sqlfluff, mypy over extractors/ and expectations/ (what CI runs before the tests)
 	$(VENV)/bin/ruff check extractors expectations dags tests bench
 	$(VENV)/bin/sqlfluff lint --processes 2 $(SQL_LINTED)
