@@ -1,34 +1,58 @@
-{#- Data tests on the models incremental by document check what the last build wrote (docs/scale.md). A
-    test's `where` config may name one of two placeholders, replaced here at run time (dbt's documented
-    override of get_where_subquery):
+{#- Data tests check what a build wrote (docs/scale.md). A model declares which of its rows its data tests
+    read, once, in its config: `meta: {data_tests_rows: ...}`; dbt's documented override of
+    get_where_subquery applies it to every generic test on the model, together with the test's own
+    `where` where it has one:
 
-      __built_in_last_build__      the rows of the tested model's latest build: `built_at` = its largest
-                                   built_at (rows are appended in build order, so this reads the last
-                                   row groups only). Taken from the data, not from this dbt call's start,
-                                   so a test run in a dbt call of its own (the DAG runs tests spanning
-                                   models as tasks of their own) checks the same rows. After a full build
-                                   every row has that built_at: the whole table is tested;
-      __staged_since_last_build__  staging rows of the documents int_table_cells has yet to build (a
-                                   staging test runs before int_table_cells in a build).
+      last_build               the rows of the model's latest build: `built_at` = its largest built_at
+                               (rows are appended in build order, so this reads the last row groups
+                               only). Taken from the data, not from this dbt call's start, so a test run
+                               in a dbt call of its own (the DAG runs tests spanning models as tasks of
+                               their own) checks the same rows. After a full build every row has that
+                               built_at: the whole table is tested. incremental_by_document() declares it
+                               (macros/incremental_by_document.sql);
+      staged_since_last_build  staging rows of the documents int_table_cells has yet to build (a staging
+                               test runs before int_table_cells in a build).
 
-    Both become `true` (the whole table) under --full-refresh or with --vars '{whole_table_tests: true}'
-    (a weekly full check: `dbt test --vars '{whole_table_tests: true}'`). -#}
+    Both read the whole table under --full-refresh or with --vars '{whole_table_tests: true}' (a weekly
+    full check: `dbt test --vars '{whole_table_tests: true}'`). A model declaring nothing is tested
+    whole. -#}
 {% macro get_where_subquery(relation) -%}
-    {%- set where = config.get('where') -%}
-    {%- if where -%}
-        {%- if '__built_in_last_build__' in where -%}
-            {%- set where = where | replace('__built_in_last_build__', built_in_last_build(relation)) -%}
-        {%- endif -%}
-        {%- if '__staged_since_last_build__' in where -%}
-            {%- set where = where | replace('__staged_since_last_build__', staged_since_last_build()) -%}
-        {%- endif -%}
+    {%- set conditions = [] -%}
+    {%- set rows = data_tests_rows(relation) -%}
+    {%- if rows == 'last_build' -%}
+        {%- do conditions.append(built_in_last_build(relation) | trim) -%}
+    {%- elif rows == 'staged_since_last_build' -%}
+        {%- do conditions.append(staged_since_last_build() | trim) -%}
+    {%- elif rows -%}
+        {%- do exceptions.raise_compiler_error(
+            "meta data_tests_rows of " ~ relation ~ " is " ~ rows
+            ~ ": expected last_build or staged_since_last_build") -%}
+    {%- endif -%}
+    {%- if config.get('where') -%}
+        {%- do conditions.append('(' ~ config.get('where') ~ ')') -%}
+    {%- endif -%}
+    {%- set conditions = conditions | reject('equalto', 'true') | list -%}
+    {%- if conditions -%}
         {%- set filtered -%}
-            (select * from {{ relation }} where {{ where }}) as dbt_subquery
+            (select * from {{ relation }} where {{ conditions | join(' and ') }}) as dbt_subquery
         {%- endset -%}
         {%- do return(filtered) -%}
     {%- else -%}
         {%- do return(relation) -%}
     {%- endif -%}
+{%- endmacro %}
+
+{% macro data_tests_rows(relation) -%}
+    {#- the `data_tests_rows` a model declares in its meta, found by the relation a test reads -#}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values() -%}
+            {%- if node.resource_type == 'model' and node.alias == relation.identifier
+                and node.schema == relation.schema -%}
+                {%- do return(node.config.meta.get('data_tests_rows')) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- do return(none) -%}
 {%- endmacro %}
 
 {% macro whole_table_tests() -%}

@@ -1,5 +1,6 @@
 -- A view over int_table_cells (docs/scale.md): the numeric cells, converted on read, stored once
-{{ config(materialized='view') }}
+-- (its data tests check the rows of int_table_cells' last build: it carries their built_at)
+{{ config(materialized='view', meta={'data_tests_rows': 'last_build'}) }}
 
 with
 

@@ -1,5 +1,5 @@
 {%- set groups = var('core_table_groups') -%}
--- Incremental by document (macros/unbuilt_documents.sql): a run reads only the cells of the documents
+-- Incremental by document (macros/incremental_by_document.sql): a run reads only the cells of the documents
 -- int_table_cells built since this model's last build
 {{ incremental_by_document() }}
 with

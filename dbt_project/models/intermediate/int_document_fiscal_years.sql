@@ -1,4 +1,4 @@
--- Incremental by document (macros/unbuilt_documents.sql): the fiscal years each document's amounts
+-- Incremental by document (macros/incremental_by_document.sql): the fiscal years each document's amounts
 -- name (prior-year columns included), so dim_fiscal_year never reads every cell
 {{ incremental_by_document() }}
 

@@ -1,4 +1,4 @@
--- Incremental by document (macros/unbuilt_documents.sql): the subject dimensions count published
+-- Incremental by document (macros/incremental_by_document.sql): the subject dimensions count published
 -- names here, one row per document and name, instead of reading every cell
 {{ incremental_by_document() }}
 

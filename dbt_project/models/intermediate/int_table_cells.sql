@@ -1,4 +1,4 @@
--- Incremental by document (macros/unbuilt_documents.sql): a run joins only the documents staged since
+-- Incremental by document (macros/incremental_by_document.sql): a run joins only the documents staged since
 -- the last build, deletes first the documents re-extracted or gone, and stamps its rows built_at
 {{ incremental_by_document('int_documents') }}
 

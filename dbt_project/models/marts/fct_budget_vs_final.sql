@@ -5,7 +5,8 @@
     incremental_strategy='append',
     on_schema_change='append_new_columns',
     pre_hook="{{ delete_departments_to_rebuild() }}",
-    post_hook="{{ record_department_documents() }}"
+    post_hook="{{ record_department_documents() }}",
+    meta={'data_tests_rows': 'last_build'}
 ) }}
 
 with

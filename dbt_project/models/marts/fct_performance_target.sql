@@ -1,7 +1,7 @@
 {%- set text_measures = [
     'indicator_level1', 'indicator_level2', 'indicator_level3', 'unit', 'operator', 'target_value', 'is_core'
 ] -%}
--- Incremental by document (macros/unbuilt_documents.sql): a run reads only the cells of the documents
+-- Incremental by document (macros/incremental_by_document.sql): a run reads only the cells of the documents
 -- int_table_cells built since this model's last build
 {{ incremental_by_document() }}
 with

@@ -1,4 +1,4 @@
--- Incremental by document (macros/unbuilt_documents.sql): a run reads only the cells of the documents
+-- Incremental by document (macros/incremental_by_document.sql): a run reads only the cells of the documents
 -- int_table_cells built since this model's last build
 {{ incremental_by_document() }}
 {%- set fund_measures = var('fund_source_measures') | list %}

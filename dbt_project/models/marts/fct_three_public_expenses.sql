@@ -1,7 +1,7 @@
 {%- set measures = [
     'total', 'outbound_travel', 'vehicle_total', 'vehicle_purchase', 'vehicle_operation', 'reception'
 ] -%}
--- Incremental by document (macros/unbuilt_documents.sql): a run reads only the cells of the documents
+-- Incremental by document (macros/incremental_by_document.sql): a run reads only the cells of the documents
 -- int_table_cells built since this model's last build
 {{ incremental_by_document() }}
 with

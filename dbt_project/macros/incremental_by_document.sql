@@ -25,7 +25,7 @@
 
         materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns',
         pre_hook="{{ delete_documents_to_rebuild(<source>) }}",
-        post_hook="{{ record_built_documents(<source>) }}"
+        post_hook="{{ record_built_documents(<source>) }}", meta={'data_tests_rows': 'last_build'}
 
     with <source> 'int_documents' for int_table_cells and 'int_table_cells' for the models reading it.
     `adapter` and `execute` are undefined or false under sqlfluff's templater and dbt's parser: the
@@ -180,12 +180,14 @@
 
 {% macro incremental_by_document(source='int_table_cells') -%}
 {#- The config of a model built per document from `source`: appended, each run first deleting the rows
-    of the documents to rebuild and then recording what it built (the macros above). -#}
+    of the documents to rebuild and then recording what it built (the macros above); its data tests
+    check the rows of its last build (macros/get_where_subquery.sql). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='append_new_columns',
     pre_hook="{{ delete_documents_to_rebuild('" ~ source ~ "') }}",
-    post_hook="{{ record_built_documents('" ~ source ~ "') }}"
+    post_hook="{{ record_built_documents('" ~ source ~ "') }}",
+    meta={'data_tests_rows': 'last_build'}
 ) }}
 {%- endmacro %}
