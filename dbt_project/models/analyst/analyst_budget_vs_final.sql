@@ -1,12 +1,6 @@
--- Incremental by department (macros/departments_to_rebuild.sql): a run rebuilds only the departments
+-- Incremental by department (macros/incremental_by_department.sql): a run rebuilds only the departments
 -- with a document new, re-extracted, gone or no longer current since the last build
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='append_new_columns',
-    pre_hook="{{ delete_departments_to_rebuild() }}",
-    post_hook="{{ record_department_documents() }}"
-) }}
+{{ incremental_by_department() }}
 
 with
 

@@ -1,4 +1,4 @@
-{#- A model incremental by department (fct_budget_vs_final): its rows pair documents of one department, and
+{#- A model incremental by department (fct_budget_vs_final, the analyst models): its rows pair documents of one department, and
     which of them is current changes when another document of the department arrives, is re-extracted or
     goes. Its state `build_state.<model>` holds, per document, what the model last built it from (when
     fct_expenditure_by_function built it, and whether it was current) and its department. A run rebuilds
@@ -62,4 +62,20 @@
         {{ build_timestamp() }} as built_at
     from ({{ department_document_versions() }}) as sources
     order by sources.document_id
+{%- endmacro %}
+
+{% macro incremental_by_department(data_tests_rows=none) -%}
+{#- The config of a model built per department: appended, each run first deleting the rows of the
+    departments to rebuild and then recording their documents (the macros above). `data_tests_rows`
+    ('last_build') scopes its data tests to the rows of its last build (macros/get_where_subquery.sql);
+    without it they check the whole table. -#}
+{%- set settings = {
+    'materialized': 'incremental',
+    'incremental_strategy': 'append',
+    'on_schema_change': 'append_new_columns',
+    'pre_hook': '{{ delete_departments_to_rebuild() }}',
+    'post_hook': '{{ record_department_documents() }}'
+} -%}
+{%- if data_tests_rows %}{% do settings.update({'meta': {'data_tests_rows': data_tests_rows}}) %}{% endif -%}
+{{ config(**settings) }}
 {%- endmacro %}
