@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,29 +43,52 @@ class RealWide:
     results: list  # bench.real_report.DocumentResult per disclosure (its parts joined)
 
 
-@pytest.fixture(scope="session")
-def real_wide(shared_dir: Path, tmp_path_factory) -> RealWide:
-    """../shared/real-wide run once for every test that reads it (outcomes, accuracy, verdicts): a run of
-    the 111 files is the suite's longest step. Its tests share the ``real_wide`` xdist group; should they
-    ever land on two workers, the first to need it runs it and the others wait for it and read its
-    results, so the suite runs it once."""
+def once_per_run(tmp_path_factory, name: str, make: Callable[[Path], Any]) -> Any:
+    """``make(folder)`` run once in this pytest run, for steps that many tests only read (a corpus through
+    the whole pipeline). Without xdist it runs in a fresh folder; under xdist the first worker to need it
+    runs it in a folder of this run's that all workers share, and the others wait for it and read its
+    (pickled) value."""
     import pickle
 
     from filelock import FileLock
 
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return make(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent / name  # this run's, shared by its workers
+    shared.mkdir(exist_ok=True)
+    value = shared / "value.pickle"
+    with FileLock(str(shared / "run.lock")):
+        if not value.exists():
+            value.write_bytes(pickle.dumps(make(shared)))
+    return pickle.loads(value.read_bytes())
+
+
+@pytest.fixture(scope="session")
+def real_wide(shared_dir: Path, tmp_path_factory) -> RealWide:
+    """../shared/real-wide run once for every test that reads it (outcomes, accuracy, verdicts): a run of
+    the 111 files is the suite's longest step. Its tests share the ``real_wide`` xdist group, and
+    ``once_per_run`` runs it once should they ever land on two workers."""
     from bench.real_report import evaluate_folder
     from extractors.extract import iter_input_files
 
     folder = shared_dir / "real-wide"
     if not folder.is_dir():
         pytest.skip(f"{folder} not found: the wide real corpus is read from ../shared, never copied")
-    if os.environ.get("PYTEST_XDIST_WORKER") is None:
-        warehouse = tmp_path_factory.mktemp("real_wide") / "w.duckdb"
-        return RealWide(warehouse, evaluate_folder(iter_input_files([folder]), warehouse))
-    shared = tmp_path_factory.getbasetemp().parent / "real_wide"  # this run's, shared by its workers
-    shared.mkdir(exist_ok=True)
-    warehouse, results = shared / "w.duckdb", shared / "results.pickle"
-    with FileLock(str(shared / "run.lock")):
-        if not results.exists():
-            results.write_bytes(pickle.dumps(evaluate_folder(iter_input_files([folder]), warehouse)))
-    return RealWide(warehouse, pickle.loads(results.read_bytes()))
+    results = once_per_run(tmp_path_factory, "real_wide",
+                           lambda out: (out / "w.duckdb", evaluate_folder(iter_input_files([folder]),
+                                                                           out / "w.duckdb")))
+    return RealWide(*results)
+
+
+@pytest.fixture(scope="session")
+def seeds_run(seeds_dir: Path, tmp_path_factory) -> Path:
+    """The warehouse of ``budgetwh run`` over ../shared/seeds, run once for the modules that only read it
+    (the seeds end to end, accuracy, completeness); a test that changes it works on a copy."""
+    from extractors.cli import main
+
+    def run(out: Path) -> Path:
+        warehouse = out / "w.duckdb"
+        assert main(["run", "--input", str(seeds_dir), "--warehouse", str(warehouse), "--workers", "1"]) == 0
+        return warehouse
+
+    return once_per_run(tmp_path_factory, "seeds_run", run)

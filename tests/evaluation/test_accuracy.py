@@ -55,21 +55,14 @@ def test_figures_of_a_truth_file():
         Decimal("1172.15"), Decimal("1172.15"), None, Decimal("1172.15"), None]
 
 
-@pytest.fixture(scope="module")
-def seeds_warehouse(tmp_path_factory, seeds_dir) -> Path:
-    warehouse = tmp_path_factory.mktemp("accuracy") / "w.duckdb"
-    assert main(["run", "--input", str(seeds_dir), "--warehouse", str(warehouse), "--workers", "1"]) == 0
-    return warehouse
-
-
-def test_accuracy_on_the_seeds(seeds_warehouse, tmp_path, capsys):
+def test_accuracy_on_the_seeds(seeds_run, tmp_path, capsys):
     truth = tmp_path / "truth"
     truth.mkdir()
     (truth / f"{QIJIANG_SHA[:16]}.yml").write_text(yaml.safe_dump(QIJIANG_TRUTH, allow_unicode=True),
                                                    encoding="utf-8")
     (truth / "0000000000000000.yml").write_text(yaml.safe_dump(
         {**QIJIANG_TRUTH, "sha256": "0" * 64, "tables": QIJIANG_TRUTH["tables"][:1]}), encoding="utf-8")
-    result = measure(truth, seeds_warehouse)
+    result = measure(truth, seeds_run)
     by_file = {d.truth_file: d for d in result.documents}
     qijiang = by_file[f"{QIJIANG_SHA[:16]}.yml"]
     assert qijiang.document_id == QIJIANG_SHA[:16]
@@ -84,7 +77,7 @@ def test_accuracy_on_the_seeds(seeds_warehouse, tmp_path, capsys):
     assert unknown.document_id is None and unknown.exact == 0 and len(unknown.figures) == 9
     assert (result.exact, result.total) == (22, 35)
 
-    assert main(["accuracy", "--truth", str(truth), "--warehouse", str(seeds_warehouse), "-v"]) == 0
+    assert main(["accuracy", "--truth", str(truth), "--warehouse", str(seeds_run), "-v"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[-1] == "overall: 2 document(s), 22 / 35 figures exact, 62.86 %"
     assert "expected 561.46, found 561.45" in out

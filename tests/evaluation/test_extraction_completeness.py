@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -54,15 +53,8 @@ def test_unmapped_cell_is_an_issue_at_its_place(tmp_path):
     assert rent.table_index is not None and rent.page >= 1
 
 
-@pytest.fixture(scope="module")
-def seeds_warehouse(tmp_path_factory, seeds_dir) -> Path:
-    warehouse = tmp_path_factory.mktemp("completeness") / "w.duckdb"
-    assert main(["run", "--input", str(seeds_dir), "--warehouse", str(warehouse), "--workers", "1"]) == 0
-    return warehouse
-
-
-def test_dim_document_carries_completeness(seeds_warehouse):
-    con = duckdb.connect(str(seeds_warehouse), read_only=True)
+def test_dim_document_carries_completeness(seeds_run):
+    con = duckdb.connect(str(seeds_run), read_only=True)
     try:
         rows = con.execute("""
             select fiscal_year, numeric_cell_count, staged_numeric_cell_count, mapped_cell_count,
@@ -84,10 +76,10 @@ def test_dim_document_carries_completeness(seeds_warehouse):
     assert columns["page"] == "INTEGER" and columns["x0"] == "DOUBLE"
 
 
-def test_every_mapped_cell_is_a_published_figure_with_its_source_cell(seeds_warehouse):
+def test_every_mapped_cell_is_a_published_figure_with_its_source_cell(seeds_run):
     """Completeness counts what a mart holds: each mapped cell is a row of fct_published_figure, its
     amount the staged cell's, at the staged cell's page and bbox."""
-    con = duckdb.connect(str(seeds_warehouse), read_only=True)
+    con = duckdb.connect(str(seeds_run), read_only=True)
     try:
         per_document = con.execute("""
             select d.fiscal_year, d.mapped_cell_count, count(f.amount)
@@ -109,15 +101,15 @@ def test_every_mapped_cell_is_a_published_figure_with_its_source_cell(seeds_ware
     assert qijiang_total == [(Decimal("1172.15"),)]
 
 
-def test_completeness_command(seeds_warehouse, capsys):
-    assert main(["completeness", "--warehouse", str(seeds_warehouse)]) == 0
+def test_completeness_command(seeds_run, capsys):
+    assert main(["completeness", "--warehouse", str(seeds_run)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == ("corpus: 2 document(s), 708 / 717 numeric cells mapped, 98.74 %; "
                        "1 document(s) below 100 %")
     assert out[1].strip() == ("e742fafbc76c1b9b 重庆市潼南区政务服务管理办公室 2022 budget (txt): "
                               "422 / 431 cells mapped, 97.91 %")
     assert out[2].strip() == "issues: unmeasured_column 9"
-    assert main(["completeness", "--warehouse", str(seeds_warehouse), "-v"]) == 0
+    assert main(["completeness", "--warehouse", str(seeds_run), "-v"]) == 0
     assert "286 / 286 cells mapped, 100.00 %" in capsys.readouterr().out
 
 
