@@ -1,4 +1,5 @@
-"""Shared fixtures: where the third-party documents are, and a fresh warehouse per test."""
+"""Shared fixtures: where the third-party documents are, a fresh warehouse per test, and the corpus runs
+that many tests only read (real_wide, seeds_run), made once per test run."""
 
 from __future__ import annotations
 
@@ -74,10 +75,11 @@ def real_wide(shared_dir: Path, tmp_path_factory) -> RealWide:
     folder = shared_dir / "real-wide"
     if not folder.is_dir():
         pytest.skip(f"{folder} not found: the wide real corpus is read from ../shared, never copied")
-    results = once_per_run(tmp_path_factory, "real_wide",
-                           lambda out: (out / "w.duckdb", evaluate_folder(iter_input_files([folder]),
-                                                                           out / "w.duckdb")))
-    return RealWide(*results)
+    def run(out: Path) -> RealWide:
+        warehouse = out / "w.duckdb"
+        return RealWide(warehouse, evaluate_folder(iter_input_files([folder]), warehouse))
+
+    return once_per_run(tmp_path_factory, "real_wide", run)
 
 
 @pytest.fixture(scope="session")

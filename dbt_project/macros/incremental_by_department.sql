@@ -1,10 +1,10 @@
-{#- A model incremental by department (fct_budget_vs_final, the analyst models): its rows pair documents of one department, and
-    which of them is current changes when another document of the department arrives, is re-extracted or
-    goes. Its state `build_state.<model>` holds, per document, what the model last built it from (when
-    fct_expenditure_by_function built it, and whether it was current) and its department. A run rebuilds
-    every department with a document whose version differs from the state or that is gone: it deletes
-    those departments' rows first (pre-hook), reads only their facts, and records the state (post-hook).
-    A full build, or a run without a state, rebuilds every department. -#}
+{#- A model incremental by department (fct_budget_vs_final, the analyst models): its rows pair documents of
+    one department, and which of them is current changes when another document of the department arrives, is
+    re-extracted or goes. Its state `build_state.<model>` holds, per document, what the model last built it
+    from (when fct_expenditure_by_function built it, and whether it was current) and its department. A run
+    rebuilds every department with a document whose version differs from the state or that is gone: it
+    deletes those departments' rows first (pre-hook), reads only their facts, and records the state
+    (post-hook). A full build, or a run without a state, rebuilds every department. -#}
 
 {% macro department_document_versions() -%}
     select
