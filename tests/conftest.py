@@ -48,7 +48,8 @@ def once_per_run(tmp_path_factory, name: str, make: Callable[[Path], Any]) -> An
     """``make(folder)`` run once in this pytest run, for steps that many tests only read (a corpus through
     the whole pipeline). Without xdist it runs in a fresh folder; under xdist the first worker to need it
     runs it in a folder of this run's that all workers share, and the others wait for it and read its
-    (pickled) value."""
+    (pickled) value. That value holds only types of importable modules: a class of a conftest does not
+    unpickle, as pytest imports each conftest.py under the one name ``conftest``."""
     import pickle
 
     from filelock import FileLock
@@ -75,11 +76,12 @@ def real_wide(shared_dir: Path, tmp_path_factory) -> RealWide:
     folder = shared_dir / "real-wide"
     if not folder.is_dir():
         pytest.skip(f"{folder} not found: the wide real corpus is read from ../shared, never copied")
-    def run(out: Path) -> RealWide:
-        warehouse = out / "w.duckdb"
-        return RealWide(warehouse, evaluate_folder(iter_input_files([folder]), warehouse))
 
-    return once_per_run(tmp_path_factory, "real_wide", run)
+    def run(out: Path) -> tuple[Path, list]:
+        warehouse = out / "w.duckdb"
+        return warehouse, evaluate_folder(iter_input_files([folder]), warehouse)
+
+    return RealWide(*once_per_run(tmp_path_factory, "real_wide", run))
 
 
 @pytest.fixture(scope="session")
