@@ -1,5 +1,6 @@
 -- What every rule reads, created on the validation's connection before the catalogue runs.
--- `-- noqa: RF02/RF03` marks a macro's parameter, which sqlfluff reads as an unqualified column.
+-- `-- noqa: RF02/RF03` marks a macro's parameter, which sqlfluff reads as an unqualified column; `-- noqa:
+-- ST03` a CTE a table macro reads by name (line_sums), which sqlfluff takes for unused.
 
 -- The staged documents the run reads (input_documents, made by the runner: every document, or for a
 -- run scoped to the documents a load changed, those and their department's neighbouring years). Rules
@@ -221,31 +222,12 @@ create or replace temp macro subject_rollup(table_types, parent_length, child_le
         p.document_id, p.table_type, p.table_index, p.row_code, p.row_qualifier, p.row_unit, p.fiscal_year,
         p.amount, p.page, p.unit_name, p.column_label, p.measure;
 
--- A total line's cell = Σ the cells of the part lines in the same column and side of the table.
--- part_code_length null: every line of the part kinds; excluded_codes: lines of those kinds that are
--- not parts (a carry-over line among the income sources); part_codes: only lines of those codes.
-create or replace temp macro total_rollup(
-    table_types, total_codes, part_kinds, part_code_length,
-    excluded_codes, part_codes := []) as table
-    with lines as (
-        select * from cell_grid
-        where list_contains(table_types, table_type)
-    ),
-
-    totals as (
-        select * from lines
-        where row_kind = 'total' and list_contains(total_codes, row_code)
-    ),
-
-    parts as (
-        select * from lines
-        where
-            list_contains(part_kinds, row_kind)
-            and (part_code_length is null or length(row_code) = part_code_length)
-            and not list_contains(excluded_codes, coalesce(row_code, ''))
-            and (len(part_codes) = 0 or list_contains(part_codes, row_code))
-    )
-
+-- The shape the line sums share: each line of ``totals`` against the Σ of the lines of ``parts`` in the
+-- same column and side of its table (document, table, row group, column, measure, year), one row per
+-- total cell with the catalogue's result columns and its parts (part_label, amount) in printed order for
+-- the hints. totals and parts name the caller's relations of cell_grid lines (a CTE of the calling
+-- query will do); parts carry a part_label.
+create or replace temp macro line_sums(totals, parts) as table
     select
         t.document_id,
         t.table_type,
@@ -259,12 +241,9 @@ create or replace temp macro total_rollup(
         t.unit_name,
         t.column_label as detail,
         t.row_name as total_label,
-        list(
-            { 'label': coalesce(p.row_code || ' ', '') || coalesce(p.row_name, ''), 'amount': p.amount }
-            order by p.row_index
-        ) as parts
-    from totals as t
-    inner join parts as p
+        list({ 'label': p.part_label, 'amount': p.amount } order by p.row_index) as parts
+    from query_table(totals) as t  -- noqa: RF02
+    inner join query_table(parts) as p
         on
             t.document_id = p.document_id
             and t.table_index = p.table_index
@@ -275,6 +254,36 @@ create or replace temp macro total_rollup(
     group by
         t.document_id, t.table_type, t.table_index, t.row_code, t.fiscal_year, t.amount, t.page,
         t.unit_name, t.column_label, t.measure, t.row_index, t.row_name;
+
+-- A total line's cell = Σ the cells of the part lines in the same column and side of the table.
+-- part_code_length null: every line of the part kinds; excluded_codes: lines of those kinds that are
+-- not parts (a carry-over line among the income sources); part_codes: only lines of those codes.
+create or replace temp macro total_rollup(
+    table_types, total_codes, part_kinds, part_code_length,
+    excluded_codes, part_codes := []) as table
+    with lines as (
+        select * from cell_grid
+        where list_contains(table_types, table_type)
+    ),
+
+    totals as (  -- noqa: ST03
+        select * from lines
+        where row_kind = 'total' and list_contains(total_codes, row_code)
+    ),
+
+    parts as (  -- noqa: ST03
+        select
+            *,
+            coalesce(row_code || ' ', '') || coalesce(row_name, '') as part_label
+        from lines
+        where
+            list_contains(part_kinds, row_kind)
+            and (part_code_length is null or length(row_code) = part_code_length)
+            and not list_contains(excluded_codes, coalesce(row_code, ''))
+            and (len(part_codes) = 0 or list_contains(part_codes, row_code))
+    )
+
+    select * from line_sums(totals, parts);
 
 -- Within one line and year: the total_measure cell = Σ the part_measures cells (总计 = 基本 + 项目).
 -- The line's other cells come along as context, for the wrong-column hint. blank_parts_are_zero: the
@@ -848,8 +857,11 @@ create or replace temp macro side_total(total_code, current_code, extra_codes) a
         where row_kind = 'total' and list_contains(extra_codes, row_code)
     ),
 
-    parts as (
-        select l.* from lines as l
+    parts as (  -- noqa: ST03
+        select
+            l.*,
+            coalesce(l.row_name, l.row_code) as part_label
+        from lines as l
         where
             (l.row_kind = 'total' and l.row_code = current_code)  -- noqa: RF03
             or (
@@ -863,7 +875,7 @@ create or replace temp macro side_total(total_code, current_code, extra_codes) a
             )
     ),
 
-    totals as (
+    totals as (  -- noqa: ST03
         select * from lines as t
         where row_kind = 'total' and row_code = total_code and exists (
             select 1 from lines as c
@@ -873,32 +885,7 @@ create or replace temp macro side_total(total_code, current_code, extra_codes) a
         )
     )
 
-    select
-        t.document_id,
-        t.table_type,
-        t.table_index,
-        t.row_code as subject_code,
-        t.fiscal_year,
-        coalesce(sum(p.amount), 0) as expected_amount,
-        coalesce(t.amount, 0) as actual_amount,
-        count(*) as parts_count,
-        t.page,
-        t.unit_name,
-        t.column_label as detail,
-        t.row_name as total_label,
-        list({ 'label': coalesce(p.row_name, p.row_code), 'amount': p.amount } order by p.row_index) as parts
-    from totals as t
-    inner join parts as p
-        on
-            t.document_id = p.document_id
-            and t.table_index = p.table_index
-            and t.row_group is not distinct from p.row_group
-            and t.column_label is not distinct from p.column_label
-            and t.measure is not distinct from p.measure
-            and t.fiscal_year is not distinct from p.fiscal_year
-    group by
-        t.document_id, t.table_type, t.table_index, t.row_code, t.fiscal_year, t.amount, t.page,
-        t.unit_name, t.column_label, t.measure, t.row_index, t.row_name;
+    select * from line_sums(totals, parts);
 
 -- Tables whose structure extraction did not fully recognise (an issue whose code is listed in
 -- reference/doubt_issue_codes.csv; table_index null: the whole document): a failed check there is an

@@ -67,7 +67,7 @@ moved as (
 ),
 
 -- a line whose total moved: that figure only (its blank cell of the class column left out)
-placed as (
+placed as (  -- noqa: ST03
     select * from moved
     union all
     select t.* from totals as t
@@ -78,38 +78,17 @@ placed as (
             and m.row_group is not distinct from t.row_group and m.measure is not distinct from t.measure
             and m.fiscal_year is not distinct from t.fiscal_year
     )
+),
+
+parts as (  -- noqa: ST03
+    select
+        *,
+        coalesce(row_code || ' ', '') || coalesce(row_name, '') as part_label
+    from lines
+    where
+        row_kind = 'expenditure_class'
+        or (row_kind = 'total' and row_code in ('subsidy_to_subordinate', 'remittance_to_superior'))
 )
 
-select
-    t.document_id,
-    t.table_type,
-    t.table_index,
-    t.row_code as subject_code,
-    t.fiscal_year,
-    coalesce(sum(p.amount), 0) as expected_amount,
-    coalesce(t.amount, 0) as actual_amount,
-    count(*) as parts_count,
-    t.page,
-    t.unit_name,
-    t.column_label as detail,
-    t.row_name as total_label,
-    list(
-        { 'label': coalesce(p.row_code || ' ', '') || coalesce(p.row_name, ''), 'amount': p.amount }
-        order by p.row_index
-    ) as parts
-from placed as t
-inner join lines as p
-    on
-        t.document_id = p.document_id
-        and t.table_index = p.table_index
-        and (
-            p.row_kind = 'expenditure_class'
-            or (p.row_kind = 'total' and p.row_code in ('subsidy_to_subordinate', 'remittance_to_superior'))
-        )
-        and t.row_group is not distinct from p.row_group
-        and t.column_label is not distinct from p.column_label
-        and t.measure is not distinct from p.measure
-        and t.fiscal_year is not distinct from p.fiscal_year
-group by
-    t.document_id, t.table_type, t.table_index, t.row_code, t.fiscal_year, t.amount, t.page,
-    t.unit_name, t.column_label, t.measure, t.row_index, t.row_name
+-- placed and parts, read by name (views.sql, line_sums; hence their noqa: ST03)
+select * from line_sums(placed, parts)
