@@ -218,3 +218,29 @@ def test_data_tests_of_a_model_built_by_document_check_its_last_build(warehouse:
     assert set(last_build.values()) <= {"pass", "warn"}
     whole = _dbt_test(warehouse, select, "--vars", "{whole_table_tests: true}")
     assert whole[not_null] == "fail" and subject_test(whole) in {"fail", "warn"}
+
+
+def test_a_process_parses_the_project_once_per_warehouse_name(warehouse: Path, tmp_path: Path):
+    """The second build of a run starts from the manifest the first one parsed, and builds its own rows
+    (built_at: that build's start); a warehouse of another name gets a manifest of its own database."""
+    from extractors import transform
+
+    def stage_and_build(extraction) -> object:
+        with connect(str(warehouse)) as con:
+            load_extraction(con, extraction)
+        build(warehouse, exclude="tag:post_validation")
+        with connect(str(warehouse)) as con:
+            return con.execute("select max(built_at) from marts.fct_expenditure_by_function").fetchone()[0]
+
+    first = stage_and_build(sample_budget())
+    (parsed,) = [m for k, m in transform._MANIFESTS.items() if k[0] == "warehouse"]
+    second = stage_and_build(sample_budget(sha256="b" * 64, department_name="另一个部门"))
+    assert [m for k, m in transform._MANIFESTS.items() if k[0] == "warehouse"] == [parsed]
+    assert second > first
+    assert parsed.nodes["model.budgetwh.fct_expenditure_by_function"].database == "warehouse"
+
+    other = tmp_path / "other.duckdb"
+    connect(str(other)).close()
+    build(other, select="stg_staging__documents stg_staging__tables")
+    (theirs,) = [m for k, m in transform._MANIFESTS.items() if k[0] == "other"]
+    assert theirs.nodes["model.budgetwh.stg_staging__documents"].database == "other"
