@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -143,6 +144,22 @@ class Supervisor:
             slot.process.join()
         slot.conn.close()
 
+    def _death(self, exitcode: int | None) -> str:
+        """Why a worker died, as far as its exit tells: an exit status, or a signal by name. SIGTERM,
+        SIGINT, SIGHUP and SIGQUIT come from outside the run; the others, and an exit status (an uncaught
+        MemoryError), are also what running out of address space ends in."""
+        if exitcode is not None and exitcode < 0:
+            try:
+                said = f"the extraction process was killed by {signal.Signals(-exitcode).name}"
+            except ValueError:
+                said = f"the extraction process was killed by signal {-exitcode}"
+            if -exitcode in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT):
+                return f"{said}, sent from outside the run"
+        else:
+            said = f"the extraction process died (exit {exitcode})"
+        return (f"{said}; at most {self.limits.address_space_mb} MiB of address space "
+                "(BUDGETWH_ADDRESS_SPACE_MB) may have run out")
+
     def run(self, documents: Sequence, progress: Callable[[int, int, Path], None] | None = None) -> list[str]:
         """Extract ``documents`` (``InputDocument``); their document ids in input order."""
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -205,10 +222,7 @@ class Supervisor:
                             slots[i] = self._start()
                         continue
                     if not slot.process.is_alive():
-                        slots[i] = replace(slot, "worker_crashed",
-                                           f"the extraction process died (exit {slot.process.exitcode}); "
-                                           f"at most {self.limits.address_space_mb} MiB of address space "
-                                           "(BUDGETWH_ADDRESS_SPACE_MB) may have run out")
+                        slots[i] = replace(slot, "worker_crashed", self._death(slot.process.exitcode))
                         continue
                     elapsed = time.monotonic() - slot.started
                     if time.monotonic() > slot.deadline:

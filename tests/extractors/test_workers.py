@@ -95,3 +95,45 @@ def test_a_worker_dies_with_its_supervisor_even_while_it_extracts(tmp_path):
         for worker in workers | _children(supervisor.pid):
             if _alive(worker):
                 os.kill(worker, signal.SIGKILL)
+
+
+def test_a_worker_killed_from_outside_is_recorded_by_its_signal_and_the_next_document_loads(tmp_path):
+    """A worker SIGTERMed by something outside the run (an operator, a shutdown) costs its document, which
+    is rejected saying so, not blamed on memory; a fresh worker extracts the next one."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    slow = tmp_path / "grid.pdf"
+    slow.write_bytes(_pdf([_grid(450, 500, 1.6)]))  # minutes of layout with the page limit lifted
+    good = render(seed_specs()[0], "text", tmp_path)
+    env = {**os.environ, "BUDGETWH_MAX_CHARS_PER_PAGE": "10000000", "BUDGETWH_SECONDS_BASE": "600",
+           "BUDGETWH_SECONDS_CEILING": "600"}
+    script = ("import sys; from pathlib import Path; from extractors.pipeline import InputDocument, "
+              "extract_all; print(*extract_all([InputDocument(Path(p)) for p in sys.argv[1:3]], "
+              "Path(sys.argv[3]), workers=1))")
+    supervisor = subprocess.Popen(
+        [sys.executable, "-c", script, str(slow), str(good), str(tmp_path / "out")],
+        cwd=Path(__file__).resolve().parents[2], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+
+        def workers() -> set[int]:
+            return {pid for pid in _children(supervisor.pid)
+                    if "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")}
+
+        while time.monotonic() < deadline and not workers():
+            time.sleep(0.1)
+        time.sleep(8)  # past the worker's imports: it is extracting the grid
+        (worker,) = workers()
+        os.kill(worker, signal.SIGTERM)
+        out, _ = supervisor.communicate(timeout=120)
+    finally:
+        supervisor.kill()
+    slow_id, good_id = out.split()
+    assert _status(tmp_path / "out" / slow_id) == (
+        "rejected", "worker_crashed",
+        "grid.pdf: the extraction process was killed by SIGTERM, sent from outside the run")
+    assert _status(tmp_path / "out" / good_id)[:2] == ("loaded", None)
