@@ -5,7 +5,8 @@ extracts one document at a time into ``out_dir/<document_id>/``. The supervisor 
 wall-clock deadline (``ExtractionLimits``: a base, more once the reader says how many pages and how many
 to OCR, never past the ceiling) and watches the worker's resident memory. A worker past its deadline or
 its memory limit is killed, the document is recorded as rejected (``timeout``, ``memory``; a worker that
-dies on its own: ``worker_crashed``) and a fresh worker takes the next document.
+dies otherwise: ``worker_crashed``, naming its exit status or signal) and a fresh worker takes the next
+document.
 
 Readers call ``note_pages`` once they know a document's size; outside a worker it does nothing.
 """

@@ -121,8 +121,14 @@ def test_a_worker_killed_from_outside_is_recorded_by_its_signal_and_the_next_doc
         deadline = time.monotonic() + 120
 
         def workers() -> set[int]:
-            return {pid for pid in _children(supervisor.pid)
-                    if "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")}
+            found = set()
+            for pid in _children(supervisor.pid):
+                try:
+                    if "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text(errors="replace"):
+                        found.add(pid)
+                except OSError:  # gone since it was listed
+                    pass
+            return found
 
         while time.monotonic() < deadline and not workers():
             time.sleep(0.1)
