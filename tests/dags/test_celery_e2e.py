@@ -230,6 +230,13 @@ def inboxes(tmp_path_factory) -> tuple[Path, Path]:
     return samples / "text", samples
 
 
+NEW_WORKER = "worker-2"  # the worker started after the first is killed; its log is its own
+
+
+def _start_new_worker(stack: Stack) -> None:
+    stack.start(NEW_WORKER, "celery", "worker", "--celery-hostname", "budgetwh-test-2@%h")
+
+
 @pytest.fixture(scope="module")
 def first_publication(stack, inboxes) -> Path:
     """The text renditions through ``budgetwh run``, published by the DAG's publish step with the stack's
@@ -280,7 +287,7 @@ def test_a_killed_run_leaves_the_publication_untouched(stack, inboxes, first_pub
     assert _postgres_marts(stack.env) == before_pg
 
     # A new worker drains what the killed run had queued; the run fails without publishing.
-    stack.start("worker-2", "celery", "worker", "--celery-hostname", "budgetwh-test-2@%h")
+    _start_new_worker(stack)
     assert _wait_for_run(stack, killed) == "failed"
     assert (published / "publication.json").read_text() == before_manifest
     assert _postgres_marts(stack.env) == before_pg
@@ -290,8 +297,8 @@ def test_celery_workers_run_the_dag_and_publish_to_postgres(stack, inboxes, firs
     """The run after the killed one, on the new worker, publishes every format's samples."""
     published = first_publication
     before = json.loads((published / "publication.json").read_text())
-    if "worker-2" not in stack.processes:  # the kill test did not get as far as starting it
-        stack.start("worker-2", "celery", "worker", "--celery-hostname", "budgetwh-test-2@%h")
+    if NEW_WORKER not in stack.processes:  # the kill test did not get as far as starting it
+        _start_new_worker(stack)
     succeeded_before = dict(_query(stack.env, "select status, count(*) from celery_taskmeta group by status"))
     started = time.monotonic()
     _trigger(stack, "celery_e2e_after_kill", inboxes[1])
@@ -303,7 +310,7 @@ def test_celery_workers_run_the_dag_and_publish_to_postgres(stack, inboxes, firs
     # and the new worker's log names each.
     results = dict(_query(stack.env, "select status, count(*) from celery_taskmeta group by status"))
     assert results.get("SUCCESS", 0) - succeeded_before.get("SUCCESS", 0) >= len(states)
-    assert stack.log("worker-2").count("execute_workload") >= len(states)
+    assert stack.log(NEW_WORKER).count("execute_workload") >= len(states)
     manifest = json.loads((published / "publication.json").read_text())
     assert manifest["run_id"] == "celery_e2e_after_kill" and manifest["postgres_schema"] == "marts"
     duck = _duckdb_marts(published / "warehouse.duckdb")
