@@ -1,9 +1,11 @@
 """Great Expectations judges a run's places and rebuilds the Data Docs site.
 
 GX gets the compact frame (one row per place) through its pandas datasource: one suite per severity, one
-expectation per rule (``excess_thousandths`` ≤ 0: how far the difference goes beyond the tolerance), one
-checkpoint per document whose action rebuilds the Data Docs site (alerts are one summary per run, after
-the marts: ``expectations.evidence.notify``). The places GX marks unexpected are the failures. Beyond
+expectation per rule, one checkpoint per document, and the Data Docs site built once when all are judged
+(alerts are one summary per run, after the marts: ``expectations.evidence.notify``). A rule's expectation
+reads a column of its own, ``excess_thousandths__<severity>__<rule id>``: how far each of its places at
+that severity goes beyond the tolerance (≤ 0 passes), empty on the other rules' rows; a row condition per
+expectation would cost GX three times as much. The places GX marks unexpected are the failures. Beyond
 ``per_document_pages_limit`` documents (``ValidationSettings``) one checkpoint judges the whole run, and
 GX gets the compact form: every place beyond its tolerance (what its pages list) and one summary row per
 rule for the places within it (their count and largest excess), not 400 rows per document.
@@ -79,20 +81,17 @@ def judge(frame: pd.DataFrame, rules: tuple[Rule, ...], gx_root: Path, run_id: s
     context.variables.save()
     suites = _suites(context, rules)
     datasource = context.data_sources.add_or_update_pandas(DATASOURCE)
-    # alerts are one summary per run of its new findings, after the marts (expectations.evidence.notify)
-    actions: list[gx.checkpoint.ValidationAction] = [
-        gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")]
     index_columns = ["row_id", "rule_id", *PAYLOAD_FIELDS]
-    gx_frame = _gx_frame(frame)
+    gx_frame = _with_rule_columns(_gx_frame(frame), rules)
     failed: set[int] = set()
     for asset_name, rows in _batches(gx_frame, per_document, per_document_limit):
         asset = _asset(datasource, asset_name)
         batch = _batch_definition(asset)
-        definitions = [context.validation_definitions.add_or_update(
+        definitions = [context.validation_definitions.add(
             gx.ValidationDefinition(name=f"{asset_name}__{suite.name}", data=batch, suite=suite))
             for suite in suites]
-        checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
-            name=f"budgetwh__{asset_name}", validation_definitions=definitions, actions=actions,
+        checkpoint = context.checkpoints.add(gx.Checkpoint(
+            name=f"budgetwh__{asset_name}", validation_definitions=definitions,
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_columns}))
         result = checkpoint.run(batch_parameters={"dataframe": rows.reset_index(drop=True)},
                                 run_id=RunIdentifier(run_name=run_id))
@@ -100,14 +99,18 @@ def judge(frame: pd.DataFrame, rules: tuple[Rule, ...], gx_root: Path, run_id: s
             for expectation in validation.results:
                 for unexpected in expectation.result.get("unexpected_index_list") or []:
                     failed.add(int(unexpected["row_id"]))
+    context.build_data_docs()  # once: a build per checkpoint re-renders every page judged before it
     return failed
 
 
 def _clear_previous_results(gx_root: Path) -> None:
     """Each run's site shows that run: earlier results live on in validation.rule_results, and GX
-    rebuilds its index from every stored result, which would grow slower with every nightly run."""
-    uncommitted = gx_root / "gx" / "uncommitted"
-    for folder in (uncommitted / "validations", uncommitted / "data_docs"):
+    rebuilds its index from every stored result, which would grow slower with every nightly run. The
+    suites, validation definitions and checkpoints are made anew from the rule catalogue each run: adding
+    them to empty stores costs a write, replacing stored ones costs GX a comparison of every expectation."""
+    project = gx_root / "gx"
+    for folder in (project / "uncommitted" / "validations", project / "uncommitted" / "data_docs",
+                   project / "expectations", project / "validation_definitions", project / "checkpoints"):
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -147,29 +150,46 @@ def _gx_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out.astype(object).where(out.notna(), None)
 
 
+def _judged(rules: tuple[Rule, ...], severity: str) -> list[Rule]:
+    """The rules a severity's suite judges. A place is judged at its own severity: an error rule's places
+    on a doubtful table are warnings (``places._place``), so the warning suite holds every rule and the
+    error suite the error rules."""
+    return [rule for rule in rules if rule.severity == severity or severity == "warning"]
+
+
+def judged_column(rule_id: str, severity: str) -> str:
+    return f"excess_thousandths__{severity}__{rule_id}"
+
+
+def _with_rule_columns(gx_frame: pd.DataFrame, rules: tuple[Rule, ...]) -> pd.DataFrame:
+    """One column per expectation: the excess of that rule's places at that severity, None elsewhere
+    (GX's column expectations pass over empty values)."""
+    columns = {}
+    for severity in SEVERITY_IN_GX:
+        for rule in _judged(rules, severity):
+            mine = (gx_frame["rule_id"] == rule.rule_id) & (gx_frame["severity"] == severity)
+            columns[judged_column(rule.rule_id, severity)] = gx_frame["excess_thousandths"].where(mine, None)
+    return pd.concat([gx_frame, pd.DataFrame(columns, index=gx_frame.index)], axis=1)
+
+
 def _suites(context, rules: tuple[Rule, ...]) -> list:
     import great_expectations as gx
     from great_expectations.expectations.metadata_types import FailureSeverity
-    from great_expectations.expectations.row_conditions import Column
 
     suites = []
-    for severity in ("error", "warning"):
-        # the expectations go in with the suite: adding them one by one to a suite the store already
-        # holds (every run after the first) re-serialises the whole suite each time (~0.2 s a rule)
-        # a place is judged at its own severity: an error rule's places on a doubtful table are warnings
-        # (_place), so the warning suite holds every rule and the error suite the error rules
+    for severity in SEVERITY_IN_GX:
+        # the expectations go in with the suite: adding them one by one re-serialises the suite each time
         expectations = [gx.expectations.ExpectColumnValuesToBeBetween(
-            column="excess_thousandths", max_value=0,
-            row_condition=(Column("rule_id") == rule.rule_id) & (Column("severity") == severity),
+            column=judged_column(rule.rule_id, severity), max_value=0,
             severity=FailureSeverity(SEVERITY_IN_GX[severity]),
             description=f"{rule.rule_id}: {rule.description}",
             meta={"rule_id": rule.rule_id, "rule_kind": rule.kind, "severity": severity,
                   "comparison": rule.comparison})
-            for rule in rules if rule.severity == severity or severity == "warning"]
+            for rule in _judged(rules, severity)]
         if expectations:
             suite = gx.ExpectationSuite(name=f"budgetwh_{severity}_rules", expectations=expectations, meta={
                 "notes": f"The {severity}-level reconciliation rules of budgetwh, one expectation per rule."})
-            suites.append(context.suites.add_or_update(suite))
+            suites.append(context.suites.add(suite))
     return suites
 
 
