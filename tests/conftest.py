@@ -1,5 +1,5 @@
 """Shared fixtures: where the third-party documents are, a fresh warehouse per test, and the corpus runs
-that many tests only read (real_wide, seeds_run), made once per test run."""
+that many tests only read (real_wide, real_results, seeds_run), made once per test run."""
 
 from __future__ import annotations
 
@@ -82,6 +82,17 @@ def real_wide(shared_dir: Path, tmp_path_factory) -> RealWide:
         return warehouse, evaluate_folder(iter_input_files([folder]), warehouse)
 
     return RealWide(*once_per_run(tmp_path_factory, "real_wide", run))
+
+
+@pytest.fixture(scope="session")
+def real_results(real_dir: Path, tmp_path_factory) -> list:
+    """bench.real_report's result per disclosure of ../shared/real (its parts joined), run once for the
+    tests that read it."""
+    from bench.real_report import evaluate_folder
+    from extractors.extract import iter_input_files
+
+    return once_per_run(tmp_path_factory, "real_results",
+                        lambda out: evaluate_folder(iter_input_files([real_dir]), out / "w.duckdb"))
 
 
 @pytest.fixture(scope="session")

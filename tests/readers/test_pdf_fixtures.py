@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from bench.real_report import evaluate
 from extractors.evaluation.expected_cells import missing_cells, numeric_cells
 from extractors.extract import group_parts
 from extractors.readers.pdf import read
@@ -143,10 +142,10 @@ def test_real_rows(real_dir: Path, prefix: str, page: int, row: list[str]) -> No
 
 
 @pytest.mark.shared
-def test_beijing_narrative_and_tables_are_joined(real_dir: Path) -> None:
+def test_beijing_narrative_and_tables_are_joined(real_dir: Path, real_results: list) -> None:
     groups = group_parts(sorted(real_dir.glob("0[67]_*.pdf")))
     assert len(groups) == 1 and len(groups[0]) == 2
-    result = evaluate(groups[0])
+    (result,) = [r for r in real_results if r.name == " + ".join(p.name for p in groups[0])]
     assert result.error is None
     assert len(result.tables) >= 10
 
@@ -206,11 +205,10 @@ KNOWN_FALSE = {
 
 
 @pytest.mark.shared
-def test_every_real_document_loads_typed_or_is_rejected_and_its_tables_add_up(real_dir: Path) -> None:
-    from bench.real_report import evaluate_folder, pass_share
-    from extractors.extract import iter_input_files
+def test_every_real_document_loads_typed_or_is_rejected_and_its_tables_add_up(real_results: list) -> None:
+    from bench.real_report import pass_share
 
-    results = evaluate_folder(iter_input_files([real_dir]))
+    results = real_results
     assert len(results) == 14  # 15 files, Beijing's two parts joined
     rejected = {r.name[:3]: r.error.split(":")[0] for r in results if r.error}
     assert rejected == REJECTED
