@@ -84,7 +84,11 @@ def staged(warehouse: Path) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def good_alone(tmp_path_factory, good_dir) -> Path:
+def good_alone(request, tmp_path_factory, good_dir) -> Path:
+    """The seed documents run alone: the session's run of ../shared/seeds (only read here), or a run of
+    the generator's rendering of them."""
+    if good_dir == REPO.parent / "shared" / "seeds":
+        return request.getfixturevalue("seeds_run")
     warehouse = tmp_path_factory.mktemp("good") / "w.duckdb"
     run([good_dir], warehouse, workers=2)
     return warehouse
