@@ -307,9 +307,14 @@ def test_celery_workers_run_the_dag_and_publish_to_postgres(stack, inboxes, firs
     states = _task_states(stack, "celery_e2e_after_kill")
     assert set(states.values()) == {"success"}
     # Every task instance went through Celery: one result per task in the result backend (PostgreSQL),
-    # and the new worker's log names each.
-    results = dict(_query(stack.env, "select status, count(*) from celery_taskmeta group by status"))
-    assert results.get("SUCCESS", 0) - succeeded_before.get("SUCCESS", 0) >= len(states)
+    # and the new worker's log names each. A worker writes a task's result after the task has told Airflow
+    # its state: the last ones may still read STARTED when the run is already a success.
+    def succeeded() -> int:
+        results = dict(_query(stack.env, "select status, count(*) from celery_taskmeta group by status"))
+        return results.get("SUCCESS", 0) - succeeded_before.get("SUCCESS", 0)
+
+    _wait(lambda: succeeded() >= len(states), 60,
+          lambda: f"{succeeded()} SUCCESS results for {len(states)} tasks", "a SUCCESS result per task")
     assert stack.log(NEW_WORKER).count("execute_workload") >= len(states)
     manifest = json.loads((published / "publication.json").read_text())
     assert manifest["run_id"] == "celery_e2e_after_kill" and manifest["postgres_schema"] == "marts"
