@@ -21,6 +21,8 @@ from extractors.pipeline import discover
 
 DAG_ID = "budget_disclosures_nightly"
 HEAVY = ("duckdb", "pandas", "dbt", "great_expectations", "pdfplumber", "psycopg2", "pyarrow")
+# one worker sets up the module's fixtures: tests of a module spread over both would build them twice
+pytestmark = pytest.mark.xdist_group("dag_integrity")
 
 PROBE = f"""
 import json, sys

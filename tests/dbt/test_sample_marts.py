@@ -16,6 +16,9 @@ from dbt_sample import (
     rejected_document,
 )
 
+# one worker sets up the module's fixtures: tests of a module spread over both would build them twice
+pytestmark = pytest.mark.xdist_group("sample_marts")
+
 ORIGINAL = ORIGINAL_SHA[:16]
 REVISION = REVISION_SHA[:16]
 

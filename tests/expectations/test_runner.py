@@ -10,6 +10,9 @@ from rule_warehouse import Col, Doc, Warehouse
 
 from expectations.runner import ValidationError, data_docs_index, validate
 
+# one worker sets up the module's fixtures: tests of a module spread over both would build them twice
+pytestmark = pytest.mark.xdist_group("runner")
+
 
 def failures(summary, document_id=None, severity=None):
     f = summary.results[~summary.results["passed"]]

@@ -12,7 +12,8 @@ import pytest
 from expectations.report import report
 from expectations.runner import validate
 
-pytestmark = [pytest.mark.slow, pytest.mark.shared]
+# one worker sets up the module's fixtures: tests of a module spread over both would build them twice
+pytestmark = [pytest.mark.slow, pytest.mark.shared, pytest.mark.xdist_group("seeds_pipeline")]
 
 
 @pytest.fixture(scope="module")

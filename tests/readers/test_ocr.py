@@ -23,6 +23,9 @@ from PIL import Image
 from extractors.model import DocumentError, Extraction, Line, StagedCell, StagedTable
 from extractors.readers import low_confidence_issues, ocr, pdf, reader_for
 
+# one worker sets up the module's fixtures: tests of a module spread over both would build them twice
+pytestmark = pytest.mark.xdist_group("ocr")
+
 SCAN_DPI = 200
 BODY_ROWS = 60  # 30 a page: enough cells that one misread in a hundred shows
 HEADER = ["科目编码", "科目名称", "总计", "基本支出", "项目支出"]
