@@ -5,7 +5,7 @@ expectation per rule, one checkpoint per document, and the Data Docs site built 
 (alerts are one summary per run, after the marts: ``expectations.evidence.notify``). A rule's expectation
 reads a column of its own, ``excess_thousandths__<severity>__<rule id>``: how far each of its places at
 that severity goes beyond the tolerance (≤ 0 passes), empty on the other rules' rows; a row condition per
-expectation would cost GX three times as much. The places GX marks unexpected are the failures. Beyond
+expectation costs GX more than twice as much. The places GX marks unexpected are the failures. Beyond
 ``per_document_pages_limit`` documents (``ValidationSettings``) one checkpoint judges the whole run, and
 GX gets the compact form: every place beyond its tolerance (what its pages list) and one summary row per
 rule for the places within it (their count and largest excess), not 400 rows per document.
@@ -157,7 +157,7 @@ def _judged(rules: tuple[Rule, ...], severity: str) -> list[Rule]:
     return [rule for rule in rules if rule.severity == severity or severity == "warning"]
 
 
-def judged_column(rule_id: str, severity: str) -> str:
+def _judged_column(rule_id: str, severity: str) -> str:
     return f"excess_thousandths__{severity}__{rule_id}"
 
 
@@ -168,7 +168,7 @@ def _with_rule_columns(gx_frame: pd.DataFrame, rules: tuple[Rule, ...]) -> pd.Da
     for severity in SEVERITY_IN_GX:
         for rule in _judged(rules, severity):
             mine = (gx_frame["rule_id"] == rule.rule_id) & (gx_frame["severity"] == severity)
-            columns[judged_column(rule.rule_id, severity)] = gx_frame["excess_thousandths"].where(mine, None)
+            columns[_judged_column(rule.rule_id, severity)] = gx_frame["excess_thousandths"].where(mine, None)
     return pd.concat([gx_frame, pd.DataFrame(columns, index=gx_frame.index)], axis=1)
 
 
@@ -180,7 +180,7 @@ def _suites(context, rules: tuple[Rule, ...]) -> list:
     for severity in SEVERITY_IN_GX:
         # the expectations go in with the suite: adding them one by one re-serialises the suite each time
         expectations = [gx.expectations.ExpectColumnValuesToBeBetween(
-            column=judged_column(rule.rule_id, severity), max_value=0,
+            column=_judged_column(rule.rule_id, severity), max_value=0,
             severity=FailureSeverity(SEVERITY_IN_GX[severity]),
             description=f"{rule.rule_id}: {rule.description}",
             meta={"rule_id": rule.rule_id, "rule_kind": rule.kind, "severity": severity,
