@@ -25,6 +25,7 @@ from extractors.pipeline import run
 pytestmark = pytest.mark.xdist_group("e2e")
 
 REPO = Path(__file__).resolve().parents[2]
+SEEDS = REPO.parent / "shared" / "seeds"
 WORKER_MEMORY_CEILING_MB = 2048
 # columns that say when or in which run a row was made, not what it holds
 RUN_COLUMNS = ("run_id", "validation_run_id", "loaded_at", "validated_at", "built_at", "checked_at")
@@ -33,9 +34,8 @@ RUN_COLUMNS = ("run_id", "validation_run_id", "loaded_at", "validated_at", "buil
 @pytest.fixture(scope="module")
 def good_dir(tmp_path_factory) -> Path:
     """The two seed documents: ../shared/seeds, or the generator's rendering of their figures without it."""
-    seeds = REPO.parent / "shared" / "seeds"
-    if seeds.is_dir():
-        return seeds
+    if SEEDS.is_dir():
+        return SEEDS
     from extractors.generator.render import render
     from extractors.generator.seeds import seed_specs
 
@@ -87,7 +87,7 @@ def staged(warehouse: Path) -> list[tuple]:
 def good_alone(request, tmp_path_factory, good_dir) -> Path:
     """The seed documents run alone: the session's run of ../shared/seeds (only read here), or a run of
     the generator's rendering of them."""
-    if good_dir == REPO.parent / "shared" / "seeds":
+    if good_dir == SEEDS:
         return request.getfixturevalue("seeds_run")
     warehouse = tmp_path_factory.mktemp("good") / "w.duckdb"
     run([good_dir], warehouse, workers=2)
