@@ -10,7 +10,13 @@ dbt runs in process through ``dbtRunner`` with its target and log directories in
 directory, so concurrent builds (Airflow tasks, tests) never share dbt's working files. A process parses
 the project once per warehouse name and project state (``_parsed``): the second build of a run, and
 every later one of a long-lived process, starts from that manifest. Runnable without Airflow:
-``python -m extractors.transform WAREHOUSE [--select ...] [--exclude ...]``.
+``python -m extractors.transform WAREHOUSE [--select ...] [--exclude ...] [--unit-tests]``.
+
+A build runs the data tests (they check the data it wrote) but not dbt's unit tests, which check the
+models' SQL against fixed inputs and so cannot change from one night to the next: dbt's advice is to run
+them in development and CI (``--unit-tests``; the test suite does), not in production. They were 12 of a
+seeds build's 292 nodes and a fifth of its time (10.9 s → 8.6 s). Nor does a build write dbt's JSON
+artefacts, which nothing reads from its temporary directory.
 """
 
 from __future__ import annotations
@@ -69,8 +75,10 @@ def project_vars() -> dict:
     return yaml.safe_load((dbt_project_dir() / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
 
 
-def dbt_arguments(command: str, target_dir: Path, select: str | None, exclude: str | None) -> list[str]:
-    """dbt's command line for one build in ``target_dir``, its private target and log directory."""
+def dbt_arguments(command: str, target_dir: Path, select: str | None, exclude: str | None,
+                  unit_tests: bool = True) -> list[str]:
+    """dbt's command line for one build in ``target_dir``, its private target and log directory;
+    ``unit_tests=False`` leaves dbt's unit tests out."""
     args = [
         command,
         "--project-dir", str(dbt_project_dir()),
@@ -83,6 +91,8 @@ def dbt_arguments(command: str, target_dir: Path, select: str | None, exclude: s
         "--no-use-colors",
         "--no-send-anonymous-usage-stats",
     ]
+    if not unit_tests:
+        args += ["--exclude-resource-type", "unit_test"]
     if select:
         args += ["--select", select]
     if exclude:
@@ -90,8 +100,10 @@ def dbt_arguments(command: str, target_dir: Path, select: str | None, exclude: s
     return args
 
 
-def build(warehouse: Path, select: str | None = None, exclude: str | None = None) -> BuildResult:
-    """Run ``dbt build`` (seeds, models, unit and data tests) on ``warehouse``.
+def build(warehouse: Path, select: str | None = None, exclude: str | None = None,
+          unit_tests: bool = False) -> BuildResult:
+    """Run ``dbt build`` (seeds, models and data tests; with ``unit_tests``, dbt's unit tests too) on
+    ``warehouse``.
 
     Raises ``TransformError`` naming the failing nodes when any model, seed or error-level test fails.
     """
@@ -107,7 +119,8 @@ def build(warehouse: Path, select: str | None = None, exclude: str | None = None
         os.environ[WAREHOUSE_ENV] = str(warehouse)
         try:
             runner = dbtRunner(manifest=_parsed(Path(work_dir)))
-            outcome = runner.invoke(dbt_arguments("build", Path(work_dir), select, exclude))
+            outcome = runner.invoke([*dbt_arguments("build", Path(work_dir), select, exclude, unit_tests),
+                                     "--no-write-json"])
         finally:
             _release_warehouse()
             if previous is None:
@@ -191,9 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("warehouse", type=Path)
     parser.add_argument("--select")
     parser.add_argument("--exclude")
+    parser.add_argument("--unit-tests", action="store_true", help="run dbt's unit tests too")
     args = parser.parse_args(argv)
     try:
-        result = build(args.warehouse, args.select, args.exclude)
+        result = build(args.warehouse, args.select, args.exclude, args.unit_tests)
     except TransformError as e:
         print(e, file=sys.stderr)
         return 1
