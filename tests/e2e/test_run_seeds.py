@@ -173,3 +173,18 @@ def test_missing_input_fails_with_one_line(tmp_path, capsys):
     assert main(["run", "--input", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "input not found" in err[0]
+
+
+def test_validation_runs_with_the_environment_of_its_call(seeds_run, tmp_path, monkeypatch):
+    """Validation's process is forked from a server that an earlier validation of this process started:
+    it must run with the environment of the call, not the server's. Here: beyond one document a run is
+    checked in batches, and its summary holds only the failed places."""
+    from extractors.pipeline import new_run_id, validate_in_own_process
+
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(seeds_run, warehouse)
+    whole = validate_in_own_process(warehouse, new_run_id())
+    monkeypatch.setenv("BUDGETWH_VALIDATE_ONE_PASS_DOCUMENTS", "1")
+    batched = validate_in_own_process(warehouse, new_run_id())
+    assert (whole.checked, whole.failed) == (batched.checked, batched.failed)
+    assert len(whole.results) == whole.checked > whole.failed == len(batched.results) > 0
