@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from support import q
 
@@ -49,12 +46,13 @@ def test_report_names_page_and_hint(demo, capsys):
     assert "decimal shift" in out and "page" in out and "2.72" in out
 
 
-def test_strict_exits_non_zero_on_error_findings(seeds_dir, tmp_path):
-    result = subprocess.run([sys.executable, "-m", "extractors.cli", "run", "--input", str(seeds_dir),
-                             "--warehouse", str(tmp_path / "w.duckdb"), "--strict", "--workers", "1"],
-                            capture_output=True, text=True)
-    assert result.returncode == 2, result.stderr[-2000:]
-    assert "error-level rule failure" in result.stderr
+def test_strict_exits_non_zero_on_error_findings(seeds_dir, tmp_path, capsys):
+    """``budgetwh`` exits with what ``main`` returns (the console script's ``sys.exit(main())``)."""
+    code = main(["run", "--input", str(seeds_dir), "--warehouse", str(tmp_path / "w.duckdb"), "--strict",
+                 "--workers", "1"])
+    err = capsys.readouterr().err
+    assert code == 2, err[-2000:]
+    assert "--strict: 13 error-level rule failure(s)" in err
 
 
 def test_demo_publisher_scorecard(demo):
