@@ -162,6 +162,9 @@ def validate(warehouse: Path, run_id: str, document_ids: Sequence[str] | None = 
     return run_rules(Path(warehouse), run_id=run_id, document_ids=document_ids)
 
 
+VALIDATION_PRELOAD = ["great_expectations", "pandas", "duckdb"]  # what the fork server imports first
+
+
 def validate_in_own_process(warehouse: Path, run_id: str, document_ids: Sequence[str] | None = None):
     """``validate`` in a child process, as an Airflow task runs it: what validation holds (Great
     Expectations, the places in Python, DuckDB's buffers) goes back to the system when it ends, instead of
@@ -177,9 +180,6 @@ def validate_in_own_process(warehouse: Path, run_id: str, document_ids: Sequence
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         return pool.submit(_validate_as, dict(os.environ), os.getcwd(), warehouse, run_id,
                            document_ids).result()
-
-
-VALIDATION_PRELOAD = ["great_expectations", "pandas", "duckdb"]  # what the fork server imports first
 
 
 def _validate_as(environment: dict[str, str], cwd: str, warehouse: Path, run_id: str,
