@@ -5,8 +5,9 @@ pointed at 127.0.0.1 and fresh databases; the databases and the BI login come fr
 PostgreSQL init script, the pool from its ``airflow-init`` command. Then the real processes run:
 api-server (execution API), dag-processor, scheduler and an ``airflow celery worker``. A first
 publication is made with the stack's configuration by the command line's pipeline and the publish step
-the DAG's task calls. A run is triggered like any manual run and has its worker killed mid-way through
-dbt: it must leave that publication untouched. The next run, on a new worker, must publish.
+the DAG's task calls. A run of one new document is triggered like any manual run and has its worker
+killed mid-way through dbt: it must leave that publication untouched. The next run, of every format's
+samples on a new worker, must publish.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -221,13 +224,23 @@ def _duckdb_marts(warehouse: Path) -> dict[str, int]:
         con.close()
 
 
+@dataclass(frozen=True)
+class Inboxes:
+    text: Path  # the text renditions: the first publication
+    one: Path  # one spreadsheet that publication lacks: the run that is killed needs no more
+    every_format: Path  # every sample: the run that publishes
+
+
 @pytest.fixture(scope="module")
-def inboxes(tmp_path_factory) -> tuple[Path, Path]:
-    """The generator's samples: the text renditions first, then every format."""
+def inboxes(tmp_path_factory) -> Inboxes:
+    """The generator's samples."""
     samples = tmp_path_factory.mktemp("samples")
     subprocess.run([str(Path(AIRFLOW).with_name("python")), "-m", "extractors.generator", "samples",
                     "--out", str(samples)], check=True, capture_output=True, timeout=120)
-    return samples / "text", samples
+    one = tmp_path_factory.mktemp("one-document")
+    spreadsheet = next(iter(sorted((samples / "xlsx").glob("*.xlsx"))))
+    shutil.copy(spreadsheet, one / spreadsheet.name)
+    return Inboxes(samples / "text", one, samples)
 
 
 NEW_WORKER = "worker-2"  # the worker started after the first is killed; its log is its own
@@ -244,7 +257,7 @@ def first_publication(stack, inboxes) -> Path:
     audit = Path(stack.env["BUDGETWH_DATA_DIR"], "cli-run", "warehouse.duckdb")
     audit.parent.mkdir(parents=True)
     python = str(AIRFLOW.with_name("python"))
-    command = [python, "-m", "extractors.cli", "run", "--input", str(inboxes[0]), "--warehouse", str(audit)]
+    command = [python, "-m", "extractors.cli", "run", "--input", str(inboxes.text), "--warehouse", str(audit)]
     output = run(command, stack.env, timeout=600).stdout
     run_id = re.search(r"^run (\S+): ", output, re.MULTILINE).group(1)
     con = duckdb.connect(str(audit), read_only=True)
@@ -257,7 +270,7 @@ def first_publication(stack, inboxes) -> Path:
          "--validation-errors", str(errors)], stack.env, timeout=600)
     published = Path(stack.env["BUDGETWH_DATA_DIR"], "published")
     manifest = json.loads((published / "publication.json").read_text())
-    assert manifest["run_id"] == run_id and manifest["marts"]["dim_document"] == len(discover([inboxes[0]]))
+    assert manifest["run_id"] == run_id and manifest["marts"]["dim_document"] == len(discover([inboxes.text]))
     return published
 
 
@@ -269,7 +282,7 @@ def test_a_killed_run_leaves_the_publication_untouched(stack, inboxes, first_pub
     assert before_pg == json.loads(before_manifest)["marts"]
 
     killed = "celery_e2e_killed"
-    _trigger(stack, killed, inboxes[1])
+    _trigger(stack, killed, inboxes.one)
 
     def running_dbt_task() -> str | None:
         states = _task_states(stack, killed)
@@ -301,7 +314,7 @@ def test_celery_workers_run_the_dag_and_publish_to_postgres(stack, inboxes, firs
         _start_new_worker(stack)
     succeeded_before = dict(_query(stack.env, "select status, count(*) from celery_taskmeta group by status"))
     started = time.monotonic()
-    _trigger(stack, "celery_e2e_after_kill", inboxes[1])
+    _trigger(stack, "celery_e2e_after_kill", inboxes.every_format)
     assert _wait_for_run(stack, "celery_e2e_after_kill") == "success"
     elapsed = time.monotonic() - started
     states = _task_states(stack, "celery_e2e_after_kill")
@@ -320,5 +333,5 @@ def test_celery_workers_run_the_dag_and_publish_to_postgres(stack, inboxes, firs
     assert manifest["run_id"] == "celery_e2e_after_kill" and manifest["postgres_schema"] == "marts"
     duck = _duckdb_marts(published / "warehouse.duckdb")
     assert duck == manifest["marts"] == _postgres_marts(stack.env)
-    assert duck["dim_document"] == len(discover([inboxes[1]])) > before["marts"]["dim_document"]
+    assert duck["dim_document"] == len(discover([inboxes.every_format])) > before["marts"]["dim_document"]
     print(f"\nCelery e2e: {len(states)} task instances in {elapsed:.0f} s")
