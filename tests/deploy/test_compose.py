@@ -6,6 +6,8 @@ The same configuration also runs without Docker in tests/dags/test_celery_e2e.py
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import re
 import shlex
 import subprocess
@@ -208,3 +210,39 @@ def test_superset_reads_the_publication_as_the_read_only_login(compose):
     metadata = urlsplit(compose["services"]["superset"]["environment"]["SUPERSET_METADATA_URI"])
     assert metadata.path == "/superset" and metadata.path != published.path, "Superset's own database"
     assert "superset_db" in (REPO / "docker" / "postgres" / "init-databases.sh").read_text()
+
+
+# A fresh interpreter, as an Airflow process starts: the settings through Airflow's own look-up of
+# [celery] celery_config_options, then Celery's import_modules signal, which only a worker sends.
+_CELERY_PROBE = """
+import json, sys
+from airflow.providers.celery.executors import celery_executor_utils as utils
+from airflow.providers.celery.executors.default_celery import DEFAULT_CELERY_CONFIG
+from celery.signals import import_modules
+from extractors.celery_config import WORKER_PRELOAD
+config = utils.get_celery_configuration()
+before = [name for name in WORKER_PRELOAD if name in sys.modules]
+import_modules.send(sender=utils.app)
+print(json.dumps({"same_settings": config == DEFAULT_CELERY_CONFIG and config is not DEFAULT_CELERY_CONFIG,
+                  "broker": config["broker_url"], "before": before,
+                  "after": [name for name in WORKER_PRELOAD if name in sys.modules]}))
+"""
+
+
+def test_workers_preload_dbt_and_keep_airflows_celery_settings(compose, tmp_path):
+    """extractors/celery_config.py, as the worker service names it: Airflow's Celery settings, and a
+    worker that imports Cosmos and dbt before it forks the processes that run tasks."""
+    from extractors.celery_config import WORKER_PRELOAD
+
+    worker = compose_env.service_environment(compose, "airflow-worker", {})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    env.update({"AIRFLOW_HOME": str(tmp_path),
+                "AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": worker["AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS"],
+                "AIRFLOW__CELERY__BROKER_URL": "redis://broker.invalid:6379/3"})
+    result = subprocess.run([sys.executable, "-c", _CELERY_PROBE], env=env, capture_output=True, text=True,
+                            timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    assert probe["same_settings"] and probe["broker"] == "redis://broker.invalid:6379/3"
+    assert "dbt.cli.main" not in probe["before"]  # Airflow itself imports Cosmos, its plugin
+    assert probe["after"] == list(WORKER_PRELOAD)
